@@ -1,0 +1,53 @@
+# make run   sets everything up and serves the app with the report loaded, at http://127.0.0.1:8000
+# make test  sets everything up and runs the whole suite
+# Without DATABASE_URL both start a private PostgreSQL in .pgdata/ and stop it afterwards.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WITH_DB := $(PY) -m compliance.embedded_db exec --
+PYTEST_WORKERS ?= 2
+
+# A throwaway key for local runs and tests only; deployments give their own (see .env.example).
+export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
+
+.PHONY: run test install lint format messages schema-check clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=$${DEBUG:-True} $(WITH_DB) sh -c '\
+	  $(PY) manage.py migrate --noinput && \
+	  $(PY) manage.py load_report && \
+	  $(PY) manage.py runserver 127.0.0.1:8000'
+
+test: install
+	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore '.venv/*' --ignore '.pgdata/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Django's own checks, migrations in step with the models, and the OpenAPI schema valid.
+schema-check: install
+	$(WITH_DB) sh -c '\
+	  $(PY) manage.py check --fail-level WARNING && \
+	  $(PY) manage.py makemigrations --check --dry-run && \
+	  $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null'
+
+clean:
+	rm -rf $(VENV) .pgdata staticfiles

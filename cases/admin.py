@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+
+
+@admin.register(LawArticle)
+class LawArticleAdmin(admin.ModelAdmin):
+    list_display = ["code", "law_ja", "article", "paragraph", "title_ja"]
+    search_fields = ["code", "title_ja", "title_en"]
+
+
+@admin.register(SafeguardType)
+class SafeguardTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en", "position"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_ja", "status", "opened_on", "closed_on"]
+    list_filter = ["status"]
+    search_fields = ["code", "title_ja", "title_en"]
+
+
+@admin.register(RegulatoryAction)
+class RegulatoryActionAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "title_ja", "case"]
+    list_filter = ["kind", "case"]
+    list_select_related = ["case"]
+    filter_horizontal = ["articles", "addressees"]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["code", "side", "article", "case"]
+    list_filter = ["side", "article", "case"]
+    list_select_related = ["article", "case"]
+    filter_horizontal = ["safeguard_types", "affected_companies"]
+    search_fields = ["code", "text_ja", "text_en"]
+
+
+@admin.register(IncidentPair)
+class IncidentPairAdmin(admin.ModelAdmin):
+    list_display = ["number", "group", "incident_total", "case"]
+    list_select_related = ["group", "case"]
+    filter_horizontal = ["companies"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["pair", "number", "label", "described_in_report", "data_kind", "was_used", "status"]
+    list_filter = ["described_in_report", "data_kind", "status", "pair__group"]
+    list_select_related = ["pair__group"]
+    search_fields = ["summary_ja", "summary_en"]

@@ -1,0 +1,99 @@
+"""API representations of cases, actions, law articles, safeguard types, findings and incidents."""
+
+from rest_framework import serializers
+
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+
+
+def code_list(**kwargs) -> serializers.SlugRelatedField:
+    """A to-many relation shown as the codes of the related rows."""
+    return serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, **kwargs)
+
+
+def code_of(**kwargs) -> serializers.SlugRelatedField:
+    """A to-one relation shown as the code of the related row."""
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+
+
+class LawArticleSerializer(serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = LawArticle
+        fields = ["id", "url", "code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+        extra_kwargs = {"url": {"view_name": "api:lawarticle-detail", "lookup_field": "code"}}
+
+
+class SafeguardTypeSerializer(serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = SafeguardType
+        fields = ["id", "url", "code", "name_ja", "name_en"]
+        extra_kwargs = {"url": {"view_name": "api:safeguardtype-detail", "lookup_field": "code"}}
+
+
+class CaseSerializer(serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = Case
+        fields = [
+            "id", "url", "code", "title_ja", "title_en", "summary_ja", "summary_en",
+            "status", "opened_on", "closed_on",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
+
+
+class RegulatoryActionSerializer(serializers.HyperlinkedModelSerializer):
+    case = code_of()
+    articles = code_list()
+    addressees = code_list()
+
+    class Meta:
+        model = RegulatoryAction
+        fields = [
+            "id", "url", "case", "code", "kind", "date", "articles", "addressees",
+            "title_ja", "title_en", "source_ja", "source_en",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:regulatoryaction-detail"}}
+
+
+class FindingSerializer(serializers.HyperlinkedModelSerializer):
+    case = code_of()
+    article = code_of()
+    safeguard_types = code_list()
+    affected_companies = code_list()
+    measures = serializers.HyperlinkedRelatedField(view_name="api:measure-detail", many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id", "url", "case", "code", "side", "article", "safeguard_types",
+            "text_ja", "text_en", "affected_companies", "measures",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:finding-detail"}}
+
+
+class IncidentPairSerializer(serializers.HyperlinkedModelSerializer):
+    case = code_of()
+    group = code_of()
+    companies = code_list()
+    incidents = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", many=True, read_only=True)
+
+    class Meta:
+        model = IncidentPair
+        fields = ["id", "url", "case", "number", "group", "companies", "incident_total", "incidents"]
+        extra_kwargs = {"url": {"view_name": "api:incidentpair-detail"}}
+
+
+class IncidentSerializer(serializers.HyperlinkedModelSerializer):
+    case = serializers.SlugRelatedField(source="pair.case", slug_field="code", read_only=True)
+    pair = serializers.HyperlinkedRelatedField(view_name="api:incidentpair-detail", read_only=True)
+    pair_number = serializers.IntegerField(source="pair.number", read_only=True)
+    viewer = code_of()
+    owner = code_of()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
+            "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
+            "summary_ja", "summary_en", "fix_ja", "fix_en",
+            "status", "due_on", "window_start", "window_end",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:incident-detail"}}

@@ -1,0 +1,80 @@
+"""Read-only API of cases and what the regulator found in them."""
+
+from rest_framework import viewsets
+
+from cases.api import serializers
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervision cases."""
+
+    queryset = Case.objects.all()
+    serializer_class = serializers.CaseSerializer
+    lookup_field = "code"
+    filterset_fields = ["status"]
+
+
+class RegulatoryActionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The regulator's dated actions in each case."""
+
+    queryset = RegulatoryAction.objects.select_related("case").prefetch_related("articles", "addressees")
+    serializer_class = serializers.RegulatoryActionSerializer
+    filterset_fields = {"case__code": ["exact"], "kind": ["exact"], "date": ["exact", "gte", "lte"]}
+    ordering_fields = ["date"]
+
+
+class LawArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Law articles that findings and actions rest on."""
+
+    queryset = LawArticle.objects.all()
+    serializer_class = serializers.LawArticleSerializer
+    lookup_field = "code"
+
+
+class SafeguardTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Classes of measures."""
+
+    queryset = SafeguardType.objects.all()
+    serializer_class = serializers.SafeguardTypeSerializer
+    lookup_field = "code"
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Problems the regulator found, with the companies concerned."""
+
+    queryset = Finding.objects.select_related("case", "article").prefetch_related(
+        "safeguard_types", "affected_companies", "measures"
+    )
+    serializer_class = serializers.FindingSerializer
+    filterset_fields = {
+        "case__code": ["exact"],
+        "side": ["exact"],
+        "article__code": ["exact"],
+        "safeguard_types__code": ["exact"],
+        "affected_companies__code": ["exact"],
+    }
+
+
+class IncidentPairViewSet(viewsets.ReadOnlyModelViewSet):
+    """The pairs of companies whose inspection found incidents, with the reported totals."""
+
+    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related("companies", "incidents")
+    serializer_class = serializers.IncidentPairSerializer
+    filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Incidents found by the company-wide inspection, described or only counted by the report."""
+
+    queryset = Incident.objects.select_related("pair__case", "viewer", "owner")
+    serializer_class = serializers.IncidentSerializer
+    filterset_fields = {
+        "pair__case__code": ["exact"],
+        "pair__group__code": ["exact"],
+        "described_in_report": ["exact"],
+        "data_kind": ["exact"],
+        "was_used": ["exact"],
+        "involves_new_entrant_data": ["exact"],
+        "status": ["exact"],
+    }

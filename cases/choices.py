@@ -1,0 +1,39 @@
+"""Choices of the cases app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case stands with the regulator."""
+
+    OPEN = "open", _("Open")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSED = "closed", _("Closed")
+
+
+class ActionKind(models.TextChoices):
+    """What the regulator did."""
+
+    GUIDANCE = "guidance", _("Guidance")
+    REPORT_REQUEST = "report_request", _("Report request")
+    ORDER = "order", _("Order")
+    PUBLICATION = "publication", _("Publication")
+    DECISION = "decision", _("Decision")
+
+
+class Side(models.TextChoices):
+    """Which table of the report a finding stands in."""
+
+    TD_OPERATOR = "td_operator", _("T&D operators")
+    RETAILER = "retailer", _("Related retailers")
+
+
+class DataKind(models.TextChoices):
+    """The kind of personal data an incident exposed."""
+
+    BANK_ACCOUNT = "bank_account", _("Bank account details")
+    POLE_DATA = "pole_data", _("Utility pole data")
+    CONTRACTOR_EMPLOYEE = "contractor_employee", _("Contractor employees' data")
+    NEW_ENTRANT_CUSTOMER = "new_entrant_customer", _("New-entrant retailers' customer data")
+    CUSTOMER_DATA = "customer_data", _("Customer personal data")

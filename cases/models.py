@@ -1,0 +1,286 @@
+"""Cases and what the regulator found in them: actions, law articles, findings, incidents."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import ActionKind, CaseStatus, DataKind, Side
+from compliance.i18n import Localized, bilingual_name, bilingual_text
+from compliance.models import Company, CompanyGroup
+from compliance.tracking import TrackedItem
+
+
+class LawArticle(models.Model):
+    """An article (and paragraph) of a law that a finding or an action rests on."""
+
+    code = models.SlugField(_("code"), unique=True)
+    law_ja, law_en = bilingual_name(_("law"))
+    article = models.PositiveIntegerField(_("article"))
+    paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
+    title_ja, title_en = bilingual_name(_("title"))
+
+    title = Localized("title")
+    law = Localized("law")
+
+    class Meta:
+        ordering = ["article", "paragraph"]
+        verbose_name = _("law article")
+        verbose_name_plural = _("law articles")
+        constraints = [
+            models.UniqueConstraint(
+                name="lawarticle_unique_reference",
+                fields=["law_ja", "article", "paragraph"],
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_ja
+
+    @property
+    def reference_ja(self) -> str:
+        """法第20条第1項"""
+        paragraph = f"第{self.paragraph}項" if self.paragraph else ""
+        return f"法第{self.article}条{paragraph}"
+
+    @property
+    def reference_en(self) -> str:
+        """Art. 20(1)"""
+        paragraph = f"({self.paragraph})" if self.paragraph else ""
+        return f"Art. {self.article}{paragraph}"
+
+    reference = Localized("reference")
+
+
+class SafeguardType(models.Model):
+    """A class of measures: the four security control measures of Art. 23 and two more headings."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_ja, name_en = bilingual_name(_("name"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("safeguard type")
+        verbose_name_plural = _("safeguard types")
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class Case(models.Model):
+    """A supervision case: what the regulator found at some companies and what it asked of them."""
+
+    code = models.SlugField(_("code"), unique=True)
+    title_ja, title_en = bilingual_text(_("title"))
+    summary_ja, summary_en = bilingual_text(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    title = Localized("title")
+    summary = Localized("summary")
+
+    class Meta:
+        ordering = ["-opened_on", "code"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(name="case_status_valid", condition=Q(status__in=CaseStatus.values)),
+            models.CheckConstraint(
+                name="case_closed_after_opened",
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_ja
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", kwargs={"case": self.code})
+
+
+class RegulatoryAction(models.Model):
+    """One dated step of the regulator in a case: guidance, a report request, a publication..."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
+    code = models.SlugField(_("code"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
+    date = models.DateField(_("date"))
+    articles = models.ManyToManyField(LawArticle, verbose_name=_("law articles"), related_name="actions", blank=True)
+    addressees = models.ManyToManyField(
+        Company, verbose_name=_("addressees"), related_name="regulatory_actions", blank=True
+    )
+    title_ja, title_en = bilingual_text(_("title"))
+    source_ja, source_en = bilingual_text(_("source text"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    title = Localized("title")
+    source = Localized("source")
+
+    class Meta:
+        ordering = ["date", "position"]
+        verbose_name = _("regulatory action")
+        verbose_name_plural = _("regulatory actions")
+        constraints = [
+            models.UniqueConstraint(name="regulatoryaction_unique_code", fields=["case", "code"]),
+            models.CheckConstraint(name="regulatoryaction_kind_valid", condition=Q(kind__in=ActionKind.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.title_ja}"
+
+
+class Finding(models.Model):
+    """A problem the regulator found (問題点): one row of the report's tables."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
+    code = models.SlugField(_("code"), max_length=40)
+    side = models.CharField(_("side"), max_length=16, choices=Side.choices)
+    article = models.ForeignKey(
+        LawArticle, verbose_name=_("law article"), on_delete=models.PROTECT, related_name="findings"
+    )
+    safeguard_types = models.ManyToManyField(SafeguardType, verbose_name=_("safeguard types"), related_name="findings")
+    text_ja, text_en = bilingual_text(_("text"))
+    affected_companies = models.ManyToManyField(Company, verbose_name=_("companies concerned"), related_name="findings")
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    text = Localized("text")
+
+    class Meta:
+        ordering = ["case", "side", "position"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.UniqueConstraint(name="finding_unique_code", fields=["case", "code"]),
+            models.CheckConstraint(name="finding_side_valid", condition=Q(side__in=Side.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text_ja[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:finding_detail", kwargs={"case": self.case.code, "code": self.code})
+
+
+class IncidentPair(models.Model):
+    """The two companies of one group whose inspection found incidents, with the total the report gives."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="incident_pairs")
+    number = models.PositiveIntegerField(_("number"))
+    group = models.ForeignKey(
+        CompanyGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="incident_pairs"
+    )
+    companies = models.ManyToManyField(Company, verbose_name=_("companies"), related_name="incident_pairs")
+    incident_total = models.PositiveIntegerField(_("incidents in total (as reported)"))
+
+    class Meta:
+        ordering = ["case", "number"]
+        verbose_name = _("incident pair")
+        verbose_name_plural = _("incident pairs")
+        constraints = [
+            models.UniqueConstraint(name="incidentpair_unique_number", fields=["case", "number"]),
+            models.UniqueConstraint(name="incidentpair_unique_group", fields=["case", "group"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.number}) {self.group.name_ja}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:incident_list", kwargs={"case": self.case.code}) + f"#pair-{self.number}"
+
+
+class Incident(TrackedItem):
+    """An improper incident (事象) found by the company-wide inspection, and the state of its fix.
+
+    The report describes only the main incidents of each pair; the others it counts exist here too,
+    marked as not described, with no detail invented for them.
+    """
+
+    pair = models.ForeignKey(IncidentPair, verbose_name=_("pair"), on_delete=models.CASCADE, related_name="incidents")
+    number = models.PositiveIntegerField(_("number within the pair"))
+    label = models.CharField(_("label"), max_length=8, blank=True)
+    described_in_report = models.BooleanField(_("described in the report"))
+    viewer = models.ForeignKey(
+        Company,
+        verbose_name=_("company that could view"),
+        on_delete=models.PROTECT,
+        related_name="incidents_as_viewer",
+        null=True,
+        blank=True,
+    )
+    owner = models.ForeignKey(
+        Company,
+        verbose_name=_("company whose data it was"),
+        on_delete=models.PROTECT,
+        related_name="incidents_as_owner",
+        null=True,
+        blank=True,
+    )
+    mutual = models.BooleanField(_("each could view the other's data"), default=False)
+    data_kind = models.CharField(_("kind of data"), max_length=24, choices=DataKind.choices, blank=True)
+    was_used = models.BooleanField(_("data was used"), null=True, blank=True)
+    involves_new_entrant_data = models.BooleanField(_("new-entrant customers' data involved"), null=True, blank=True)
+    summary_ja, summary_en = bilingual_text(_("summary"), blank=True)
+    fix_ja, fix_en = bilingual_text(_("fix"), blank=True)
+
+    summary = Localized("summary")
+    fix = Localized("fix")
+
+    class Meta(TrackedItem.Meta):
+        ordering = ["pair", "number"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            *TrackedItem.Meta.constraints,
+            models.UniqueConstraint(name="incident_unique_number", fields=["pair", "number"]),
+            models.UniqueConstraint(name="incident_unique_label", fields=["pair", "label"], condition=~Q(label="")),
+            models.CheckConstraint(
+                name="incident_described_has_label_and_summary",
+                condition=Q(described_in_report=False) | (~Q(label="") & ~Q(summary_ja="")),
+            ),
+            models.CheckConstraint(
+                name="incident_undescribed_has_no_detail",
+                condition=Q(described_in_report=True)
+                | Q(
+                    label="",
+                    summary_ja="",
+                    fix_ja="",
+                    data_kind="",
+                    viewer__isnull=True,
+                    owner__isnull=True,
+                    was_used__isnull=True,
+                    involves_new_entrant_data__isnull=True,
+                ),
+            ),
+            models.CheckConstraint(
+                name="incident_viewer_is_not_owner",
+                condition=Q(viewer__isnull=True) | Q(owner__isnull=True) | ~Q(viewer=models.F("owner")),
+            ),
+            models.CheckConstraint(
+                name="incident_data_kind_valid", condition=Q(data_kind="") | Q(data_kind__in=DataKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.pair.number}) {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        """ア, or "#4" for an incident the report counts but does not describe."""
+        return self.label or f"#{self.number}"
+
+    @property
+    def case(self) -> Case:
+        return self.pair.case
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "cases:incident_detail",
+            kwargs={"case": self.pair.case.code, "pair": self.pair.number, "number": self.number},
+        )

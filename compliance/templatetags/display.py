@@ -1,0 +1,53 @@
+"""Filters for every template: dates (ISO, and in Japanese the era form beside them), yes/no/unknown."""
+
+import datetime
+
+from django import template
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from compliance.eras import format_era_date, format_era_month
+
+register = template.Library()
+
+
+@register.filter
+def isodate(value: datetime.date | None) -> str:
+    """2024-03-06, or an empty string for no date."""
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def eradate(value: datetime.date | None) -> str:
+    """令和6年3月6日, or an empty string for no date."""
+    return format_era_date(value) if value else ""
+
+
+@register.filter
+def showdate(value: datetime.date | None) -> str:
+    """A date as users in Japan expect it: ISO, followed in Japanese by the era form."""
+    if not value:
+        return ""
+    if translation.get_language() == "ja":
+        return format_html('<time datetime="{0}">{0}（{1}）</time>', value.isoformat(), format_era_date(value))
+    return format_html('<time datetime="{0}">{0}</time>', value.isoformat())
+
+
+@register.filter
+def showmonth(value: datetime.date | None) -> str:
+    """A month: 2026-03, followed in Japanese by 令和8年3月."""
+    if not value:
+        return ""
+    month = value.strftime("%Y-%m")
+    if translation.get_language() == "ja":
+        return format_html('<time datetime="{0}">{0}（{1}）</time>', month, format_era_month(value))
+    return format_html('<time datetime="{0}">{0}</time>', month)
+
+
+@register.filter
+def tristate(value: bool | None) -> str:
+    """Yes, No, or Not stated for a fact the source may not give."""
+    if value is None:
+        return _("Not stated")
+    return _("Yes") if value else _("No")

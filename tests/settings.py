@@ -1,0 +1,11 @@
+"""Settings for the test suite: the product's own, with test-only speed-ups."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+
+from compliance.settings import *  # noqa: E402, F403
+
+# The manifest storage needs collectstatic; the tests do not.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
