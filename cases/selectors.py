@@ -70,7 +70,7 @@ def open_incident_list(*, case: Case) -> QuerySet[Incident]:
     return (
         Incident.objects.filter(pair__case=case)
         .exclude(status=ItemStatus.DONE)
-        .select_related("pair__group", "viewer", "owner")
+        .select_related("pair__case", "pair__group", "viewer", "owner")
     )
 
 

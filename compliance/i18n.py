@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 def current_language() -> str:
@@ -31,17 +33,21 @@ class Localized:
         return original
 
 
+def _in_language(verbose: str, language: str) -> str:
+    return format_lazy("{} ({})", verbose, language)
+
+
 def bilingual_text(verbose: str, *, blank: bool = False) -> tuple[models.TextField, models.TextField]:
     """A pair of text fields: the Japanese original and its English translation."""
     return (
-        models.TextField(f"{verbose} (Japanese)", blank=blank),
-        models.TextField(f"{verbose} (English)", blank=True),
+        models.TextField(_in_language(verbose, _("Japanese")), blank=blank),
+        models.TextField(_in_language(verbose, _("English")), blank=True),
     )
 
 
 def bilingual_name(verbose: str, *, max_length: int = 200) -> tuple[models.CharField, models.CharField]:
     """A pair of short name fields: Japanese and English."""
     return (
-        models.CharField(f"{verbose} (Japanese)", max_length=max_length),
-        models.CharField(f"{verbose} (English)", max_length=max_length, blank=True),
+        models.CharField(_in_language(verbose, _("Japanese")), max_length=max_length),
+        models.CharField(_in_language(verbose, _("English")), max_length=max_length, blank=True),
     )

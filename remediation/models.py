@@ -52,7 +52,10 @@ class Measure(models.Model):
         return f"{self.code}: {self.text_ja[:40]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("remediation:measure_detail", kwargs={"case": self.finding.case.code, "code": self.code})
+        return reverse(
+            "remediation:measure_detail",
+            kwargs={"case": self.finding.case.code, "finding": self.finding.code, "code": self.code},
+        )
 
 
 class Implementation(TrackedItem):

@@ -25,24 +25,22 @@ def measures_prefetch() -> Prefetch:
     """Prefetch of a finding's measures with their safeguard types and implementations."""
     return Prefetch(
         "measures",
-        queryset=Measure.objects.select_related("safeguard_type").prefetch_related(implementations_with_company()),
+        queryset=Measure.objects.select_related("safeguard_type", "finding__case").prefetch_related(
+            implementations_with_company()
+        ),
     )
 
 
 def implementation_status_counts(*, case: Case) -> list[dict]:
     """How many implementations of the case's measures stand at each status, in workflow order."""
-    rows = (
-        Implementation.objects.filter(measure__finding__case=case)
-        .values("status")
-        .annotate(count=Count("pk"))
-    )
+    rows = Implementation.objects.filter(measure__finding__case=case).values("status").annotate(count=Count("pk"))
     counts = Counter({row["status"]: row["count"] for row in rows})
     return [{"status": value, "label": label, "count": counts[value]} for value, label in ItemStatus.choices]
 
 
 def measure_get(*, finding: Finding, code: str) -> Measure:
     """One measure of a finding with its implementations, or 404."""
-    queryset = Measure.objects.select_related("safeguard_type", "finding__article").prefetch_related(
+    queryset = Measure.objects.select_related("safeguard_type", "finding__article", "finding__case").prefetch_related(
         implementations_with_company()
     )
     return get_object_or_404(queryset, finding=finding, code=code)
@@ -53,7 +51,7 @@ def open_implementation_list(*, case: Case) -> QuerySet[Implementation]:
     return (
         Implementation.objects.filter(measure__finding__case=case)
         .exclude(status=ItemStatus.DONE)
-        .select_related("company", "measure__finding", "measure__safeguard_type")
+        .select_related("company", "measure__finding__case", "measure__safeguard_type")
         .order_by("window_end", "due_on", "measure__finding__position", "measure__position", "position")
     )
 
@@ -70,7 +68,7 @@ def open_windows(*, case: Case) -> list[dict]:
     rows = (
         Implementation.objects.filter(measure__finding__case=case, window_end__isnull=False)
         .exclude(status=ItemStatus.DONE)
-        .select_related("company", "measure__finding")
+        .select_related("company", "measure__finding__case")
         .order_by("window_start", "window_end", "measure__position", "position")
     )
     windows: dict[tuple, dict] = {}

@@ -9,9 +9,7 @@ from remediation.models import Implementation, Measure
 class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     """Improvement measures, one per bullet under a finding."""
 
-    queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related(
-        "implementations"
-    )
+    queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related("implementations")
     serializer_class = MeasureSerializer
     filterset_fields = {
         "finding__case__code": ["exact"],

@@ -1,0 +1,59 @@
+"""The read-only API: its browsable root lists every resource, and each answers."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+RESOURCES = {
+    "cases": 1,
+    "regulatory-actions": 5,
+    "law-articles": 5,
+    "safeguard-types": 6,
+    "company-groups": 8,
+    "companies": 17,
+    "findings": 8,
+    "measures": 29,
+    "implementations": 65,
+    "incident-pairs": 4,
+    "incidents": 23,
+}
+
+
+def test_the_root_lists_every_resource(client):
+    response = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert set(response.json()) == set(RESOURCES)
+
+
+def test_the_root_is_browsable(client):
+    response = client.get("/api/v1/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"Api Root" in response.content
+
+
+@pytest.mark.parametrize(("resource", "count"), RESOURCES.items())
+def test_each_list_and_its_first_detail(client, resource, count):
+    response = client.get(f"/api/v1/{resource}/", {"page_size": 100})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == count
+    first = body["results"][0]
+    assert {"id", "url"} <= set(first)
+    assert client.get(first["url"]).status_code == 200
+
+
+def test_filters_by_company_and_status(client):
+    body = client.get("/api/v1/implementations/", {"company__code": "okinawa", "status": "planned"}).json()
+    assert body["count"] == 1
+    assert body["results"][0]["window_end"] == "2031-03-31"
+    incidents = client.get("/api/v1/incidents/", {"pair__group__code": "kyushu"}).json()
+    assert incidents["count"] == 11
+
+
+def test_the_schema_and_its_documentation(client):
+    schema = client.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/incidents/" in paths
+    assert client.get(reverse("api_docs")).status_code == 200
