@@ -246,7 +246,7 @@ def _problem_from_pydantic(raw: object, error: dict) -> Problem:
 
 def _record_name(node: object) -> str:
     if isinstance(node, dict):
-        for key in ("code", "label"):
+        for key in ("code", "label", "group"):
             if isinstance(node.get(key), str):
                 return node[key]
     return ""

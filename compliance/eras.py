@@ -20,16 +20,18 @@ ERAS: tuple[Era, ...] = (
     Era("平成", "Heisei", datetime.date(1989, 1, 8)),
     Era("昭和", "Showa", datetime.date(1926, 12, 25)),
     Era("大正", "Taisho", datetime.date(1912, 7, 30)),
-    Era("明治", "Meiji", datetime.date(1873, 1, 1)),  # the Gregorian calendar's adoption in Japan
+    Era("明治", "Meiji", datetime.date(1868, 10, 23)),
 )
+# Japan adopted the Gregorian calendar on 明治6年1月1日; earlier dates were lunisolar.
+GREGORIAN_ADOPTION = datetime.date(1873, 1, 1)
 
 
 def era_of(day: datetime.date) -> tuple[Era, int]:
     """Return the era a date falls in and its year within that era (1 for the first year)."""
-    for era in ERAS:
-        if day >= era.first_day:
-            return era, day.year - era.first_day.year + 1
-    raise ValueError(f"{day.isoformat()} is before the Meiji era's Gregorian dates (1873-01-01)")
+    if day < GREGORIAN_ADOPTION:
+        raise ValueError(f"{day.isoformat()} is before the Meiji era's Gregorian dates (1873-01-01)")
+    era = next(era for era in ERAS if day >= era.first_day)
+    return era, day.year - era.first_day.year + 1
 
 
 def era_year(day: datetime.date) -> str:

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 
-from compliance.settings import *  # noqa: E402, F403
+from compliance.settings import *  # noqa: F403
 
 # The manifest storage needs collectstatic; the tests do not.
 STORAGES = {

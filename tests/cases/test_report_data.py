@@ -11,7 +11,10 @@ from remediation.models import Implementation, Measure
 pytestmark = pytest.mark.django_db
 
 TD_OPERATORS = ["tohoku-td", "chubu-td", "hokuriku-td", "kansai-td", "chugoku-td", "shikoku-td", "kyushu-td", "okinawa"]
-RETAILERS = ["tohoku-retail", "chubu-retail", "hokuriku-retail", "kansai-retail", "chugoku-retail", "shikoku-retail", "kyushu-retail"]  # fmt: skip
+RETAILERS = [
+    "tohoku-retail", "chubu-retail", "hokuriku-retail", "kansai-retail",
+    "chugoku-retail", "shikoku-retail", "kyushu-retail",
+]  # fmt: skip
 
 
 def codes(queryset) -> set[str]:
@@ -30,8 +33,13 @@ def test_companies_and_their_groups():
 
 @pytest.mark.parametrize(
     ("group", "total", "described"),
-    [("hokuriku", 4, ["ア", "イ", "ウ"]), ("kansai", 3, ["ア", "イ"]), ("chugoku", 5, ["ア", "イ", "ウ"]), ("kyushu", 11, ["ア", "イ"])],
-)  # fmt: skip
+    [
+        ("hokuriku", 4, ["ア", "イ", "ウ"]),
+        ("kansai", 3, ["ア", "イ"]),
+        ("chugoku", 5, ["ア", "イ", "ウ"]),
+        ("kyushu", 11, ["ア", "イ"]),
+    ],
+)
 def test_incidents_per_pair_match_the_reported_totals(case, group, total, described):
     pair = IncidentPair.objects.get(case=case, group__code=group)
     incidents = list(pair.incidents.order_by("number"))
@@ -86,7 +94,8 @@ IMPLEMENTERS = {
              ["kansai-retail"], ["kyushu-retail"]],
     "rt-2": [["tohoku-retail", "chubu-retail", "kansai-retail", "chugoku-retail"],
              ["tohoku-retail", "chubu-retail", "chugoku-retail"], ["shikoku-retail", "kyushu-retail"]],
-    "rt-3": [["tohoku-retail"], ["chubu-retail", "hokuriku-retail", "kansai-retail", "chugoku-retail", "shikoku-retail"],
+    "rt-3": [["tohoku-retail"],
+             ["chubu-retail", "hokuriku-retail", "kansai-retail", "chugoku-retail", "shikoku-retail"],
              ["tohoku-retail"], ["tohoku-retail"], ["hokuriku-retail"], ["kyushu-retail"]],
     "rt-4": [["tohoku-retail"]],
 }  # fmt: skip
