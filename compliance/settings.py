@@ -124,6 +124,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "compliance.choices.ItemStatus",
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+    },
 }
 
 LOGGING = {
