@@ -153,7 +153,7 @@ class Finding(models.Model):
     text = Localized("text")
 
     class Meta:
-        ordering = ["case", "side", "position"]
+        ordering = ["case", "position"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [
