@@ -1,28 +1,29 @@
 from django.contrib import admin
 
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.admin_site import ScopedAdmin
 
 
 @admin.register(LawArticle)
-class LawArticleAdmin(admin.ModelAdmin):
+class LawArticleAdmin(ScopedAdmin):
     list_display = ["code", "law_ja", "article", "paragraph", "title_ja"]
     search_fields = ["code", "title_ja", "title_en"]
 
 
 @admin.register(SafeguardType)
-class SafeguardTypeAdmin(admin.ModelAdmin):
+class SafeguardTypeAdmin(ScopedAdmin):
     list_display = ["code", "name_ja", "name_en", "position"]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ScopedAdmin):
     list_display = ["code", "title_ja", "status", "opened_on", "closed_on"]
     list_filter = ["status"]
     search_fields = ["code", "title_ja", "title_en"]
 
 
 @admin.register(RegulatoryAction)
-class RegulatoryActionAdmin(admin.ModelAdmin):
+class RegulatoryActionAdmin(ScopedAdmin):
     list_display = ["date", "kind", "title_ja", "case"]
     list_filter = ["kind", "case"]
     list_select_related = ["case"]
@@ -30,7 +31,7 @@ class RegulatoryActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ScopedAdmin):
     list_display = ["code", "side", "article", "case"]
     list_filter = ["side", "article", "case"]
     list_select_related = ["article", "case"]
@@ -39,14 +40,14 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentPair)
-class IncidentPairAdmin(admin.ModelAdmin):
+class IncidentPairAdmin(ScopedAdmin):
     list_display = ["number", "group", "incident_total", "case"]
     list_select_related = ["group", "case"]
     filter_horizontal = ["companies"]
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ScopedAdmin):
     list_display = ["pair", "number", "label", "described_in_report", "data_kind", "was_used", "status"]
     list_filter = ["described_in_report", "data_kind", "status", "pair__group"]
     list_select_related = ["pair__group"]

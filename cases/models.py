@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
+from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
 
 
-class LawArticle(models.Model):
+@pghistory.track()
+class LawArticle(Scoped):
     """An article (and paragraph) of a law that a finding or an action rests on."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -55,7 +58,8 @@ class LawArticle(models.Model):
     reference = Localized("reference")
 
 
-class SafeguardType(models.Model):
+@pghistory.track()
+class SafeguardType(Scoped):
     """A class of measures: the four security control measures of Art. 23 and two more headings."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -73,7 +77,8 @@ class SafeguardType(models.Model):
         return self.name_ja
 
 
-class Case(models.Model):
+@pghistory.track()
+class Case(Scoped):
     """A supervision case: what the regulator found at some companies and what it asked of them."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -105,7 +110,8 @@ class Case(models.Model):
         return reverse("cases:case_detail", kwargs={"case": self.code})
 
 
-class RegulatoryAction(models.Model):
+@pghistory.track()
+class RegulatoryAction(Scoped):
     """One dated step of the regulator in a case: guidance, a report request, a publication..."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
@@ -136,7 +142,8 @@ class RegulatoryAction(models.Model):
         return f"{self.date.isoformat()} {self.title_ja}"
 
 
-class Finding(models.Model):
+@pghistory.track()
+class Finding(Scoped):
     """A problem the regulator found (問題点): one row of the report's tables."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
@@ -168,7 +175,8 @@ class Finding(models.Model):
         return reverse("cases:finding_detail", kwargs={"case": self.case.code, "code": self.code})
 
 
-class IncidentPair(models.Model):
+@pghistory.track()
+class IncidentPair(Scoped):
     """The two companies of one group whose inspection found incidents, with the total the report gives."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="incident_pairs")
@@ -195,6 +203,7 @@ class IncidentPair(models.Model):
         return reverse("cases:incident_list", kwargs={"case": self.case.code}) + f"#pair-{self.number}"
 
 
+@pghistory.track()
 class Incident(TrackedItem):
     """An improper incident (事象) found by the company-wide inspection, and the state of its fix.
 
@@ -231,6 +240,10 @@ class Incident(TrackedItem):
 
     summary = Localized("summary")
     fix = Localized("fix")
+
+    # An incident the report does not describe is known to the regulator alone: the report does not say
+    # which company of the pair it belongs to.
+    has_private_records = True
 
     class Meta(TrackedItem.Meta):
         ordering = ["pair", "number"]
@@ -269,6 +282,13 @@ class Incident(TrackedItem):
 
     def __str__(self) -> str:
         return f"({self.pair.number}) {self.display_label}"
+
+    @classmethod
+    def visibility_filter(cls, *, company_id: int | None) -> Q:
+        return Q(described_in_report=True)
+
+    def is_private_record(self) -> bool:
+        return not self.described_in_report
 
     @property
     def display_label(self) -> str:

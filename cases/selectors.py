@@ -1,93 +1,92 @@
-"""Reads of the cases app: each returns what a page or an endpoint shows, with its related rows."""
+"""Reads of the cases app: each starts from what the person may see, with the related rows it shows."""
 
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance.choices import ItemStatus
-from compliance.models import Company
 from remediation.selectors import measures_prefetch
 
+if TYPE_CHECKING:
+    from compliance.models import Company, User
 
-def case_list() -> QuerySet[Case]:
-    """Every case, with its counts of findings and incidents."""
-    return Case.objects.annotate(
+
+def case_list(*, user: User) -> QuerySet[Case]:
+    """Every case the person may see, with its published counts of findings and incidents."""
+    return Case.objects.visible_to(user).annotate(
         finding_count=Count("findings", distinct=True),
-        incident_count=Count("incident_pairs__incidents", distinct=True),
+        incident_count=Sum("incident_pairs__incident_total"),
     )
 
 
-def case_get(*, code: str) -> Case:
-    """One case by its code, or 404."""
-    return get_object_or_404(Case, code=code)
+def cases(*, user: User) -> QuerySet[Case]:
+    """Cases the person may see, for lookups by code."""
+    return Case.objects.visible_to(user)
 
 
-def action_list(*, case: Case) -> QuerySet[RegulatoryAction]:
+def action_list(*, user: User, case: Case) -> QuerySet[RegulatoryAction]:
     """The case's timeline of regulatory actions, oldest first."""
-    return case.actions.prefetch_related("articles", "addressees")
+    return RegulatoryAction.objects.visible_to(user).filter(case=case).prefetch_related("articles", "addressees")
 
 
-def finding_list(*, case: Case) -> QuerySet[Finding]:
+def finding_list(*, user: User, case: Case) -> QuerySet[Finding]:
     """The case's findings in report order, with articles, safeguards, companies and measures."""
-    return case.findings.select_related("article").prefetch_related(
-        "safeguard_types", "affected_companies", measures_prefetch()
+    return (
+        Finding.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("case", "article")
+        .prefetch_related("safeguard_types", "affected_companies", measures_prefetch(user=user))
     )
 
 
-def findings_by_side_and_article(*, case: Case) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
+def findings_by_side_and_article(*, user: User, case: Case) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
     """Findings grouped as the report groups them: by side, then by law article."""
     grouped = []
-    for side, side_findings in groupby(finding_list(case=case), key=lambda f: f.get_side_display()):
+    for side, side_findings in groupby(finding_list(user=user, case=case), key=lambda f: f.get_side_display()):
         by_article = sorted(side_findings, key=lambda f: (f.article.article, f.article.paragraph or 0))
         grouped.append((side, [(a, list(fs)) for a, fs in groupby(by_article, key=lambda f: f.article)]))
     return grouped
 
 
-def finding_get(*, case: Case, code: str) -> Finding:
-    """One finding of the case with everything it shows, or 404."""
-    return get_object_or_404(finding_list(case=case), code=code)
+def incidents(*, user: User) -> QuerySet[Incident]:
+    """Incidents the person may see (those the report does not describe are the regulator's alone)."""
+    return Incident.objects.visible_to(user).select_related("pair__group", "pair__case", "viewer", "owner")
 
 
-def incident_pair_list(*, case: Case) -> QuerySet[IncidentPair]:
-    """The case's incident pairs, with their companies and incidents."""
-    return case.incident_pairs.select_related("group").prefetch_related(
-        "companies", Prefetch("incidents", queryset=Incident.objects.select_related("viewer", "owner"))
+def incident_pair_list(*, user: User, case: Case) -> QuerySet[IncidentPair]:
+    """The case's incident pairs, with their companies and the incidents the person may see."""
+    return (
+        IncidentPair.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("case", "group")
+        .prefetch_related("companies", Prefetch("incidents", queryset=incidents(user=user)))
     )
 
 
-def incident_get(*, case: Case, pair_number: int, number: int) -> Incident:
-    """One incident of the case, or 404."""
-    queryset = Incident.objects.select_related("pair__group", "pair__case", "viewer", "owner")
-    return get_object_or_404(queryset, pair__case=case, pair__number=pair_number, number=number)
-
-
-def open_incident_list(*, case: Case) -> QuerySet[Incident]:
+def open_incident_list(*, user: User, case: Case) -> QuerySet[Incident]:
     """Incidents of the case whose fix is not reported done."""
-    return (
-        Incident.objects.filter(pair__case=case)
-        .exclude(status=ItemStatus.DONE)
-        .select_related("pair__case", "pair__group", "viewer", "owner")
-    )
+    return incidents(user=user).filter(pair__case=case).exclude(status=ItemStatus.DONE)
 
 
-def company_findings(*, company: Company) -> QuerySet[Finding]:
+def company_findings(*, user: User, company: Company) -> QuerySet[Finding]:
     """Findings that name the company among those concerned."""
-    return company.findings.select_related("case", "article").prefetch_related("safeguard_types")
-
-
-def company_incidents(*, company: Company) -> QuerySet[Incident]:
-    """Incidents of the pairs the company belongs to."""
     return (
-        Incident.objects.filter(pair__companies=company)
-        .select_related("pair__case", "pair__group", "viewer", "owner")
-        .order_by("pair__case", "pair__number", "number")
+        Finding.objects.visible_to(user)
+        .filter(affected_companies=company)
+        .select_related("case", "article")
+        .prefetch_related("safeguard_types")
     )
 
 
-def company_actions(*, company: Company) -> QuerySet[RegulatoryAction]:
+def company_incidents(*, user: User, company: Company) -> QuerySet[Incident]:
+    """Incidents of the pairs the company belongs to."""
+    return incidents(user=user).filter(pair__companies=company).order_by("pair__case", "pair__number", "number")
+
+
+def company_actions(*, user: User, company: Company) -> QuerySet[RegulatoryAction]:
     """Regulatory actions addressed to the company."""
-    return company.regulatory_actions.select_related("case")
+    return RegulatoryAction.objects.visible_to(user).filter(addressees=company).select_related("case")

@@ -2,17 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import Company, CompanyGroup, User
+from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
+from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup, User
 
 
 @admin.register(CompanyGroup)
-class CompanyGroupAdmin(admin.ModelAdmin):
+class CompanyGroupAdmin(ScopedAdmin):
     list_display = ["code", "name_ja", "name_en", "position"]
     search_fields = ["code", "name_ja", "name_en"]
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ScopedAdmin):
     list_display = ["code", "name_ja", "name_en", "kind", "group"]
     list_filter = ["kind", "group"]
     list_select_related = ["group"]
@@ -21,7 +22,28 @@ class CompanyAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
+    """People, their role and company: managed by regulator administrators."""
+
     list_display = ["username", "email", "role", "company", "is_active"]
     list_filter = ["role", "company", "is_active"]
     list_select_related = ["company"]
     fieldsets = [*UserAdmin.fieldsets, (_("Role"), {"fields": ["role", "company"]})]
+    add_fieldsets = [*UserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "company"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "ip_address", "path"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_id", "path"]
+    date_hierarchy = "at"
+
+
+@admin.register(AccessAnomaly)
+class AccessAnomalyAdmin(ReadOnlyAdmin):
+    list_display = ["day", "kind", "user", "count", "baseline"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]

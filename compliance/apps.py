@@ -7,3 +7,6 @@ class ComplianceConfig(AppConfig):
 
     name = "compliance"
     verbose_name = _("Companies and people")
+
+    def ready(self) -> None:
+        from compliance import signals  # noqa: F401 (connects the sign-in log)

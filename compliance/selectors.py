@@ -1,25 +1,43 @@
-"""Reads of the compliance app: companies and groups."""
+"""Reads of the compliance app: companies, people, and the access log, from what the person may see."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from compliance.choices import ItemStatus
-from compliance.models import Company
+from compliance.models import AccessAnomaly, AccessLogEntry, Company
+
+if TYPE_CHECKING:
+    from compliance.models import User
 
 
-def company_list() -> QuerySet[Company]:
-    """Every company, with its group and how much of the case concerns it."""
-    return Company.objects.select_related("group").annotate(
-        finding_count=Count("findings", distinct=True),
-        implementation_count=Count("implementations", distinct=True),
-        open_implementation_count=Count(
-            "implementations", filter=~Q(implementations__status=ItemStatus.DONE), distinct=True
-        ),
+def company_list(*, user: User) -> QuerySet[Company]:
+    """Every company, with its group and how much of the published case concerns it."""
+    return (
+        Company.objects.visible_to(user)
+        .select_related("group")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            implementation_count=Count("implementations", distinct=True),
+            open_implementation_count=Count(
+                "implementations", filter=~Q(implementations__status=ItemStatus.DONE), distinct=True
+            ),
+        )
     )
 
 
-def company_get(*, code: str) -> Company:
-    """One company by its code, or 404."""
-    return get_object_or_404(Company.objects.select_related("group"), code=code)
+def companies(*, user: User) -> QuerySet[Company]:
+    """Companies, for lookups by code."""
+    return Company.objects.visible_to(user).select_related("group")
+
+
+def access_log(*, user: User) -> QuerySet[AccessLogEntry]:
+    """The access log, newest first: the regulator's alone."""
+    return AccessLogEntry.objects.visible_to(user).order_by("-id")
+
+
+def access_anomalies(*, user: User) -> QuerySet[AccessAnomaly]:
+    """What the periodic analysis flagged, newest first."""
+    return AccessAnomaly.objects.visible_to(user).select_related("user__company")

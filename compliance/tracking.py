@@ -4,10 +4,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from compliance.access import Scoped
 from compliance.choices import ItemStatus
 
 
-class TrackedItem(models.Model):
+class TrackedItem(Scoped):
     """An item someone must carry out: its status, and a due date or a window, or neither."""
 
     status = models.CharField(
@@ -21,7 +22,7 @@ class TrackedItem(models.Model):
     window_start = models.DateField(_("window start"), null=True, blank=True)
     window_end = models.DateField(_("window end"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Scoped.Meta):
         abstract = True
         constraints = [
             models.CheckConstraint(

@@ -1,15 +1,19 @@
 """URLs of the whole site."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("cases.urls")),
     path("", include("remediation.urls")),
     path("", include("compliance.urls_pages")),
+    path("accounts/", include("compliance.urls_accounts")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch works before signing in too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(("compliance.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from compliance.admin_site import ScopedAdmin
 from remediation.models import Implementation, Measure, ProgressUpdate
 
 
@@ -10,7 +11,7 @@ class ImplementationInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ScopedAdmin):
     list_display = ["code", "safeguard_type", "kind", "finding"]
     list_filter = ["kind", "safeguard_type", "finding__side"]
     list_select_related = ["safeguard_type", "finding"]
@@ -19,14 +20,14 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Implementation)
-class ImplementationAdmin(admin.ModelAdmin):
+class ImplementationAdmin(ScopedAdmin):
     list_display = ["measure", "company", "status", "due_on", "window_start", "window_end"]
     list_filter = ["status", "company"]
     list_select_related = ["measure", "company"]
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ScopedAdmin):
     list_display = ["submitted_at", "implementation", "incident", "author", "status"]
     list_filter = ["status"]
     list_select_related = ["implementation__measure", "implementation__company", "incident__pair", "author"]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from compliance.access import CompanyPrivate, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
 from remediation.choices import MeasureKind
 
 
-class Measure(models.Model):
+@pghistory.track()
+class Measure(Scoped):
     """An improvement measure (改善措置): one bullet under a finding."""
 
     finding = models.ForeignKey(
@@ -58,6 +61,7 @@ class Measure(models.Model):
         )
 
 
+@pghistory.track()
 class Implementation(TrackedItem):
     """A measure as carried out by one company, with that company's own status and dates."""
 
@@ -88,8 +92,9 @@ class Implementation(TrackedItem):
         return self.measure.get_absolute_url() + f"#implementation-{self.company.code}"
 
 
-class ProgressUpdate(models.Model):
-    """A company's report of progress on one implementation or one incident of its own."""
+@pghistory.track()
+class ProgressUpdate(CompanyPrivate):
+    """A company's report of progress on one implementation or one incident of its own: private to it."""
 
     implementation = models.ForeignKey(
         Implementation,
@@ -118,7 +123,7 @@ class ProgressUpdate(models.Model):
     next_milestone_on = models.DateField(_("next milestone or completion estimate"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(CompanyPrivate.Meta):
         ordering = ["submitted_at", "pk"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -133,6 +138,9 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.submitted_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("remediation:progress_update_detail", kwargs={"pk": self.pk})
 
     @property
     def subject(self) -> Implementation | models.Model:

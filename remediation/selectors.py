@@ -1,4 +1,4 @@
-"""Reads of the remediation app: measures, implementations and what is still open."""
+"""Reads of the remediation app: each starts from what the person may see."""
 
 from __future__ import annotations
 
@@ -6,69 +6,84 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 
 from compliance.choices import ItemStatus
-from remediation.models import Implementation, Measure
+from remediation.models import Implementation, Measure, ProgressUpdate
 
 if TYPE_CHECKING:
     from cases.models import Case, Finding
-    from compliance.models import Company
+    from compliance.models import Company, User
 
 
-def implementations_with_company() -> Prefetch:
-    """Prefetch of a measure's implementations with their companies, in report order."""
-    return Prefetch("implementations", queryset=Implementation.objects.select_related("company"))
-
-
-def measures_prefetch() -> Prefetch:
-    """Prefetch of a finding's measures with their safeguard types and implementations."""
-    return Prefetch(
-        "measures",
-        queryset=Measure.objects.select_related("safeguard_type", "finding__case").prefetch_related(
-            implementations_with_company()
-        ),
+def implementations(*, user: User) -> QuerySet[Implementation]:
+    """Implementations the person may see, with their company and measure."""
+    return Implementation.objects.visible_to(user).select_related(
+        "company", "measure__finding__case", "measure__safeguard_type"
     )
 
 
-def implementation_status_counts(*, case: Case) -> list[dict]:
+def implementations_prefetch(*, user: User) -> Prefetch:
+    """Prefetch of a measure's implementations with their companies, in report order."""
+    return Prefetch("implementations", queryset=Implementation.objects.visible_to(user).select_related("company"))
+
+
+def measures_prefetch(*, user: User) -> Prefetch:
+    """Prefetch of a finding's measures with their safeguard types and implementations."""
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.visible_to(user)
+        .select_related("safeguard_type", "finding__case")
+        .prefetch_related(implementations_prefetch(user=user)),
+    )
+
+
+def measures(*, user: User, finding: Finding) -> QuerySet[Measure]:
+    """The finding's measures, with implementations, for lookups by code."""
+    return (
+        Measure.objects.visible_to(user)
+        .filter(finding=finding)
+        .select_related("safeguard_type", "finding__article", "finding__case")
+        .prefetch_related(implementations_prefetch(user=user))
+    )
+
+
+def implementation_status_counts(*, user: User, case: Case) -> list[dict]:
     """How many implementations of the case's measures stand at each status, in workflow order."""
-    rows = Implementation.objects.filter(measure__finding__case=case).values("status").annotate(count=Count("pk"))
+    rows = (
+        Implementation.objects.visible_to(user)
+        .filter(measure__finding__case=case)
+        .values("status")
+        .annotate(count=Count("pk"))
+    )
     counts = Counter({row["status"]: row["count"] for row in rows})
     return [{"status": value, "label": label, "count": counts[value]} for value, label in ItemStatus.choices]
 
 
-def measure_get(*, finding: Finding, code: str) -> Measure:
-    """One measure of a finding with its implementations, or 404."""
-    queryset = Measure.objects.select_related("safeguard_type", "finding__article", "finding__case").prefetch_related(
-        implementations_with_company()
-    )
-    return get_object_or_404(queryset, finding=finding, code=code)
-
-
-def open_implementation_list(*, case: Case) -> QuerySet[Implementation]:
+def open_implementation_list(*, user: User, case: Case) -> QuerySet[Implementation]:
     """Implementations of the case's measures that are not reported done."""
     return (
-        Implementation.objects.filter(measure__finding__case=case)
+        implementations(user=user)
+        .filter(measure__finding__case=case)
         .exclude(status=ItemStatus.DONE)
-        .select_related("company", "measure__finding__case", "measure__safeguard_type")
         .order_by("window_end", "due_on", "measure__finding__position", "measure__position", "position")
     )
 
 
-def company_implementations(*, company: Company) -> QuerySet[Implementation]:
+def company_implementations(*, user: User, company: Company) -> QuerySet[Implementation]:
     """The company's implementations of measures, in report order."""
-    return company.implementations.select_related("measure__finding__case", "measure__safeguard_type").order_by(
-        "measure__finding__case", "measure__finding__position", "measure__position"
+    return (
+        implementations(user=user)
+        .filter(company=company)
+        .order_by("measure__finding__case", "measure__finding__position", "measure__position")
     )
 
 
-def open_windows(*, case: Case) -> list[dict]:
+def open_windows(*, user: User, case: Case) -> list[dict]:
     """Each window of the case's open implementations, with the companies that must meet it."""
     rows = (
-        Implementation.objects.filter(measure__finding__case=case, window_end__isnull=False)
+        implementations(user=user)
+        .filter(measure__finding__case=case, window_end__isnull=False)
         .exclude(status=ItemStatus.DONE)
-        .select_related("company", "measure__finding__case")
         .order_by("window_start", "window_end", "measure__position", "position")
     )
     windows: dict[tuple, dict] = {}
@@ -79,3 +94,15 @@ def open_windows(*, case: Case) -> list[dict]:
         )
         window["companies"].append(row.company)
     return list(windows.values())
+
+
+def progress_updates(*, user: User) -> QuerySet[ProgressUpdate]:
+    """Progress updates the person may see: their own company's, or every company's for the regulator."""
+    return ProgressUpdate.objects.visible_to(user).select_related(
+        "company",
+        "author",
+        "implementation__measure__finding__case",
+        "implementation__company",
+        "incident__pair__case",
+        "incident__pair__group",
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
         name="measure_detail",
     ),
     path("cases/<slug:case>/open-items/", views.open_item_list, name="open_item_list"),
+    path("progress-updates/", views.progress_update_list, name="progress_update_list"),
+    path("progress-updates/<int:pk>/", views.progress_update_detail, name="progress_update_detail"),
 ]

@@ -1,12 +1,13 @@
 """Read-only API of cases and what the regulator found in them."""
 
-from rest_framework import viewsets
+from django.db.models import Prefetch
 
 from cases.api import serializers
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.api.scoping import ScopedReadOnlyViewSet
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(ScopedReadOnlyViewSet):
     """Supervision cases."""
 
     queryset = Case.objects.all()
@@ -15,7 +16,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status"]
 
 
-class RegulatoryActionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegulatoryActionViewSet(ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
     queryset = RegulatoryAction.objects.select_related("case").prefetch_related("articles", "addressees")
@@ -24,7 +25,7 @@ class RegulatoryActionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["date"]
 
 
-class LawArticleViewSet(viewsets.ReadOnlyModelViewSet):
+class LawArticleViewSet(ScopedReadOnlyViewSet):
     """Law articles that findings and actions rest on."""
 
     queryset = LawArticle.objects.all()
@@ -32,7 +33,7 @@ class LawArticleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class SafeguardTypeViewSet(viewsets.ReadOnlyModelViewSet):
+class SafeguardTypeViewSet(ScopedReadOnlyViewSet):
     """Classes of measures."""
 
     queryset = SafeguardType.objects.all()
@@ -40,7 +41,7 @@ class SafeguardTypeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(ScopedReadOnlyViewSet):
     """Problems the regulator found, with the companies concerned."""
 
     queryset = Finding.objects.select_related("case", "article").prefetch_related(
@@ -56,15 +57,20 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
 
-class IncidentPairViewSet(viewsets.ReadOnlyModelViewSet):
+class IncidentPairViewSet(ScopedReadOnlyViewSet):
     """The pairs of companies whose inspection found incidents, with the reported totals."""
 
-    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related("companies", "incidents")
+    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related("companies")
+
+    def get_queryset(self):
+        visible_incidents = Incident.objects.visible_to(self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("incidents", queryset=visible_incidents))
+
     serializer_class = serializers.IncidentPairSerializer
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+class IncidentViewSet(ScopedReadOnlyViewSet):
     """Incidents found by the company-wide inspection, described or only counted by the report."""
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")

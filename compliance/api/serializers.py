@@ -1,8 +1,9 @@
 """API representations of companies and groups."""
 
+from knox.models import AuthToken
 from rest_framework import serializers
 
-from compliance.models import Company, CompanyGroup
+from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 
 
 class CompanyGroupSerializer(serializers.HyperlinkedModelSerializer):
@@ -19,3 +20,51 @@ class CompanySerializer(serializers.HyperlinkedModelSerializer):
         model = Company
         fields = ["id", "url", "code", "name_ja", "name_en", "kind", "group"]
         extra_kwargs = {"url": {"view_name": "api:company-detail", "lookup_field": "code"}}
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):
+    """One access log entry, with the hash that chains it."""
+
+    class Meta:
+        model = AccessLogEntry
+        fields = [
+            "id", "at", "user", "username", "user_company_id", "action", "object_type", "object_id",
+            "object_company_id", "method", "path", "ip_address", "user_agent", "previous_hash", "entry_hash",
+        ]  # fmt: skip
+
+
+class ChangeEventSerializer(serializers.Serializer):
+    """One recorded change: which record, when, by whom, and the fields before and after."""
+
+    id = serializers.CharField(source="pgh_slug")
+    at = serializers.DateTimeField(source="pgh_created_at")
+    label = serializers.CharField(source="pgh_label")
+    record_type = serializers.CharField(source="pgh_obj_model")
+    record_id = serializers.CharField(source="pgh_obj_id", allow_null=True)
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+    url = serializers.SerializerMethodField()
+    data = serializers.JSONField(source="pgh_data")
+    diff = serializers.JSONField(source="pgh_diff", allow_null=True)
+
+    def get_url(self, event) -> str | None:
+        context = event.pgh_context or {}
+        return context.get("url")
+
+
+class AccessAnomalySerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    company = serializers.SlugRelatedField(source="user.company", slug_field="code", read_only=True)
+
+    class Meta:
+        model = AccessAnomaly
+        fields = ["id", "kind", "user", "company", "day", "count", "baseline", "detected_at"]
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A person's API token, as listed: never the token itself, which is shown once at creation."""
+
+    key = serializers.CharField(source="token_key", read_only=True)
+
+    class Meta:
+        model = AuthToken
+        fields = ["key", "created", "expiry"]

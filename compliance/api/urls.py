@@ -18,5 +18,10 @@ router.register("measures", remediation_views.MeasureViewSet)
 router.register("implementations", remediation_views.ImplementationViewSet)
 router.register("incident-pairs", case_views.IncidentPairViewSet)
 router.register("incidents", case_views.IncidentViewSet)
+router.register("progress-updates", remediation_views.ProgressUpdateViewSet)
+router.register("access-log", company_views.AccessLogViewSet, basename="accesslog")
+router.register("access-anomalies", company_views.AccessAnomalyViewSet, basename="accessanomaly")
+router.register("history", company_views.ChangeHistoryViewSet, basename="history")
+router.register("auth/tokens", company_views.ApiTokenViewSet, basename="apitoken")
 
 urlpatterns = router.urls

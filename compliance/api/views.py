@@ -1,12 +1,27 @@
-"""Read-only API of companies and groups."""
+"""API of companies and groups; for the regulator, the access log, its analysis and the change history."""
 
-from rest_framework import viewsets
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.response import Response
 
-from compliance.api.serializers import CompanyGroupSerializer, CompanySerializer
-from compliance.models import Company, CompanyGroup
+from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
+from compliance.api.serializers import (
+    AccessAnomalySerializer,
+    AccessLogEntrySerializer,
+    ApiTokenSerializer,
+    ChangeEventSerializer,
+    CompanyGroupSerializer,
+    CompanySerializer,
+)
+from compliance.audit import access_log_read_rows
+from compliance.history import change_history
+from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 
 
-class CompanyGroupViewSet(viewsets.ReadOnlyModelViewSet):
+class CompanyGroupViewSet(ScopedReadOnlyViewSet):
     """Corporate groups."""
 
     queryset = CompanyGroup.objects.all()
@@ -14,7 +29,7 @@ class CompanyGroupViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+class CompanyViewSet(ScopedReadOnlyViewSet):
     """Companies under supervision, and the contractors the case names."""
 
     queryset = Company.objects.select_related("group")
@@ -22,3 +37,87 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     filterset_fields = ["kind", "group__code"]
     ordering_fields = ["position", "code"]
+
+
+class AccessLogViewSet(ScopedReadOnlyViewSet):
+    """The access log (regulator staff only): every read of private data and every denied attempt."""
+
+    queryset = AccessLogEntry.objects.order_by("-id")
+    serializer_class = AccessLogEntrySerializer
+    permission_classes = [RegulatorOnly]
+    filterset_fields = {
+        "username": ["exact"],
+        "action": ["exact"],
+        "object_type": ["exact"],
+        "object_id": ["exact"],
+        "at": ["gte", "lte"],
+    }
+
+
+class AccessAnomalyViewSet(ScopedReadOnlyViewSet):
+    """What the periodic analysis of the access log flagged (regulator staff only)."""
+
+    queryset = AccessAnomaly.objects.select_related("user__company")
+    serializer_class = AccessAnomalySerializer
+    permission_classes = [RegulatorOnly]
+    filterset_fields = {"kind": ["exact"], "day": ["gte", "lte"]}
+
+
+class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every change to every record (regulator staff only): who, when, before and after."""
+
+    serializer_class = ChangeEventSerializer
+    permission_classes = [RegulatorOnly]
+    filter_backends = []
+
+    def get_queryset(self):
+        queryset = change_history()
+        for parameter, field in (("record_type", "pgh_obj_model"), ("record_id", "pgh_obj_id")):
+            if value := self.request.query_params.get(parameter):
+                queryset = queryset.filter(**{field: value})
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        access_log_read_rows(request=self.request, object_type="history", object_ids=[e.pgh_slug for e in page])
+        return page
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The signed-in person's own API tokens: list, create (the token is shown once), revoke.
+
+    Creating a token needs the password (HTTP Basic) or a browser session, never another token.
+    """
+
+    serializer_class = ApiTokenSerializer
+    lookup_field = "token_key"
+    filter_backends = []
+
+    def get_authenticators(self):
+        authenticators = super().get_authenticators()
+        if self.request is not None and self.request.method == "POST":
+            return [BasicAuthentication(), SessionAuthentication()]
+        return authenticators
+
+    def get_queryset(self):
+        return AuthToken.objects.filter(user=self.request.user).order_by("-created")
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "CreatedApiToken",
+                {
+                    "key": serializers.CharField(),
+                    "expiry": serializers.DateTimeField(),
+                    "token": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        instance, token = AuthToken.objects.create(user=request.user, expiry=settings.REST_KNOX["TOKEN_TTL"])
+        body = {"key": instance.token_key, "expiry": instance.expiry, "token": token}
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from cases.api.serializers import code_of
-from remediation.models import Implementation, Measure
+from remediation.models import Implementation, Measure, ProgressUpdate
 
 
 class MeasureSerializer(serializers.HyperlinkedModelSerializer):
@@ -35,3 +35,18 @@ class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
             "status", "due_on", "window_start", "window_end",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:implementation-detail"}}
+
+
+class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
+    company = code_of()
+    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id", "url", "company", "implementation", "incident", "author",
+            "status", "narrative", "next_milestone_on", "submitted_at",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:progressupdate-detail"}}

@@ -1,12 +1,11 @@
 """Read-only API of measures and their implementations."""
 
-from rest_framework import viewsets
+from compliance.api.scoping import ScopedReadOnlyViewSet
+from remediation.api.serializers import ImplementationSerializer, MeasureSerializer, ProgressUpdateSerializer
+from remediation.models import Implementation, Measure, ProgressUpdate
 
-from remediation.api.serializers import ImplementationSerializer, MeasureSerializer
-from remediation.models import Implementation, Measure
 
-
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(ScopedReadOnlyViewSet):
     """Improvement measures, one per bullet under a finding."""
 
     queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related("implementations")
@@ -20,7 +19,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
 
-class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
+class ImplementationViewSet(ScopedReadOnlyViewSet):
     """Each measure as carried out by one company, with its status and dates."""
 
     queryset = Implementation.objects.select_related("measure", "company")
@@ -34,3 +33,18 @@ class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
         "due_on": ["gte", "lte"],
     }
     ordering_fields = ["due_on", "window_end", "status"]
+
+
+class ProgressUpdateViewSet(ScopedReadOnlyViewSet):
+    """Progress updates: private to the company that submitted them, and to the regulator."""
+
+    queryset = ProgressUpdate.objects.select_related("company", "author", "implementation", "incident")
+    serializer_class = ProgressUpdateSerializer
+    filterset_fields = {
+        "company__code": ["exact"],
+        "status": ["exact"],
+        "submitted_at": ["gte", "lte"],
+        "implementation": ["exact"],
+        "incident": ["exact"],
+    }
+    ordering_fields = ["submitted_at"]

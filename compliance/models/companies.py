@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+import pghistory
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from compliance.access import Scoped, ScopedQuerySet, is_regulator, is_regulator_admin
 from compliance.choices import CompanyKind, Role
 from compliance.i18n import Localized, bilingual_name
 
 
-class CompanyGroup(models.Model):
+@pghistory.track()
+class CompanyGroup(Scoped):
     """A corporate group: a T&D operator and its related retailer belong to one."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -30,7 +34,8 @@ class CompanyGroup(models.Model):
         return self.name_ja
 
 
-class Company(models.Model):
+@pghistory.track()
+class Company(Scoped):
     """A legal entity under supervision, or a contractor the case names."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -69,8 +74,15 @@ class Company(models.Model):
         return Company.objects.filter(group_id=self.group_id).exclude(pk=self.pk).exclude(kind=CompanyKind.CONTRACTOR)
 
 
+class PersonManager(UserManager.from_queryset(ScopedQuerySet)):
+    """People, readable through `visible_to` like every other model."""
+
+
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person signing in: regulator staff, a company's compliance officer, or an API client."""
+
+    objects = PersonManager()
 
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
     company = models.ForeignKey(
@@ -95,3 +107,30 @@ class User(AbstractUser):
                 | Q(role=Role.API_CLIENT),
             ),
         ]
+
+    @classmethod
+    def visibility_filter(cls, *, company_id: int | None) -> Q:
+        """Outside the regulator, a person sees the people of their own company only."""
+        return Q(company_id=company_id) if company_id else Q(pk__in=[])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COMPANY_OFFICER and self.company_id is None:
+            raise ValidationError({"company": _("A compliance officer belongs to exactly one company.")})
+        if self.role in (Role.REGULATOR_ADMIN, Role.REGULATOR_STAFF) and self.company_id is not None:
+            raise ValidationError({"company": _("Regulator staff belong to no company.")})
+
+    @property
+    def is_regulator(self) -> bool:
+        return is_regulator(self)
+
+    @property
+    def is_regulator_admin(self) -> bool:
+        return is_regulator_admin(self)
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Regulator administrators administer the product: every model permission is theirs."""
+        return is_regulator_admin(self) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return is_regulator_admin(self) or super().has_module_perms(app_label)

@@ -1,0 +1,48 @@
+"""The scoping rule in the API: every viewset reads through `visible_to` and logs private reads."""
+
+from __future__ import annotations
+
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound
+
+from compliance.access import is_regulator
+from compliance.audit import access_log_denied
+from compliance.guards import get_visible_or_404, log_reads
+
+
+class ScopedViewSetMixin:
+    """Restrict the queryset to what the person may see before any lookup; log every private read.
+
+    An object outside the person's scope answers 404, exactly like one that does not exist.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def get_object(self):
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        lookup = {self.lookup_field: self.kwargs[lookup_url_kwarg]}
+        record = get_visible_or_404(self.request, self.get_queryset(), **lookup)
+        self.check_object_permissions(self.request, record)
+        return record
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            log_reads(self.request, page)
+        return page
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only API resource that starts from what the person may see."""
+
+
+class RegulatorOnly(permissions.BasePermission):
+    """An endpoint for regulator staff alone: anyone else gets 404, and the attempt is logged."""
+
+    def has_permission(self, request, view) -> bool:
+        if is_regulator(request.user):
+            return True
+        if request.user.is_authenticated:
+            access_log_denied(request=request, object_type=f"api:{request.resolver_match.view_name}")
+        raise NotFound

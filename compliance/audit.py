@@ -1,0 +1,142 @@
+"""Writes and checks of the access log: each entry chained to the one before by its hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from axes.helpers import get_client_ip_address
+from django.db import connection, transaction
+from django.utils import timezone
+
+from compliance.models import AccessLogEntry
+from compliance.models.audit import AccessAction
+
+if TYPE_CHECKING:
+    from django.db import models
+    from django.http import HttpRequest
+
+    from compliance.access import Scoped
+    from compliance.models import User
+
+GENESIS_HASH = "0" * 64
+# One advisory lock serialises appends, so that each entry chains to the one committed before it.
+CHAIN_LOCK_KEY = 0x0ACC_E550
+
+
+def _context(request: HttpRequest | None, user: User | None) -> dict[str, object]:
+    """Who and from where: the person, their company at the time, the request's address and path."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    context: dict[str, object] = {
+        "user": user if signed_in else None,
+        "username": user.get_username() if signed_in else "",
+        "user_company_id": user.company_id if signed_in else None,
+    }
+    if request is not None:
+        context.update(
+            method=request.method or "",
+            path=request.get_full_path()[:500],
+            ip_address=get_client_ip_address(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+    return context
+
+
+def record_label(model: type[models.Model]) -> str:
+    """How a record type is written in the log: `remediation.progressupdate`."""
+    return model._meta.label_lower
+
+
+def _append(entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """Chain and insert entries in one transaction, under the chain's lock."""
+    if not entries:
+        return entries
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        previous = previous or GENESIS_HASH
+        for entry in entries:
+            entry.previous_hash = previous
+            entry.entry_hash = previous = entry.compute_hash()
+        return AccessLogEntry.objects.bulk_create(entries)
+
+
+def access_log_reads(*, request: HttpRequest, records: Iterable[Scoped]) -> list[AccessLogEntry]:
+    """Log a read of each private record among `records` (published content is not logged)."""
+    now = timezone.now()
+    context = _context(request, None)
+    entries = [
+        AccessLogEntry(
+            at=now,
+            action=AccessAction.READ,
+            object_type=record_label(type(record)),
+            object_id=str(record.pk),
+            object_company_id=record.owning_company_id,
+            **context,
+        )
+        for record in records
+        if record.is_private_record()
+    ]
+    return _append(entries)
+
+
+def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: Iterable[str]) -> list[AccessLogEntry]:
+    """Log a read of rows that are not records of a scoped model (the change history's events)."""
+    now = timezone.now()
+    context = _context(request, None)
+    entries = [
+        AccessLogEntry(at=now, action=AccessAction.READ, object_type=object_type, object_id=str(i)[:100], **context)
+        for i in object_ids
+    ]
+    return _append(entries)
+
+
+def access_log_denied(*, request: HttpRequest, object_type: str, object_id: str = "") -> AccessLogEntry:
+    """Log an attempt on a record or a page the person may not see."""
+    entry = AccessLogEntry(
+        at=timezone.now(),
+        action=AccessAction.DENIED,
+        object_type=object_type[:100],
+        object_id=object_id[:100],
+        **_context(request, None),
+    )
+    return _append([entry])[0]
+
+
+def access_log_sign_in(
+    *, request: HttpRequest | None, user: User | None, action: str, username: str = ""
+) -> AccessLogEntry:
+    """Log a sign-in, a failed one, or a lockout."""
+    context = _context(request, user)
+    if username and not context["username"]:
+        context["username"] = username[:150]
+    entry = AccessLogEntry(at=timezone.now(), action=action, object_type="auth", **context)
+    return _append([entry])[0]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of verifying the chain: how many entries were checked and the first bad one."""
+
+    checked: int
+    first_bad_id: int | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_bad_id is None
+
+
+def access_log_verify() -> ChainCheck:
+    """Recompute every entry's hash in order; report the first entry whose content or link is wrong."""
+    previous = GENESIS_HASH
+    checked = 0
+    for entry in AccessLogEntry.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        if entry.previous_hash != previous or entry.compute_hash() != entry.entry_hash:
+            return ChainCheck(checked=checked, first_bad_id=entry.pk)
+        previous = entry.entry_hash
+    return ChainCheck(checked=checked, first_bad_id=None)

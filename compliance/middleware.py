@@ -1,0 +1,58 @@
+"""Sign-in everywhere, and a second factor for those who need one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from compliance.access import is_regulator
+
+# The API authenticates each request itself (tokens or session) and answers 401/403, never a redirect.
+API_PREFIX = "/api/"
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in person, except those marked `login_not_required` and the API."""
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIX):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def needs_second_factor(user) -> bool:
+    """A person with a TOTP device must use it; regulator staff must have one when the setting says so."""
+    from django_otp import user_has_device
+
+    if not user.is_authenticated:
+        return False
+    return user_has_device(user) or (settings.OTP_REQUIRED_FOR_REGULATOR and is_regulator(user))
+
+
+class SecondFactorMiddleware:
+    """Send a signed-in person who still owes a second factor to verify it (or to set one up)."""
+
+    EXEMPT_VIEW_NAMES = frozenset({"accounts:otp_verify", "accounts:otp_setup", "accounts:logout", "set_language"})
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        user = request.user
+        if request.path.startswith(API_PREFIX) or not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.EXEMPT_VIEW_NAMES:
+            return None
+        if not needs_second_factor(user):
+            return None
+        from django_otp import user_has_device
+
+        target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
+        return redirect_to_login(request.get_full_path(), login_url=reverse(target))
