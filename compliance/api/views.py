@@ -84,7 +84,11 @@ class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ApiTokenViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The signed-in person's own API tokens: list, create (the token is shown once), revoke.
 

@@ -1,0 +1,236 @@
+"""The information wall: every private record is seen by its own company and the regulator, nobody else.
+
+The matrix below tries every page and endpoint, as the officer of each company against every other
+company's records, sister companies included. It finds the URLs by itself from the URL configuration:
+a URL added later fails `test_every_url_is_classified` until it is put in one of the classes below,
+and then the matrix tries it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases.models import Incident
+from compliance.models import AccessLogEntry
+from remediation.models import Implementation, ProgressUpdate
+from remediation.services import progress_update_create
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+# Pages and endpoints that show published content only.
+PUBLISHED = {
+    "cases:case_list", "cases:case_detail", "cases:finding_list", "cases:finding_detail",
+    "remediation:measure_detail", "compliance:company_list",
+    "api:api-root", "api:case-list", "api:case-detail", "api:regulatoryaction-list", "api:regulatoryaction-detail",
+    "api:lawarticle-list", "api:lawarticle-detail", "api:safeguardtype-list", "api:safeguardtype-detail",
+    "api:companygroup-list", "api:companygroup-detail", "api:company-list", "api:company-detail",
+    "api:finding-list", "api:finding-detail", "api:measure-list", "api:measure-detail",
+    "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
+}  # fmt: skip
+# Signing in and out, the second factor, the language switch.
+ACCOUNT = {"accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language"}
+# One private record per URL: progress updates, and incidents the report does not describe.
+PRIVATE_RECORD = {
+    "remediation:progress_update_detail": lambda update: reverse(
+        "remediation:progress_update_detail", args=[update.pk]
+    ),
+    "api:progressupdate-detail": lambda update: reverse("api:progressupdate-detail", args=[update.pk]),
+}
+UNDESCRIBED_INCIDENT = {
+    "cases:incident_detail": lambda incident: incident.get_absolute_url(),
+    "api:incident-detail": lambda incident: reverse("api:incident-detail", args=[incident.pk]),
+}
+# Lists that mix published rows with private ones.
+LISTS_WITH_PRIVATE_ROWS = {
+    "cases:incident_list": lambda case: reverse("cases:incident_list", args=[case.code]),
+    "remediation:open_item_list": lambda case: reverse("remediation:open_item_list", args=[case.code]),
+    "remediation:progress_update_list": lambda case: reverse("remediation:progress_update_list") + "?page_size=500",
+    "compliance:company_detail": None,  # tried for every company below
+    "api:progressupdate-list": lambda case: reverse("api:progressupdate-list") + "?page_size=500",
+    "api:incident-list": lambda case: reverse("api:incident-list") + "?page_size=500",
+    "api:incidentpair-list": lambda case: reverse("api:incidentpair-list"),
+    "api:incidentpair-detail": None,  # tried for every pair below
+}
+# The regulator's own pages and endpoints.
+REGULATOR_ONLY = {
+    "compliance:access_log_list": "/audit/access-log/",
+    "compliance:change_history_list": "/audit/history/",
+    "compliance:access_anomaly_list": "/audit/anomalies/",
+    "api:accesslog-list": "/api/v1/access-log/",
+    "api:accesslog-detail": None,  # tried with a real entry below
+    "api:accessanomaly-list": "/api/v1/access-anomalies/",
+    "api:accessanomaly-detail": None,
+    "api:history-list": "/api/v1/history/",
+}
+# A person's own API tokens, looked up within that person's tokens only.
+PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}
+
+
+def view_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL of the site, as `namespace:name`, the admin's left aside (checked separately)."""
+    names: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace != "admin":
+                names |= view_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return {name for name in names if not name.endswith("-format") or False}
+
+
+def test_every_url_is_classified():
+    classified = (
+        PUBLISHED | ACCOUNT | set(PRIVATE_RECORD) | set(UNDESCRIBED_INCIDENT) | set(LISTS_WITH_PRIVATE_ROWS)
+        | set(REGULATOR_ONLY) | PERSONAL
+    )  # fmt: skip
+    unclassified = view_names() - classified
+    assert unclassified == set(), f"classify these URLs in the information-wall matrix: {sorted(unclassified)}"
+
+
+@pytest.fixture
+def private_updates(officers) -> dict[str, ProgressUpdate]:
+    """One private progress update per company, each with a marker no other company's pages may show."""
+    updates = {}
+    for code, officer in officers.items():
+        implementation = Implementation.objects.filter(company=officer.company).order_by("pk").first()
+        updates[code] = progress_update_create(
+            actor=officer, implementation=implementation, status="in_progress", narrative=f"MARKER-{code}-MARKER"
+        )
+    return updates
+
+
+def denied_entries(user, object_id: str = "") -> int:
+    entries = AccessLogEntry.objects.filter(user=user, action="denied")
+    return entries.filter(object_id__contains=object_id).count() if object_id else entries.count()
+
+
+@pytest.mark.parametrize("view_name", sorted(PRIVATE_RECORD))
+def test_each_companys_private_records_answer_404_to_every_other_company(officers, private_updates, view_name):
+    build = PRIVATE_RECORD[view_name]
+    for viewer_code, officer in officers.items():
+        client = signed_in(officer, second_factor=False)
+        for owner_code, update in private_updates.items():
+            response = client.get(build(update))
+            if owner_code == viewer_code:
+                assert response.status_code == 200, (viewer_code, owner_code)
+                assert f"MARKER-{owner_code}-MARKER" in response.content.decode()
+                assert AccessLogEntry.objects.filter(
+                    user=officer, action="read", object_id=str(update.pk), object_company_id=officer.company_id
+                ).exists()
+            else:
+                assert response.status_code == 404, (viewer_code, owner_code)
+                assert f"MARKER-{owner_code}" not in response.content.decode()
+                assert denied_entries(officer, f"pk={update.pk}") >= 1, (viewer_code, owner_code)
+
+
+def test_sister_companies_see_nothing_private_of_each_other(officers, private_updates):
+    """Kansai's retailer and Kansai's T&D operator are two companies: the wall stands between them."""
+    for first, second in [
+        ("kansai-retail", "kansai-td"),
+        ("kansai-td", "kansai-retail"),
+        ("kyushu-td", "kyushu-retail"),
+    ]:
+        client = signed_in(officers[first], second_factor=False)
+        assert client.get(private_updates[second].get_absolute_url()).status_code == 404
+        listing = client.get(reverse("api:progressupdate-list")).json()
+        assert {row["company"] for row in listing["results"]} == {first}
+
+
+@pytest.mark.parametrize("view_name", sorted(UNDESCRIBED_INCIDENT))
+def test_incidents_the_report_does_not_describe_are_the_regulators_alone(case, officers, regulator_client, view_name):
+    build = UNDESCRIBED_INCIDENT[view_name]
+    undescribed = list(Incident.objects.filter(pair__case=case, described_in_report=False).select_related("pair__case"))
+    for officer in officers.values():
+        client = signed_in(officer, second_factor=False)
+        for incident in undescribed:
+            assert client.get(build(incident)).status_code == 404
+        assert denied_entries(officer) >= len(undescribed)
+    for incident in undescribed:
+        assert regulator_client.get(build(incident)).status_code == 200
+
+
+@pytest.mark.parametrize("view_name", sorted(LISTS_WITH_PRIVATE_ROWS))
+def test_lists_show_an_officer_their_own_private_rows_only(case, officers, private_updates, view_name):
+    undescribed_urls = [
+        i.get_absolute_url() for i in Incident.objects.filter(described_in_report=False).select_related("pair__case")
+    ]
+    undescribed_api = [
+        reverse("api:incident-detail", args=[i.pk]) for i in Incident.objects.filter(described_in_report=False)
+    ]
+    for code, officer in officers.items():
+        client = signed_in(officer, second_factor=False)
+        for url in list_urls(view_name, case, officer):
+            page = client.get(url).content.decode()
+            others = [c for c in private_updates if c != code and f"MARKER-{c}-MARKER" in page]
+            assert others == [], (url, code)
+            assert not any(u in page for u in undescribed_urls + undescribed_api), (url, code)
+
+
+def list_urls(view_name: str, case, officer) -> list[str]:
+    from cases.models import IncidentPair
+    from compliance.models import Company
+
+    if view_name == "compliance:company_detail":
+        return [c.get_absolute_url() for c in Company.objects.all()]
+    if view_name == "api:incidentpair-detail":
+        return [reverse("api:incidentpair-detail", args=[p.pk]) for p in IncidentPair.objects.all()]
+    return [LISTS_WITH_PRIVATE_ROWS[view_name](case)]
+
+
+def test_the_regulator_sees_every_companys_private_rows(regulator_client, private_updates):
+    page = regulator_client.get(reverse("remediation:progress_update_list")).content.decode()
+    assert all(f"MARKER-{code}-MARKER" in page for code in private_updates)
+    api = regulator_client.get(reverse("api:progressupdate-list"), {"page_size": 100}).json()
+    assert {row["company"] for row in api["results"]} == set(private_updates)
+    assert all({"id", "url", "company"} <= set(row) for row in api["results"])
+
+
+def regulator_only_urls(regulator_client) -> list[str]:
+    regulator_client.get(reverse("remediation:progress_update_list"))  # so that the log has an entry
+    entry = AccessLogEntry.objects.order_by("-id").first()
+    urls = [url for url in REGULATOR_ONLY.values() if url]
+    return [*urls, reverse("api:accesslog-detail", args=[entry.pk])]
+
+
+def test_the_regulators_own_pages_answer_404_to_officers(officers, regulator_client):
+    urls = regulator_only_urls(regulator_client)
+    for url in urls:
+        assert regulator_client.get(url).status_code == 200, url
+    for officer in officers.values():
+        client = signed_in(officer, second_factor=False)
+        before = denied_entries(officer)
+        for url in urls:
+            assert client.get(url).status_code == 404, (url, officer)
+        assert denied_entries(officer) == before + len(urls)
+
+
+def test_the_admin_is_for_regulator_administrators_only(officers, regulator_staff, regulator_admin):
+    assert signed_in(regulator_admin).get("/admin/").status_code == 200
+    for person in [regulator_staff, *officers.values()]:
+        response = signed_in(person).get("/admin/remediation/progressupdate/")
+        assert response.status_code == 302
+        assert response.url.startswith("/admin/login/")
+
+
+def test_signed_out_visitors_see_nothing(client, case, private_updates):
+    for url in ["/", case.get_absolute_url(), reverse("remediation:progress_update_list"), "/audit/access-log/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login")), url
+    for url in [
+        "/api/v1/cases/",
+        "/api/v1/progress-updates/",
+        f"/api/v1/progress-updates/{private_updates['okinawa'].pk}/",
+    ]:
+        assert client.get(url).status_code in (401, 403), url
+
+
+def test_api_tokens_are_personal(officers):
+    first, second = officers["chubu-td"], officers["chubu-retail"]
+    token = signed_in(first, second_factor=False).post(reverse("api:apitoken-list")).json()
+    other = signed_in(second, second_factor=False)
+    assert other.get(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404
+    assert other.delete(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404
+    assert other.get(reverse("api:apitoken-list")).json()["count"] == 0
