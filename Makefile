@@ -21,10 +21,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff.
 run: install
-	DEBUG=$${DEBUG:-True} $(WITH_DB) sh -c '\
+	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} $(WITH_DB) sh -c '\
 	  $(PY) manage.py migrate --noinput && \
 	  $(PY) manage.py load_report && \
+	  $(PY) manage.py load_demo && \
 	  $(PY) manage.py runserver 127.0.0.1:8000'
 
 test: install

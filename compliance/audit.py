@@ -27,6 +27,8 @@ CHAIN_LOCK_KEY = 0x0ACC_E550
 
 def _context(request: HttpRequest | None, user: User | None) -> dict[str, object]:
     """Who and from where: the person, their company at the time, the request's address and path."""
+    # A REST framework request wraps Django's; reading its `user` would authenticate again.
+    request = getattr(request, "_request", request)
     if user is None and request is not None:
         user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated

@@ -37,13 +37,14 @@ class Command(BaseCommand):
     def _updates(self, officer: User) -> int:
         if ProgressUpdate.objects.filter(company=officer.company).exists():
             return 0
-        open_items = (
+        implementations = (
             Implementation.objects.filter(company=officer.company)
-            .exclude(status=ItemStatus.DONE)
             .select_related("measure")
-            .order_by("measure__finding__position", "measure__position")[:UPDATES_PER_COMPANY]
+            .order_by("measure__finding__position", "measure__position")
         )
-        for implementation in open_items:
+        # Open items first; a company whose items are all done reports on those.
+        chosen = sorted(implementations, key=lambda i: i.status == ItemStatus.DONE)[:UPDATES_PER_COMPANY]
+        for implementation in chosen:
             progress_update_create(
                 actor=officer,
                 implementation=implementation,
@@ -53,4 +54,4 @@ class Command(BaseCommand):
                     "担当部署で対応中です。"
                 ),
             )
-        return len(open_items)
+        return len(chosen)

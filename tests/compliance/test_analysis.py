@@ -1,0 +1,65 @@
+"""The daily analysis of the access log flags cross-company attempts, unusual volumes and lockouts."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from compliance.analysis import UNUSUAL_FLOOR, access_log_analyse
+from compliance.models import AccessAnomaly, AccessLogEntry
+from remediation.models import Implementation
+from remediation.services import progress_update_create
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_denied_cross_company_attempts_are_flagged(officers):
+    owner = officers["kansai-td"]
+    update = progress_update_create(
+        actor=owner,
+        implementation=Implementation.objects.filter(company=owner.company).first(),
+        status="in_progress",
+        narrative="private",
+    )
+    snooper = officers["kansai-retail"]
+    client = signed_in(snooper, second_factor=False)
+    for _ in range(3):
+        assert client.get(update.get_absolute_url()).status_code == 404
+    [anomaly] = access_log_analyse(day=timezone.localdate())
+    assert (anomaly.kind, anomaly.user, anomaly.count) == ("cross_company_denied", snooper, 3)
+
+
+def test_an_unusual_volume_of_reads_is_flagged_once(regulator_staff):
+    now = timezone.now()
+    entries = [
+        AccessLogEntry(at=now, user=regulator_staff, username="regulator-staff", action="read", object_id=str(n))
+        for n in range(UNUSUAL_FLOOR + 1)
+    ]
+    from compliance.audit import _append
+
+    _append(entries)
+    day = timezone.localdate()
+    assert [a.kind for a in access_log_analyse(day=day)] == ["unusual_volume"]
+    access_log_analyse(day=day)
+    assert AccessAnomaly.objects.filter(kind="unusual_volume", user=regulator_staff, day=day).count() == 1
+
+
+def test_a_lockout_is_flagged(officers, capsys):
+    for attempt in range(10):
+        Client().post("/accounts/login/", {"username": "officer-okinawa", "password": f"wrong-{attempt}"})
+    call_command("analyse_access_log", "--day", timezone.localdate().isoformat())
+    assert "lockout officer-okinawa" in capsys.readouterr().out
+    assert AccessAnomaly.objects.filter(kind="lockout", user=officers["okinawa"]).exists()
+
+
+def test_nothing_is_flagged_on_a_quiet_day(regulator_staff):
+    assert access_log_analyse(day=datetime.date(2024, 1, 1)) == []
+
+
+def test_the_regulator_sees_the_analysis(regulator_client, officers):
+    AccessAnomaly.objects.create(kind="lockout", user=officers["okinawa"], day=timezone.localdate(), count=1)
+    page = regulator_client.get("/audit/anomalies/").content.decode()
+    assert "officer-okinawa" in page
