@@ -27,7 +27,7 @@ def snapshot() -> dict[str, list]:
     with connection.cursor() as cursor:
         rows = {}
         for table in TABLES:
-            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 (constant names)
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
             rows[table] = cursor.fetchall()
         return rows
 

@@ -1,5 +1,7 @@
 """The access log: append-only in the database, chained by hash, tampering found by the verifier."""
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import InternalError, connection, transaction
@@ -21,7 +23,7 @@ def entries(regulator_staff) -> list[AccessLogEntry]:
 def test_each_entry_carries_the_hash_of_the_one_before(entries):
     first = AccessLogEntry.objects.order_by("id").first()
     assert first.previous_hash == GENESIS_HASH or AccessLogEntry.objects.count() > len(entries)
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.previous_hash == before.entry_hash
     assert entries[0].ip_address == "192.0.2.7"
     assert entries[0].username == "regulator-staff"
