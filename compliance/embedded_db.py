@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -51,23 +52,34 @@ def run_with_database(command: list[str], data_dir: Path = DATA_DIR) -> int:
     env = {**os.environ, "DATABASE_URL": server.get_uri(DATABASE_NAME)}
     print(f"embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
     try:
-        return subprocess.call(command, env=env)  # noqa: S603 (the developer's own command)
-    except KeyboardInterrupt:
-        return 130
+        return _run_forwarding_signals(command, env)
     finally:
         server.cleanup()
+
+
+def _run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
+    """Run the command; pass SIGINT, SIGTERM and SIGHUP on to it, so that the server stops after it."""
+    child = subprocess.Popen(command, env=env)  # noqa: S603 (the developer's own command)
+    forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {number: signal.signal(number, lambda n, _frame: child.send_signal(n)) for number in forwarded}
+    try:
+        return child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("exec", help="run a command against the database")
+    run.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the server's data folder")
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("exec needs a command")
-    return run_with_database(command)
+    return run_with_database(command, data_dir=args.data_dir)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """The private PostgreSQL of `make run` and `make test`: started when needed, UTF-8, pg_trgm, stopped after."""
 
+import os
+import signal
+import subprocess
 import sys
+import time
 
 import psutil
 
@@ -44,3 +48,18 @@ def test_with_database_url_nothing_is_started(tmp_path, monkeypatch):
     command = [sys.executable, "-c", "import os; assert os.environ['DATABASE_URL'].endswith(':1/none')"]
     assert embedded_db.run_with_database(command, data_dir=data_dir) == 0
     assert not data_dir.exists()
+
+
+def test_a_terminated_run_stops_its_server(tmp_path):
+    data_dir = tmp_path / "pgdata"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    command = [sys.executable, "-m", "compliance.embedded_db", "exec", "--data-dir", str(data_dir), "--", "sleep", "60"]
+    wrapper = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    assert "embedded PostgreSQL" in wrapper.stdout.readline()
+    assert postgres_processes_in(data_dir)
+    wrapper.send_signal(signal.SIGTERM)
+    wrapper.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while postgres_processes_in(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert postgres_processes_in(data_dir) == []
