@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from compliance.access import is_regulator_admin
+from compliance.guards import log_reads
 
 
 class ComplianceAdminSite(admin.AdminSite):
@@ -14,10 +15,23 @@ class ComplianceAdminSite(admin.AdminSite):
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """A model admin whose lists and lookups start from what the person may see."""
+    """A model admin whose lists and lookups start from what the person may see, logging private reads."""
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).visible_to(request.user)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and self.model.has_private_records:
+            log_reads(request, changelist.result_list)
+        return response
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        record = super().get_object(request, object_id, from_field)
+        if record is not None and self.model.has_private_records:
+            log_reads(request, [record])
+        return record
 
 
 class ReadOnlyAdmin(ScopedAdmin):
