@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -193,6 +194,23 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "compliance.choices.ItemStatus",
         "CaseStatusEnum": "cases.choices.CaseStatus",
+    },
+}
+
+# Celery: Redis as broker, Asia/Tokyo time, one beat schedule kept in code. Task outcomes live in our
+# own tables, so no result backend.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # The access-log analysis of the day before, every night.
+    "analyse-access-log": {
+        "task": "compliance.tasks.analyse_access_log",
+        "schedule": crontab(hour=1, minute=0),
     },
 }
 

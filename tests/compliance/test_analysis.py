@@ -63,3 +63,20 @@ def test_the_regulator_sees_the_analysis(regulator_client, officers):
     AccessAnomaly.objects.create(kind="lockout", user=officers["okinawa"], day=timezone.localdate(), count=1)
     page = regulator_client.get("/audit/anomalies/").content.decode()
     assert "officer-okinawa" in page
+
+
+def test_the_analysis_runs_every_night_from_the_beat_schedule(officers):
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from compliance.tasks import analyse_access_log
+
+    entry = settings.CELERY_BEAT_SCHEDULE["analyse-access-log"]
+    assert entry["task"] == analyse_access_log.name
+    assert entry["schedule"] == crontab(hour=1, minute=0)
+    assert settings.CELERY_TIMEZONE == "Asia/Tokyo"
+    for attempt in range(10):
+        Client().post("/accounts/login/", {"username": "officer-tohoku-td", "password": f"wrong-{attempt}"})
+    assert analyse_access_log.apply(args=[timezone.localdate().isoformat()]).get() == 1
+    assert analyse_access_log.apply(args=[timezone.localdate().isoformat()]).get() == 1
+    assert AccessAnomaly.objects.filter(kind="lockout").count() == 1
