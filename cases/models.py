@@ -12,6 +12,7 @@ from cases.choices import ActionKind, CaseStatus, DataKind, Side
 from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
+from compliance.reference import NamedReference
 from compliance.tracking import TrackedItem
 
 
@@ -59,22 +60,12 @@ class LawArticle(Scoped):
 
 
 @pghistory.track()
-class SafeguardType(Scoped):
+class SafeguardType(NamedReference):
     """A class of measures: the four security control measures of Art. 23 and two more headings."""
 
-    code = models.SlugField(_("code"), unique=True)
-    name_ja, name_en = bilingual_name(_("name"))
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    name = Localized("name")
-
-    class Meta:
-        ordering = ["position", "code"]
+    class Meta(NamedReference.Meta):
         verbose_name = _("safeguard type")
         verbose_name_plural = _("safeguard types")
-
-    def __str__(self) -> str:
-        return self.name_ja
 
 
 @pghistory.track()

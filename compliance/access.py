@@ -77,6 +77,22 @@ class Scoped(models.Model):
         return None
 
 
+class RegulatorOnly(Scoped):
+    """Records only the regulator reads: the access log and its analysis."""
+
+    has_private_records = True
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def visibility_filter(cls, *, company_id: int | None) -> Q:
+        return NOTHING
+
+    def is_private_record(self) -> bool:
+        return True
+
+
 class CompanyPrivate(Scoped):
     """A record private to one company: seen by its officers and by the regulator only."""
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compliance.access import NOTHING, Scoped
+from compliance.access import RegulatorOnly
 
 
 class AccessAction(models.TextChoices):
@@ -27,7 +27,7 @@ class AccessAction(models.TextChoices):
 @pgtrigger.register(
     pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
 )
-class AccessLogEntry(Scoped):
+class AccessLogEntry(RegulatorOnly):
     """One access: who, what, when, from where, and the hash that chains it to the entry before."""
 
     at = models.DateTimeField(_("at"), db_index=True)
@@ -65,16 +65,6 @@ class AccessLogEntry(Scoped):
             models.CheckConstraint(name="accesslogentry_action_valid", condition=Q(action__in=AccessAction.values)),
         ]
 
-    has_private_records = True
-
-    @classmethod
-    def visibility_filter(cls, *, company_id: int | None) -> Q:
-        """Only the regulator reads the access log."""
-        return NOTHING
-
-    def is_private_record(self) -> bool:
-        return True
-
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type} {self.object_id}"
 
@@ -109,7 +99,7 @@ class AnomalyKind(models.TextChoices):
     LOCKOUT = "lockout", _("Account locked out")
 
 
-class AccessAnomaly(Scoped):
+class AccessAnomaly(RegulatorOnly):
     """Something the periodic analysis of the access log found for one person on one day."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=AnomalyKind.choices)
@@ -121,8 +111,6 @@ class AccessAnomaly(Scoped):
     baseline = models.FloatField(_("usual daily count"), null=True, blank=True)
     detected_at = models.DateTimeField(_("detected at"), auto_now_add=True)
 
-    has_private_records = True
-
     class Meta:
         ordering = ["-day", "kind", "user"]
         verbose_name = _("access anomaly")
@@ -131,14 +119,6 @@ class AccessAnomaly(Scoped):
             models.UniqueConstraint(name="accessanomaly_unique_per_day", fields=["kind", "user", "day"]),
             models.CheckConstraint(name="accessanomaly_kind_valid", condition=Q(kind__in=AnomalyKind.values)),
         ]
-
-    @classmethod
-    def visibility_filter(cls, *, company_id: int | None) -> Q:
-        """Only the regulator reads the analysis."""
-        return NOTHING
-
-    def is_private_record(self) -> bool:
-        return True
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.user}"

@@ -13,25 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from compliance.access import Scoped, ScopedQuerySet, is_regulator, is_regulator_admin
 from compliance.choices import CompanyKind, Role
 from compliance.i18n import Localized, bilingual_name
+from compliance.reference import NamedReference
 
 
 @pghistory.track()
-class CompanyGroup(Scoped):
+class CompanyGroup(NamedReference):
     """A corporate group: a T&D operator and its related retailer belong to one."""
 
-    code = models.SlugField(_("code"), unique=True)
-    name_ja, name_en = bilingual_name(_("name"))
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    name = Localized("name")
-
-    class Meta:
-        ordering = ["position", "code"]
+    class Meta(NamedReference.Meta):
         verbose_name = _("company group")
         verbose_name_plural = _("company groups")
-
-    def __str__(self) -> str:
-        return self.name_ja
 
 
 @pghistory.track()
