@@ -25,6 +25,11 @@ GENESIS_HASH = "0" * 64
 CHAIN_LOCK_KEY = 0x0ACC_E550
 
 
+def _text(value: str, limit: int) -> str:
+    """Text as the log can store it: PostgreSQL refuses NUL characters, and each field has a limit."""
+    return value.replace("\x00", "\ufffd")[:limit]
+
+
 def _context(request: HttpRequest | None, user: User | None) -> dict[str, object]:
     """Who and from where: the person, their company at the time, the request's address and path."""
     # A REST framework request wraps Django's; reading its `user` would authenticate again.
@@ -40,9 +45,9 @@ def _context(request: HttpRequest | None, user: User | None) -> dict[str, object
     if request is not None:
         context.update(
             method=request.method or "",
-            path=request.get_full_path()[:500],
+            path=_text(request.get_full_path(), 500),
             ip_address=get_client_ip_address(request),
-            user_agent=request.headers.get("User-Agent", "")[:300],
+            user_agent=_text(request.headers.get("User-Agent", ""), 300),
         )
     return context
 
@@ -91,7 +96,9 @@ def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: 
     now = timezone.now()
     context = _context(request, None)
     entries = [
-        AccessLogEntry(at=now, action=AccessAction.READ, object_type=object_type, object_id=str(i)[:100], **context)
+        AccessLogEntry(
+            at=now, action=AccessAction.READ, object_type=object_type, object_id=_text(str(i), 100), **context
+        )
         for i in object_ids
     ]
     return _append(entries)
@@ -102,8 +109,8 @@ def access_log_denied(*, request: HttpRequest, object_type: str, object_id: str 
     entry = AccessLogEntry(
         at=timezone.now(),
         action=AccessAction.DENIED,
-        object_type=object_type[:100],
-        object_id=object_id[:100],
+        object_type=_text(object_type, 100),
+        object_id=_text(object_id, 100),
         **_context(request, None),
     )
     return _append([entry])[0]
@@ -115,7 +122,7 @@ def access_log_sign_in(
     """Log a sign-in, a failed one, or a lockout."""
     context = _context(request, user)
     if username and not context["username"]:
-        context["username"] = username[:150]
+        context["username"] = _text(username, 150)
     entry = AccessLogEntry(at=timezone.now(), action=action, object_type="auth", **context)
     return _append([entry])[0]
 

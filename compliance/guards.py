@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -23,7 +24,7 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet[RecordT], **look
     model = queryset.model
     try:
         record = queryset.visible_to(request.user).get(**lookup)
-    except model.DoesNotExist:
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):  # a malformed key is missing too
         if model.has_private_records:
             wanted = ",".join(f"{key}={value}" for key, value in sorted(lookup.items()))
             access_log_denied(request=request, object_type=record_label(model), object_id=wanted)

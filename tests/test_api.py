@@ -56,6 +56,12 @@ def test_filters_by_company_and_status(regulator_client):
     assert incidents["count"] == 11
 
 
+@pytest.mark.parametrize("key", ["abc", "1.5", "%00", "99999999999999999999"])
+def test_malformed_keys_answer_404(regulator_client, key):
+    for resource in ["progress-updates", "incidents", "findings", "access-log"]:
+        assert regulator_client.get(f"/api/v1/{resource}/{key}/").status_code == 404, (resource, key)
+
+
 def test_the_schema_and_its_documentation(regulator_client):
     client = regulator_client
     schema = client.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")

@@ -78,7 +78,7 @@ def view_names(patterns=None, namespace: str = "") -> set[str]:
                 names |= view_names(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:
             names.add(f"{namespace}{entry.name}")
-    return {name for name in names if not name.endswith("-format") or False}
+    return names
 
 
 def test_every_url_is_classified():
