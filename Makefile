@@ -21,9 +21,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff.
+# The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff,
+# tasks run in the web process (no broker), mail printed on the console.
 run: install
-	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} $(WITH_DB) sh -c '\
+	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} \
+	  CELERY_TASK_ALWAYS_EAGER=$${CELERY_TASK_ALWAYS_EAGER:-True} $(WITH_DB) sh -c '\
 	  $(PY) manage.py migrate --noinput && \
 	  $(PY) manage.py load_report && \
 	  $(PY) manage.py load_demo && \

@@ -202,6 +202,8 @@ class Incident(TrackedItem):
     marked as not described, with no detail invented for them.
     """
 
+    item_kind = "incident"
+
     pair = models.ForeignKey(IncidentPair, verbose_name=_("pair"), on_delete=models.CASCADE, related_name="incidents")
     number = models.PositiveIntegerField(_("number within the pair"))
     label = models.CharField(_("label"), max_length=8, blank=True)

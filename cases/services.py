@@ -124,10 +124,14 @@ class _CaseLoader:
             "position": position,
         }
         row = self._upsert(Measure, {"finding": finding, "code": measure.code}, values)
+        start = measure.window.start if measure.window else None
+        end = measure.window.end if measure.window else None
         tracked = {
             "status": measure.status,
-            "window_start": measure.window.start if measure.window else None,
-            "window_end": measure.window.end if measure.window else None,
+            "window_start": start,
+            "window_end": end,
+            "baseline_window_start": start,
+            "baseline_window_end": end,
         }
         for implementer_position, code in enumerate(measure.implementers):
             self._upsert(

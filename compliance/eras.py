@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import NamedTuple
 
 
@@ -48,3 +49,22 @@ def format_era_date(day: datetime.date) -> str:
 def format_era_month(day: datetime.date) -> str:
     """Format a month in era form: 令和8年3月."""
     return f"{era_year(day)}{day.month}月"
+
+
+_ERA_DATE = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|\d{1,2})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日$"
+)
+
+
+def parse_era_date(text: str) -> datetime.date | None:
+    """Read 令和8年3月1日 or 令和元年5月1日 (already NFKC-normalised); None when it is not in era form."""
+    match = _ERA_DATE.match(text.strip())
+    if match is None:
+        return None
+    era = next(e for e in ERAS if e.name == match["era"])
+    year = 1 if match["year"] == "元" else int(match["year"])
+    day = datetime.date(era.first_day.year + year - 1, int(match["month"]), int(match["day"]))
+    next_era = next((e for e in reversed(ERAS) if e.first_day > era.first_day), None)
+    if day < era.first_day or (next_era is not None and day >= next_era.first_day):
+        raise ValueError(f"{text} is not a date of the {era.name_en} era")
+    return day

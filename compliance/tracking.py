@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import Scoped
@@ -21,6 +22,12 @@ class TrackedItem(Scoped):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     window_start = models.DateField(_("window start"), null=True, blank=True)
     window_end = models.DateField(_("window end"), null=True, blank=True)
+    # The dates as first set: approved deadline changes move the current dates, never these.
+    baseline_due_on = models.DateField(_("original due date"), null=True, blank=True)
+    baseline_window_start = models.DateField(_("original window start"), null=True, blank=True)
+    baseline_window_end = models.DateField(_("original window end"), null=True, blank=True)
+    # Raised by every change, so that two people changing the item at once cannot overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta(Scoped.Meta):
         abstract = True
@@ -39,6 +46,31 @@ class TrackedItem(Scoped):
                 condition=Q(window_start__isnull=True) | Q(window_end__gte=models.F("window_start")),
             ),
         ]
+
+    # "implementation" or "incident": the kind in the item's tracking URL.
+    item_kind: str = ""
+
+    def get_tracking_url(self) -> str:
+        """The page with the item's thread of progress updates and its forms."""
+        return reverse("remediation:item_detail", args=[self.item_kind, self.pk])
+
+    @property
+    def etag(self) -> str:
+        """The HTTP entity tag of the item's current version."""
+        return f'"{self.version}"'
+
+    @property
+    def slippage_days(self) -> int | None:
+        """Days the current end date lies after the original one (negative when earlier), or None."""
+        pairs = [(self.window_end, self.baseline_window_end), (self.due_on, self.baseline_due_on)]
+        for current, baseline in pairs:
+            if current is not None and baseline is not None:
+                return (current - baseline).days
+        return None
+
+    @property
+    def has_dates(self) -> bool:
+        return self.due_on is not None or self.window_end is not None
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from compliance.admin_site import ScopedAdmin
-from remediation.models import Implementation, Measure, ProgressUpdate
+from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
 
 
 class ImplementationInline(admin.TabularInline):
@@ -32,3 +32,28 @@ class ProgressUpdateAdmin(ScopedAdmin):
     list_filter = ["status"]
     list_select_related = ["implementation__measure", "implementation__company", "incident__pair", "author"]
     raw_id_fields = ["implementation", "incident", "author"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ScopedAdmin):
+    list_display = ["reviewed_at", "update", "decision", "reviewer"]
+    list_filter = ["decision"]
+    list_select_related = ["update", "reviewer"]
+    raw_id_fields = ["update", "reviewer", "company"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ScopedAdmin):
+    list_display = ["uploaded_at", "original_name", "content_type", "size", "company"]
+    list_filter = ["content_type", "company"]
+    list_select_related = ["company"]
+    raw_id_fields = ["update", "company"]
+    readonly_fields = ["file", "sha256", "size", "content_type"]
+
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(ScopedAdmin):
+    list_display = ["requested_at", "implementation", "incident", "state", "company"]
+    list_filter = ["state", "company"]
+    list_select_related = ["company", "implementation__measure", "incident__pair"]
+    raw_id_fields = ["implementation", "incident", "requested_by", "decided_by", "company"]

@@ -11,3 +11,26 @@ class MeasureKind(models.TextChoices):
     STANDING = "standing", _("Standing decision")  # …こととした
     PERIODIC = "periodic", _("Periodic control")  # 定期的に…こととした
     PROJECT = "project", _("Long-term project")  # the physical split of the systems
+
+
+class ReviewState(models.TextChoices):
+    """Where a progress update stands with the regulator."""
+
+    SUBMITTED = "submitted", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+
+
+class ReviewDecision(models.TextChoices):
+    """What a reviewer decided about a progress update."""
+
+    ACCEPT = "accept", _("Accept")
+    REQUEST_INFO = "request_info", _("Request more information")
+
+
+class DeadlineChangeState(models.TextChoices):
+    """Where a request to move a due date or a window stands."""
+
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import SafeguardType
 from compliance.access import is_regulator
 from compliance.choices import ItemStatus
 from compliance.models import Company
@@ -33,3 +34,21 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProgressUpdate
         fields = ["company", "status", "submitted_from", "submitted_to"]
+
+
+class ReviewQueueFilterSet(django_filters.FilterSet):
+    """The review queue by company and safeguard type."""
+
+    company = django_filters.ModelChoiceFilter(
+        label=_("Company"), queryset=visible_companies, field_name="company", to_field_name="code"
+    )
+    safeguard_type = django_filters.ModelChoiceFilter(
+        label=_("Safeguard type"),
+        queryset=SafeguardType.objects.all(),
+        field_name="implementation__measure__safeguard_type",
+        to_field_name="code",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["company", "safeguard_type"]

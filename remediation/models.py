@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pghistory
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +16,7 @@ from compliance.access import CompanyPrivate, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from remediation.choices import MeasureKind
+from remediation.choices import DeadlineChangeState, MeasureKind, ReviewDecision, ReviewState
 
 
 @pghistory.track()
@@ -65,6 +68,8 @@ class Measure(Scoped):
 class Implementation(TrackedItem):
     """A measure as carried out by one company, with that company's own status and dates."""
 
+    item_kind = "implementation"
+
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="implementations"
     )
@@ -92,15 +97,14 @@ class Implementation(TrackedItem):
         return self.measure.get_absolute_url() + f"#implementation-{self.company.code}"
 
 
-@pghistory.track()
-class ProgressUpdate(CompanyPrivate):
-    """A company's report of progress on one implementation or one incident of its own: private to it."""
+class AboutItem(CompanyPrivate):
+    """A company's private record about one tracked item: an implementation or an incident."""
 
     implementation = models.ForeignKey(
         Implementation,
         verbose_name=_("implementation"),
         on_delete=models.CASCADE,
-        related_name="progress_updates",
+        related_name="%(class)ss",
         null=True,
         blank=True,
     )
@@ -108,10 +112,36 @@ class ProgressUpdate(CompanyPrivate):
         "cases.Incident",
         verbose_name=_("incident"),
         on_delete=models.CASCADE,
-        related_name="progress_updates",
+        related_name="%(class)ss",
         null=True,
         blank=True,
     )
+
+    class Meta(CompanyPrivate.Meta):
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_subject",
+                condition=Q(implementation__isnull=False, incident__isnull=True)
+                | Q(implementation__isnull=True, incident__isnull=False),
+            ),
+        ]
+
+    @property
+    def subject(self) -> TrackedItem:
+        """The implementation or incident this record is about."""
+        return self.implementation or self.incident
+
+
+def about(item: TrackedItem) -> dict[str, TrackedItem]:
+    """The field and value that point a record at `item`: {"implementation": item} or {"incident": item}."""
+    return {"implementation": item} if isinstance(item, Implementation) else {"incident": item}
+
+
+@pghistory.track()
+class ProgressUpdate(AboutItem):
+    """A company's report of progress on one implementation or one incident of its own: private to it."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -122,19 +152,31 @@ class ProgressUpdate(CompanyPrivate):
     narrative = models.TextField(_("narrative"))
     next_milestone_on = models.DateField(_("next milestone or completion estimate"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    review_state = models.CharField(
+        _("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
+    )
+    in_reply_to = models.OneToOneField(
+        "self",
+        verbose_name=_("answers the request on"),
+        on_delete=models.PROTECT,
+        related_name="reply",
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
 
-    class Meta(CompanyPrivate.Meta):
+    class Meta(AboutItem.Meta):
         ordering = ["submitted_at", "pk"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         constraints = [
-            models.CheckConstraint(
-                name="progressupdate_one_subject",
-                condition=Q(implementation__isnull=False, incident__isnull=True)
-                | Q(implementation__isnull=True, incident__isnull=False),
-            ),
+            *AboutItem.Meta.constraints,
             models.CheckConstraint(name="progressupdate_status_valid", condition=Q(status__in=ItemStatus.values)),
+            models.CheckConstraint(
+                name="progressupdate_review_state_valid", condition=Q(review_state__in=ReviewState.values)
+            ),
         ]
+        indexes = [models.Index(fields=["review_state", "submitted_at"], name="progressupdate_queue")]
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.submitted_at:%Y-%m-%d}"
@@ -143,6 +185,149 @@ class ProgressUpdate(CompanyPrivate):
         return reverse("remediation:progress_update_detail", kwargs={"pk": self.pk})
 
     @property
-    def subject(self) -> Implementation | models.Model:
-        """The implementation or incident this update reports on."""
-        return self.implementation or self.incident
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+@pghistory.track()
+class Review(CompanyPrivate):
+    """The regulator's decision on one progress update: accepted, or more information requested."""
+
+    update = models.OneToOneField(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="review"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=ReviewDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta(CompanyPrivate.Meta):
+        ordering = ["reviewed_at", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(name="review_decision_valid", condition=Q(decision__in=ReviewDecision.values)),
+            models.CheckConstraint(
+                name="review_request_has_comment",
+                condition=Q(decision=ReviewDecision.ACCEPT) | ~Q(comment=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.update}"
+
+    def get_absolute_url(self) -> str:
+        return self.update.get_absolute_url()
+
+
+def evidence_storage() -> FileSystemStorage:
+    """Evidence files live outside the web root and are served only through a scoped view."""
+    return FileSystemStorage(location=settings.EVIDENCE_ROOT, base_url=None)
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    """A stored name of our own: the sender's file name is kept as data, never used as a path."""
+    return f"{evidence.company_id}/{uuid.uuid4().hex}"
+
+
+@pghistory.track()
+class Evidence(CompanyPrivate):
+    """A file attached to a progress update, its type checked by content."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta(CompanyPrivate.Meta):
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        constraints = [models.CheckConstraint(name="evidence_not_empty", condition=Q(size__gt=0))]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("remediation:evidence_download", kwargs={"pk": self.pk})
+
+
+@pghistory.track()
+class DeadlineChange(AboutItem):
+    """A company's request to move an item's due date or window, and the regulator's decision on it."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="deadline_requests",
+    )
+    reason = models.TextField(_("reason"))
+    previous_due_on = models.DateField(_("due date before"), null=True, blank=True)
+    previous_window_end = models.DateField(_("window end before"), null=True, blank=True)
+    proposed_due_on = models.DateField(_("proposed due date"), null=True, blank=True)
+    proposed_window_end = models.DateField(_("proposed window end"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=DeadlineChangeState.choices, default=DeadlineChangeState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="deadline_decisions",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment on the decision"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta(AboutItem.Meta):
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
+        constraints = [
+            *AboutItem.Meta.constraints,
+            models.CheckConstraint(
+                name="deadlinechange_state_valid", condition=Q(state__in=DeadlineChangeState.values)
+            ),
+            models.CheckConstraint(
+                name="deadlinechange_proposes_one_date",
+                condition=Q(proposed_due_on__isnull=False, proposed_window_end__isnull=True)
+                | Q(proposed_due_on__isnull=True, proposed_window_end__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="deadlinechange_decided_when_not_pending",
+                condition=Q(state=DeadlineChangeState.PENDING, decided_at__isnull=True)
+                | (~Q(state=DeadlineChangeState.PENDING) & Q(decided_at__isnull=False)),
+            ),
+            # One open request per item at a time.
+            models.UniqueConstraint(
+                name="deadlinechange_one_pending_per_implementation",
+                fields=["implementation"],
+                condition=Q(state=DeadlineChangeState.PENDING),
+            ),
+            models.UniqueConstraint(
+                name="deadlinechange_one_pending_per_incident",
+                fields=["incident"],
+                condition=Q(state=DeadlineChangeState.PENDING),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("remediation:deadline_change_list") + f"#deadline-change-{self.pk}"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'

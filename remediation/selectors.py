@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, QuerySet
 
 from compliance.choices import ItemStatus
-from remediation.models import Implementation, Measure, ProgressUpdate
+from remediation.choices import ReviewState
+from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, about
 
 if TYPE_CHECKING:
     from cases.models import Case, Finding
@@ -106,3 +107,74 @@ def progress_updates(*, user: User) -> QuerySet[ProgressUpdate]:
         "incident__pair__case",
         "incident__pair__group",
     )
+
+
+ITEM_KINDS = ("implementation", "incident")
+
+
+def items(*, user: User, kind: str) -> QuerySet:
+    """Tracked items of one kind the person may see: implementations or incidents."""
+    from cases.selectors import incidents
+
+    if kind == "implementation":
+        return implementations(user=user)
+    return incidents(user=user)
+
+
+def thread(*, user: User, item) -> QuerySet[ProgressUpdate]:
+    """The updates on an item the person may see, oldest first, with reviews, evidence and replies."""
+    return (
+        progress_updates(user=user)
+        .filter(**about(item))
+        .select_related("review__reviewer", "in_reply_to")
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def deadline_changes(*, user: User) -> QuerySet[DeadlineChange]:
+    """Deadline change requests the person may see."""
+    return DeadlineChange.objects.visible_to(user).select_related(
+        "company",
+        "requested_by",
+        "decided_by",
+        "implementation__measure__finding__case",
+        "implementation__company",
+        "incident__pair__case",
+        "incident__pair__group",
+    )
+
+
+def review_queue(*, user: User) -> QuerySet[ProgressUpdate]:
+    """Updates waiting for the regulator's review, oldest first."""
+    return (
+        progress_updates(user=user)
+        .filter(review_state=ReviewState.SUBMITTED)
+        .select_related("implementation__measure__safeguard_type")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def open_requests_for_information(*, user: User) -> QuerySet[ProgressUpdate]:
+    """Updates the regulator asked more about and that have no answer yet."""
+    return (
+        progress_updates(user=user)
+        .filter(review_state=ReviewState.INFO_REQUESTED, reply__isnull=True)
+        .select_related("review")
+        .order_by("review__reviewed_at")
+    )
+
+
+def own_open_items(*, user: User) -> tuple[list[Implementation], list]:
+    """The officer's company's items not yet done: its implementations, and the incidents of its pair."""
+    from cases.selectors import incidents
+
+    company_id = getattr(user, "company_id", None)
+    own_implementations = (
+        implementations(user=user)
+        .filter(company_id=company_id)
+        .exclude(status=ItemStatus.DONE)
+        .order_by("window_end", "due_on", "measure__finding__position", "measure__position")
+    )
+    own_incidents = incidents(user=user).filter(pair__companies=company_id).exclude(status=ItemStatus.DONE)
+    return list(own_implementations), list(own_incidents)

@@ -1,69 +1,269 @@
-"""Writes of the remediation app."""
+"""Writes of the remediation app: progress updates, the regulator's review, deadline changes.
+
+Each runs in one transaction, locks the item it changes, checks the version the person saw, re-checks
+scope through `visible_to`, and sends its notification only after the transaction commits.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Incident
-from compliance.choices import ItemStatus, Role
-from remediation.models import Implementation, ProgressUpdate
+from compliance.access import is_regulator
+from compliance.choices import Role
+from compliance.tracking import TrackedItem
+from remediation.choices import DeadlineChangeState, ReviewDecision, ReviewState
+from remediation.evidence import CheckedUpload, check_upload
+from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate, Review, about
+from remediation.notifications import notify_after_commit
+from remediation.workflow import check_transition, check_version
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from compliance.models import User
 
 
-def progress_update_create(
+def _require_officer(actor: User) -> None:
+    if actor.role != Role.COMPANY_OFFICER or actor.company_id is None:
+        raise PermissionDenied(_("Only a company's compliance officer can do this."))
+
+
+def _require_regulator(actor: User) -> None:
+    if not is_regulator(actor):
+        raise PermissionDenied(_("Only regulator staff can do this."))
+
+
+def own_items(actor: User, item: TrackedItem):
+    """The items of the officer's company, of the same kind as `item`, as the scoping rule sees them."""
+    if isinstance(item, Implementation):
+        return Implementation.objects.visible_to(actor).filter(company_id=actor.company_id)
+    return Incident.objects.visible_to(actor).filter(pair__companies=actor.company_id)
+
+
+def _lock_own_item(actor: User, item: TrackedItem) -> TrackedItem:
+    """The item, locked for this transaction, if it is one of the officer's company's."""
+    locked = own_items(actor, item).select_for_update(of=("self",)).filter(pk=item.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("This item is not your company's."))
+    return locked
+
+
+def _lock_item(item: TrackedItem) -> TrackedItem:
+    return type(item).objects.select_for_update().get(pk=item.pk)
+
+
+def _bump(item: TrackedItem, **changes: object) -> None:
+    """Apply changes to a locked item and raise its version."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    type(item).objects.filter(pk=item.pk).update(version=F("version") + 1, **changes)
+    item.version += 1
+
+
+def check_uploads(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
+    """Check every file before anything is stored; refuse them all with every reason at once."""
+    if len(files) > settings.EVIDENCE_MAX_FILES:
+        raise ValidationError({"evidence": _("Attach at most %(n)d files.") % {"n": settings.EVIDENCE_MAX_FILES}})
+    checked, errors = [], []
+    for upload in files:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"evidence": errors})
+    return checked
+
+
+def progress_update_submit(
     *,
     actor: User,
-    implementation: Implementation | None = None,
-    incident: Incident | None = None,
+    item: TrackedItem,
+    item_version: int | None,
     status: str,
     narrative: str,
     next_milestone_on: datetime.date | None = None,
+    files: Sequence[UploadedFile] = (),
+    in_reply_to: ProgressUpdate | None = None,
 ) -> ProgressUpdate:
-    """Record an officer's progress update on an implementation of their company or an incident of its pair.
-
-    The subject is looked up again inside the transaction, through the scoping rule, so that a record the
-    officer may not see cannot be reported on, whatever the caller passed.
-    """
-    if actor.role != Role.COMPANY_OFFICER or actor.company_id is None:
-        raise PermissionDenied(_("Only a company's compliance officer submits progress updates."))
-    if (implementation is None) == (incident is None):
-        raise ValidationError(_("A progress update is about one implementation or one incident."))
-    if status not in ItemStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
+    """An officer reports progress on an item of their company; the item's status waits for acceptance."""
+    _require_officer(actor)
     if not narrative.strip():
         raise ValidationError({"narrative": _("Describe the progress.")})
+    uploads = check_uploads(files)
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            locked = _lock_own_item(actor, item)
+            check_version(item_version, locked.version)
+            check_transition(locked.status, status)
+            if in_reply_to is not None:
+                _check_reply(actor, locked, in_reply_to)
+            update = ProgressUpdate.objects.create(
+                company_id=actor.company_id,
+                author=actor,
+                status=status,
+                narrative=narrative.strip(),
+                next_milestone_on=next_milestone_on,
+                in_reply_to=in_reply_to,
+                **about(locked),
+            )
+            for checked in uploads:
+                stored.append(_store_evidence(update, checked))
+            _bump(locked)
+            notify_after_commit("submitted", update.pk)
+            return update
+    except Exception:
+        # Nothing of a refused submission stays behind, files included.
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+
+
+def _check_reply(actor: User, item: TrackedItem, request: ProgressUpdate) -> None:
+    request = ProgressUpdate.objects.visible_to(actor).select_for_update().filter(pk=request.pk).first()
+    if request is None or request.subject != item:
+        raise ValidationError({"in_reply_to": _("That request is not about this item.")})
+    if request.review_state != ReviewState.INFO_REQUESTED:
+        raise ValidationError({"in_reply_to": _("No information was requested on that update.")})
+    if ProgressUpdate.objects.filter(in_reply_to=request).exists():
+        raise ValidationError({"in_reply_to": _("That request has been answered already.")})
+
+
+def _store_evidence(update: ProgressUpdate, checked: CheckedUpload) -> Evidence:
+    evidence = Evidence(
+        company_id=update.company_id,
+        update=update,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    evidence.file.save(checked.name, checked.upload, save=False)
+    evidence.save()
+    return evidence
+
+
+def _lock_update_for_review(actor: User, update: ProgressUpdate, update_version: int | None) -> ProgressUpdate:
+    _require_regulator(actor)
+    locked = ProgressUpdate.objects.visible_to(actor).select_for_update().get(pk=update.pk)
+    check_version(update_version, locked.version)
+    if locked.review_state != ReviewState.SUBMITTED:
+        raise ValidationError(_("This update has been reviewed already."))
+    return locked
+
+
+def progress_update_accept(
+    *, actor: User, update: ProgressUpdate, update_version: int | None, comment: str = ""
+) -> Review:
+    """The regulator accepts an update: only now does the item take the reported status."""
     with transaction.atomic():
-        if implementation is not None:
-            implementation = _own_implementation(actor, implementation.pk)
-        else:
-            incident = _own_incident(actor, incident.pk)
-        return ProgressUpdate.objects.create(
+        locked = _lock_update_for_review(actor, update, update_version)
+        item = _lock_item(locked.subject)
+        check_transition(item.status, locked.status)
+        _bump(item, status=locked.status)
+        return _review(actor, locked, ReviewDecision.ACCEPT, ReviewState.ACCEPTED, comment, "accepted")
+
+
+def progress_update_request_info(
+    *, actor: User, update: ProgressUpdate, update_version: int | None, comment: str
+) -> Review:
+    """The regulator asks for more: the officer answers with a new update; the item does not change."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what information is needed.")})
+    with transaction.atomic():
+        locked = _lock_update_for_review(actor, update, update_version)
+        return _review(actor, locked, ReviewDecision.REQUEST_INFO, ReviewState.INFO_REQUESTED, comment, "returned")
+
+
+def _review(actor: User, update: ProgressUpdate, decision: str, state: str, comment: str, event: str) -> Review:
+    ProgressUpdate.objects.filter(pk=update.pk).update(review_state=state, version=F("version") + 1)
+    review = Review.objects.create(
+        company_id=update.company_id, update=update, reviewer=actor, decision=decision, comment=comment.strip()
+    )
+    notify_after_commit(event, update.pk)
+    return review
+
+
+def deadline_change_request(
+    *,
+    actor: User,
+    item: TrackedItem,
+    item_version: int | None,
+    proposed: datetime.date | None,
+    reason: str,
+) -> DeadlineChange:
+    """An officer asks to move the item's due date or the end of its window, giving a reason."""
+    _require_officer(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if proposed is None:
+        raise ValidationError({"proposed": _("Give the date you propose.")})
+    with transaction.atomic():
+        locked = _lock_own_item(actor, item)
+        check_version(item_version, locked.version)
+        dates = _proposed_dates(locked, proposed)
+        if DeadlineChange.objects.filter(state=DeadlineChangeState.PENDING, **about(locked)).exists():
+            raise ValidationError(_("A change of this item's date is already waiting for a decision."))
+        change = DeadlineChange.objects.create(
             company_id=actor.company_id,
-            author=actor,
-            implementation=implementation,
-            incident=incident,
-            status=status,
-            narrative=narrative.strip(),
-            next_milestone_on=next_milestone_on,
+            requested_by=actor,
+            reason=reason.strip(),
+            previous_due_on=locked.due_on,
+            previous_window_end=locked.window_end,
+            **dates,
+            **about(locked),
         )
+        _bump(locked)
+        return change
 
 
-def _own_implementation(actor: User, pk: int) -> Implementation:
-    found = Implementation.objects.visible_to(actor).filter(pk=pk, company_id=actor.company_id).first()
-    if found is None:
-        raise PermissionDenied(_("This implementation is not your company's."))
-    return found
+def _proposed_dates(item: TrackedItem, proposed: datetime.date) -> dict[str, datetime.date]:
+    if item.window_end is not None:
+        if proposed < item.window_start:
+            raise ValidationError({"proposed": _("The window cannot end before it starts.")})
+        if proposed == item.window_end:
+            raise ValidationError({"proposed": _("That is the current date.")})
+        return {"proposed_window_end": proposed}
+    if item.due_on is not None:
+        if proposed == item.due_on:
+            raise ValidationError({"proposed": _("That is the current date.")})
+        return {"proposed_due_on": proposed}
+    raise ValidationError(_("This item has no due date or window to move."))
 
 
-def _own_incident(actor: User, pk: int) -> Incident:
-    found = Incident.objects.visible_to(actor).filter(pk=pk, pair__companies=actor.company_id).first()
-    if found is None:
-        raise PermissionDenied(_("This incident is not your company's."))
-    return found
+def deadline_change_decide(
+    *, actor: User, change: DeadlineChange, change_version: int | None, approve: bool, comment: str = ""
+) -> DeadlineChange:
+    """The regulator approves (the item's dates move; its original dates stay as the baseline) or refuses."""
+    _require_regulator(actor)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the change is refused.")})
+    with transaction.atomic():
+        locked = DeadlineChange.objects.visible_to(actor).select_for_update().get(pk=change.pk)
+        check_version(change_version, locked.version)
+        if locked.state != DeadlineChangeState.PENDING:
+            raise ValidationError(_("This request has been decided already."))
+        if approve:
+            item = _lock_item(locked.subject)
+            if locked.proposed_window_end is not None:
+                _bump(item, window_end=locked.proposed_window_end)
+            else:
+                _bump(item, due_on=locked.proposed_due_on)
+        locked.state = DeadlineChangeState.APPROVED if approve else DeadlineChangeState.REFUSED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_comment = comment.strip()
+        locked.version += 1
+        locked.save()
+        return locked

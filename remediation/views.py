@@ -1,13 +1,33 @@
 """Pages of the remediation: measures with their implementers, what is still open, progress updates."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
-from compliance.guards import get_visible_or_404, log_reads
+from compliance.access import is_regulator
+from compliance.audit import access_log_denied, record_label
+from compliance.choices import Role
+from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from remediation import selectors
-from remediation.filtersets import ProgressUpdateFilterSet
+from remediation.choices import ReviewDecision, ReviewState
+from remediation.filtersets import ProgressUpdateFilterSet, ReviewQueueFilterSet
+from remediation.forms import DeadlineChangeForm, DeadlineDecisionForm, ProgressUpdateForm, ReviewForm
+from remediation.models import Evidence, ProgressUpdate, about
+from remediation.services import (
+    deadline_change_decide,
+    deadline_change_request,
+    own_items,
+    progress_update_accept,
+    progress_update_request_info,
+    progress_update_submit,
+)
+from remediation.workflow import ConflictError
 
 
 def measure_detail(request: HttpRequest, case: str, finding: str, code: str) -> HttpResponse:
@@ -45,4 +65,243 @@ def progress_update_list(request: HttpRequest) -> HttpResponse:
 def progress_update_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One progress update."""
     update = get_visible_or_404(request, selectors.progress_updates(user=request.user), pk=pk)
-    return render(request, "remediation/progress_update_detail.html", {"update": update})
+    log_reads(request, update.evidence.all())
+    subject = update.subject
+    can_answer = (
+        update.review_state == ReviewState.INFO_REQUESTED
+        and not ProgressUpdate.objects.filter(in_reply_to=update).exists()
+        and _is_own(request.user, subject)
+        and subject.is_open
+    )
+    answer_form = ProgressUpdateForm(
+        initial={"version": subject.version, "in_reply_to": update.pk}, current_status=subject.status
+    )
+    context = {"update": update, "can_answer": can_answer, "answer_form": answer_form}
+    return render(request, "remediation/progress_update_detail.html", context)
+
+
+# The progress workflow ------------------------------------------------------------------------------
+
+
+def _item(request: HttpRequest, kind: str, pk: int):
+    if kind not in selectors.ITEM_KINDS:
+        raise Http404
+    return get_visible_or_404(request, selectors.items(user=request.user, kind=kind), pk=pk)
+
+
+def _is_own(user, item) -> bool:
+    return user.role == Role.COMPANY_OFFICER and own_items(user, item).filter(pk=item.pk).exists()
+
+
+def item_detail(request: HttpRequest, kind: str, pk: int, forms_with_errors: dict | None = None, status: int = 200):
+    """One item with its whole thread of updates and reviews, and the forms the person may use."""
+    item = _item(request, kind, pk)
+    updates = log_reads(request, selectors.thread(user=request.user, item=item))
+    log_reads(request, [e for u in updates for e in u.evidence.all()])
+    changes = log_reads(request, selectors.deadline_changes(user=request.user).filter(**about(item)))
+    own = _is_own(request.user, item)
+    forms_with_errors = forms_with_errors or {}
+    context = {
+        "item": item,
+        "kind": kind,
+        "updates": updates,
+        "deadline_changes": changes,
+        "can_report": own and item.is_open,
+        "update_form": forms_with_errors.get("update")
+        or ProgressUpdateForm(initial={"version": item.version}, current_status=item.status),
+        "deadline_form": forms_with_errors.get("deadline") or DeadlineChangeForm(initial={"version": item.version}),
+        "conflict": forms_with_errors.get("conflict"),
+        "is_regulator": is_regulator(request.user),
+        "review_form_class": ReviewForm,
+        "decision_form_class": DeadlineDecisionForm,
+    }
+    return render(request, "remediation/item_detail.html", context, status=status)
+
+
+def _refused(request: HttpRequest, kind: str, pk: int, **forms_with_errors) -> HttpResponse:
+    status = 409 if "conflict" in forms_with_errors else 400
+    return item_detail(request, kind, pk, forms_with_errors, status=status)
+
+
+def _denied(request: HttpRequest, what: str, pk: int) -> HttpResponse:
+    access_log_denied(request=request, object_type=what, object_id=f"pk={pk}")
+    raise Http404
+
+
+@require_POST
+def progress_update_submit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """An officer submits an update on an item of their company."""
+    item = _item(request, kind, pk)
+    form = ProgressUpdateForm(request.POST, request.FILES, current_status=item.status)
+    if not form.is_valid():
+        return _refused(request, kind, pk, update=form)
+    data = form.cleaned_data
+    reply_to = _reply_target(request, data.get("in_reply_to"))
+    try:
+        update = progress_update_submit(
+            actor=request.user,
+            item=item,
+            item_version=data["version"],
+            status=data["status"],
+            narrative=data["narrative"],
+            next_milestone_on=data["next_milestone_on"],
+            files=data["evidence"],
+            in_reply_to=reply_to,
+        )
+    except PermissionDenied:
+        return _denied(request, record_label(type(item)), pk)
+    except ConflictError as conflict:
+        return _refused(request, kind, pk, update=form, conflict=str(conflict))
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _refused(request, kind, pk, update=form)
+    messages.success(request, _("Your update was submitted. The regulator will review it."))
+    return redirect(update.get_absolute_url())
+
+
+def _reply_target(request: HttpRequest, pk: int | None) -> ProgressUpdate | None:
+    if not pk:
+        return None
+    return get_visible_or_404(request, selectors.progress_updates(user=request.user), pk=pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_POST
+def deadline_change_submit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """An officer asks to move the item's date."""
+    item = _item(request, kind, pk)
+    form = DeadlineChangeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, kind, pk, deadline=form)
+    try:
+        deadline_change_request(
+            actor=request.user,
+            item=item,
+            item_version=form.cleaned_data["version"],
+            proposed=form.cleaned_data["proposed"],
+            reason=form.cleaned_data["reason"],
+        )
+    except PermissionDenied:
+        return _denied(request, record_label(type(item)), pk)
+    except ConflictError as conflict:
+        return _refused(request, kind, pk, deadline=form, conflict=str(conflict))
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _refused(request, kind, pk, deadline=form)
+    messages.success(request, _("Your request was sent. The regulator will decide on it."))
+    return redirect(reverse("remediation:item_detail", args=[kind, pk]))
+
+
+def _refusal(request: HttpRequest, message: str, back, status: int) -> HttpResponse:
+    """A refused review or decision: nothing changed; say why and link back."""
+    return render(request, "remediation/refused.html", {"message": message, "back": back}, status=status)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _decide(request: HttpRequest, back, decide) -> HttpResponse | None:
+    """Run a regulator's decision; a conflict answers 409 and an invalid one 400, changing nothing."""
+    try:
+        decide()
+    except ConflictError as conflict:
+        return _refusal(request, str(conflict), back, 409)
+    except ValidationError as error:
+        return _refusal(request, " ".join(error.messages), back, 400)
+    return None
+
+
+@regulator_only
+@require_POST
+def progress_update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The regulator accepts an update or asks for more."""
+    update = get_visible_or_404(request, selectors.progress_updates(user=request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, _form_errors(form), update, 400)
+    data = form.cleaned_data
+    review = progress_update_accept if data["decision"] == ReviewDecision.ACCEPT else progress_update_request_info
+    refused = _decide(
+        request,
+        update,
+        lambda: review(actor=request.user, update=update, update_version=data["version"], comment=data["comment"]),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, _("Your review was recorded."))
+    return redirect(update.get_absolute_url())
+
+
+@regulator_only
+@require_POST
+def deadline_change_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The regulator approves or refuses a deadline change."""
+    change = get_visible_or_404(request, selectors.deadline_changes(user=request.user), pk=pk)
+    form = DeadlineDecisionForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, _form_errors(form), change.subject, 400)
+    data = form.cleaned_data
+    refused = _decide(
+        request,
+        change.subject,
+        lambda: deadline_change_decide(
+            actor=request.user,
+            change=change,
+            change_version=data["version"],
+            approve=data["approve"],
+            comment=data["comment"],
+        ),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, _("Your decision was recorded."))
+    return redirect(reverse("remediation:deadline_change_list"))
+
+
+@regulator_only
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Updates waiting for review, oldest first, by company and safeguard type."""
+    filterset = ReviewQueueFilterSet(request.GET, queryset=selectors.review_queue(user=request.user), request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    log_reads(request, page.object_list)
+    return render(request, "remediation/review_queue.html", {"filter": filterset, "page": page})
+
+
+def deadline_change_list(request: HttpRequest) -> HttpResponse:
+    """Deadline change requests: the company's own, or all of them for the regulator; pending first."""
+    changes = selectors.deadline_changes(user=request.user).order_by("-state", "requested_at")
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    log_reads(request, page.object_list)
+    context = {"page": page, "is_regulator": is_regulator(request.user), "decision_form_class": DeadlineDecisionForm}
+    return render(request, "remediation/deadline_change_list.html", context)
+
+
+def my_items(request: HttpRequest) -> HttpResponse:
+    """An officer's company's open items, and what the regulator asked them."""
+    own_implementations, own_incidents = selectors.own_open_items(user=request.user)
+    requests = log_reads(request, selectors.open_requests_for_information(user=request.user))
+    log_reads(request, own_incidents)
+    context = {"implementations": own_implementations, "incidents": own_incidents, "requests": requests}
+    return render(request, "remediation/my_items.html", context)
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to those who may see it; the read is logged."""
+    evidence = get_visible_or_404(request, Evidence.objects.all(), pk=pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,6 +11,9 @@ from cases.models import Case
 from cases.services import case_file_load
 from compliance.choices import CompanyKind, Role
 from compliance.models import Company, User
+from remediation.models import Implementation, ProgressUpdate
+from remediation.services import progress_update_submit
+from remediation.workflow import allowed_statuses
 
 PASSWORD = "correct horse battery staple"
 
@@ -43,6 +46,19 @@ def signed_in(user: User, *, second_factor: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def submit_update(officer: User, narrative: str = "private progress", **fields) -> ProgressUpdate:
+    """A progress update by `officer` on the first open implementation of their company."""
+    item = fields.pop("item", None) or (
+        Implementation.objects.filter(company=officer.company).exclude(status="done").order_by("pk").first()
+        or Implementation.objects.filter(company=officer.company).order_by("pk").first()
+    )
+    item.refresh_from_db()
+    status = fields.pop("status", None) or (allowed_statuses(item.status) or [item.status])[0]
+    return progress_update_submit(
+        actor=officer, item=item, item_version=item.version, status=status, narrative=narrative, **fields
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Settings for the test suite: the product's own, with test-only speed-ups."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 
@@ -15,3 +17,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the finders, as in development: no collectstatic before the tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Mail goes to django.core.mail.outbox; tasks run in the test's process (the worker tests start a real one).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-"))

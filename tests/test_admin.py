@@ -37,16 +37,10 @@ def test_every_changelist_add_and_change_page_opens(admin_client, case):
 
 def test_reads_of_private_records_in_the_admin_are_logged(admin_client, regulator_admin, officers):
     from compliance.models import AccessLogEntry
-    from remediation.models import Implementation
-    from remediation.services import progress_update_create
+    from tests.conftest import submit_update
 
     officer = officers["okinawa"]
-    update = progress_update_create(
-        actor=officer,
-        implementation=Implementation.objects.filter(company=officer.company).first(),
-        status="in_progress",
-        narrative="private",
-    )
+    update = submit_update(officer, "private")
     assert admin_client.get(reverse("admin:remediation_progressupdate_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:remediation_progressupdate_change", args=[update.pk])).status_code == 200
     reads = AccessLogEntry.objects.filter(user=regulator_admin, action="read", object_id=str(update.pk))

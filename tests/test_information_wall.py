@@ -9,12 +9,12 @@ and then the matrix tries it.
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Incident
 from compliance.models import AccessLogEntry
-from remediation.models import Implementation, ProgressUpdate
-from remediation.services import progress_update_create
+from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,18 @@ PRIVATE_RECORD = {
         "remediation:progress_update_detail", args=[update.pk]
     ),
     "api:progressupdate-detail": lambda update: reverse("api:progressupdate-detail", args=[update.pk]),
+    "remediation:evidence_download": lambda update: update.evidence.get().get_absolute_url(),
+}
+# Writes on one company's item: another company's officer gets 404, and nothing is written.
+WRITES_ON_ITEMS = {
+    "remediation:progress_update_submit": lambda item: (
+        reverse("remediation:progress_update_submit", args=[item.item_kind, item.pk]),
+        {"version": item.version, "status": "in_progress", "narrative": "not mine"},
+    ),
+    "remediation:deadline_change_submit": lambda item: (
+        reverse("remediation:deadline_change_submit", args=[item.item_kind, item.pk]),
+        {"version": item.version, "proposed": "2031-09-30", "reason": "not mine"},
+    ),
 }
 UNDESCRIBED_INCIDENT = {
     "cases:incident_detail": lambda incident: incident.get_absolute_url(),
@@ -52,6 +64,9 @@ LISTS_WITH_PRIVATE_ROWS = {
     "api:incident-list": lambda case: reverse("api:incident-list") + "?page_size=500",
     "api:incidentpair-list": lambda case: reverse("api:incidentpair-list"),
     "api:incidentpair-detail": None,  # tried for every pair below
+    "remediation:item_detail": None,  # tried for an item of every company below
+    "remediation:my_items": lambda case: reverse("remediation:my_items"),
+    "remediation:deadline_change_list": lambda case: reverse("remediation:deadline_change_list"),
 }
 # The regulator's own pages and endpoints.
 REGULATOR_ONLY = {
@@ -63,6 +78,9 @@ REGULATOR_ONLY = {
     "api:accessanomaly-list": "/api/v1/access-anomalies/",
     "api:accessanomaly-detail": None,
     "api:history-list": "/api/v1/history/",
+    "remediation:review_queue": "/reviews/",
+    "remediation:progress_update_review": None,  # POST, tried below
+    "remediation:deadline_change_decide": None,  # POST, tried below
 }
 # A person's own API tokens, looked up within that person's tokens only.
 PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}
@@ -83,8 +101,8 @@ def view_names(patterns=None, namespace: str = "") -> set[str]:
 
 def test_every_url_is_classified():
     classified = (
-        PUBLISHED | ACCOUNT | set(PRIVATE_RECORD) | set(UNDESCRIBED_INCIDENT) | set(LISTS_WITH_PRIVATE_ROWS)
-        | set(REGULATOR_ONLY) | PERSONAL
+        PUBLISHED | ACCOUNT | set(PRIVATE_RECORD) | set(WRITES_ON_ITEMS) | set(UNDESCRIBED_INCIDENT)
+        | set(LISTS_WITH_PRIVATE_ROWS) | set(REGULATOR_ONLY) | PERSONAL
     )  # fmt: skip
     unclassified = view_names() - classified
     assert unclassified == set(), f"classify these URLs in the information-wall matrix: {sorted(unclassified)}"
@@ -95,11 +113,31 @@ def private_updates(officers) -> dict[str, ProgressUpdate]:
     """One private progress update per company, each with a marker no other company's pages may show."""
     updates = {}
     for code, officer in officers.items():
+        # Made directly: some companies have no open item left to report on through the workflow.
         implementation = Implementation.objects.filter(company=officer.company).order_by("pk").first()
-        updates[code] = progress_update_create(
-            actor=officer, implementation=implementation, status="in_progress", narrative=f"MARKER-{code}-MARKER"
+        updates[code] = ProgressUpdate.objects.create(
+            company=officer.company,
+            author=officer,
+            implementation=implementation,
+            status=implementation.status or "planned",
+            narrative=f"MARKER-{code}-MARKER",
+        )
+        Evidence.objects.create(
+            company=officer.company,
+            update=updates[code],
+            file=ContentFile(b"%PDF-1.4 MARKER", name="evidence.pdf"),
+            original_name=f"MARKER-{code}-MARKER.pdf",
+            content_type="application/pdf",
+            size=15,
+            sha256="0" * 64,
         )
     return updates
+
+
+def body(response) -> str:
+    """A response's text, streamed (file downloads) or not, with its headers (the file name)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return str(response.headers) + content.decode("utf-8", "replace")
 
 
 def denied_entries(user, object_id: str = "") -> int:
@@ -116,13 +154,13 @@ def test_each_companys_private_records_answer_404_to_every_other_company(officer
             response = client.get(build(update))
             if owner_code == viewer_code:
                 assert response.status_code == 200, (viewer_code, owner_code)
-                assert f"MARKER-{owner_code}-MARKER" in response.content.decode()
+                assert f"MARKER-{owner_code}-MARKER" in body(response)
                 assert AccessLogEntry.objects.filter(
                     user=officer, action="read", object_id=str(update.pk), object_company_id=officer.company_id
                 ).exists()
             else:
                 assert response.status_code == 404, (viewer_code, owner_code)
-                assert f"MARKER-{owner_code}" not in response.content.decode()
+                assert f"MARKER-{owner_code}" not in body(response)
                 assert denied_entries(officer, f"pk={update.pk}") >= 1, (viewer_code, owner_code)
 
 
@@ -175,6 +213,9 @@ def list_urls(view_name: str, case, officer) -> list[str]:
 
     if view_name == "compliance:company_detail":
         return [c.get_absolute_url() for c in Company.objects.all()]
+    if view_name == "remediation:item_detail":
+        firsts = [Implementation.objects.filter(company=c).order_by("pk").first() for c in Company.objects.all()]
+        return [i.get_tracking_url() for i in firsts if i] + [i.get_tracking_url() for i in Incident.objects.all()]
     if view_name == "api:incidentpair-detail":
         return [reverse("api:incidentpair-detail", args=[p.pk]) for p in IncidentPair.objects.all()]
     return [LISTS_WITH_PRIVATE_ROWS[view_name](case)]
@@ -234,3 +275,42 @@ def test_api_tokens_are_personal(officers):
     assert other.get(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404
     assert other.delete(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404
     assert other.get(reverse("api:apitoken-list")).json()["count"] == 0
+
+
+@pytest.mark.parametrize("view_name", sorted(WRITES_ON_ITEMS))
+def test_officers_cannot_write_on_another_companys_items(officers, view_name):
+    build = WRITES_ON_ITEMS[view_name]
+    items = {
+        code: Implementation.objects.filter(company=o.company, window_end__isnull=False).first()
+        or Implementation.objects.filter(company=o.company).exclude(status="done").first()
+        for code, o in officers.items()
+    }
+    for viewer_code, officer in officers.items():
+        client = signed_in(officer, second_factor=False)
+        for owner_code, item in items.items():
+            if owner_code == viewer_code or item is None or item.company_id == officer.company_id:
+                continue
+            url, data = build(item)
+            before = (ProgressUpdate.objects.count(), DeadlineChange.objects.count(), denied_entries(officer))
+            assert client.post(url, data).status_code == 404, (viewer_code, owner_code)
+            after = (ProgressUpdate.objects.count(), DeadlineChange.objects.count(), denied_entries(officer))
+            assert after[:2] == before[:2] and after[2] == before[2] + 1, (viewer_code, owner_code)
+
+
+def test_officers_cannot_review_or_decide(officers, private_updates, regulator_client):
+    update = private_updates["okinawa"]
+    change = DeadlineChange.objects.create(
+        company=update.company,
+        implementation=update.implementation,
+        requested_by=update.author,
+        reason="r",
+        proposed_due_on="2030-01-01",
+    )
+    for officer in officers.values():
+        client = signed_in(officer, second_factor=False)
+        review = client.post(f"/progress-updates/{update.pk}/review/", {"version": 1, "decision": "accept"})
+        decide = client.post(f"/deadline-changes/{change.pk}/decide/", {"version": 1, "approve": "yes"})
+        assert (review.status_code, decide.status_code) == (404, 404)
+    update.refresh_from_db()
+    change.refresh_from_db()
+    assert (update.review_state, change.state) == ("submitted", "pending")

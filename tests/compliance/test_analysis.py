@@ -9,21 +9,14 @@ from django.utils import timezone
 
 from compliance.analysis import UNUSUAL_FLOOR, access_log_analyse
 from compliance.models import AccessAnomaly, AccessLogEntry
-from remediation.models import Implementation
-from remediation.services import progress_update_create
-from tests.conftest import signed_in
+from tests.conftest import signed_in, submit_update
 
 pytestmark = pytest.mark.django_db
 
 
 def test_denied_cross_company_attempts_are_flagged(officers):
     owner = officers["kansai-td"]
-    update = progress_update_create(
-        actor=owner,
-        implementation=Implementation.objects.filter(company=owner.company).first(),
-        status="in_progress",
-        narrative="private",
-    )
+    update = submit_update(owner, "private")
     snooper = officers["kansai-retail"]
     client = signed_in(snooper, second_factor=False)
     for _ in range(3):

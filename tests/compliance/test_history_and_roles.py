@@ -59,7 +59,9 @@ def test_load_demo_creates_the_people_and_private_updates_once(case):
     assert User.objects.filter(role=Role.COMPANY_OFFICER).count() == 15
     assert User.objects.filter(role__in=[Role.REGULATOR_ADMIN, Role.REGULATOR_STAFF]).count() == 2
     count = ProgressUpdate.objects.count()
-    assert ProgressUpdate.objects.order_by().values("company").distinct().count() == 15
+    # Every company with an item still open reports on it; Hokuriku's retailer has none left.
+    companies = set(ProgressUpdate.objects.values_list("company__code", flat=True))
+    assert len(companies) == 14 and "hokuriku-retail" not in companies
     call_command("load_demo")
     assert ProgressUpdate.objects.count() == count
     officer = User.objects.get(username="officer-kansai-retail")

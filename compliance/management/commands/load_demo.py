@@ -7,7 +7,8 @@ from django.db import transaction
 from compliance.choices import CompanyKind, ItemStatus, Role
 from compliance.models import Company, User
 from remediation.models import Implementation, ProgressUpdate
-from remediation.services import progress_update_create
+from remediation.services import progress_update_submit
+from remediation.workflow import allowed_statuses
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (documented in the README; refused unless DEBUG)
 UPDATES_PER_COMPANY = 2
@@ -45,10 +46,13 @@ class Command(BaseCommand):
         # Open items first; a company whose items are all done reports on those.
         chosen = sorted(implementations, key=lambda i: i.status == ItemStatus.DONE)[:UPDATES_PER_COMPANY]
         for implementation in chosen:
-            progress_update_create(
+            if not allowed_statuses(implementation.status):
+                continue
+            progress_update_submit(
                 actor=officer,
-                implementation=implementation,
-                status=implementation.status or ItemStatus.IN_PROGRESS,
+                item=implementation,
+                item_version=implementation.version,
+                status=allowed_statuses(implementation.status)[0],
                 narrative=(
                     f"【デモ】{officer.company.name_ja}の社内資料: {implementation.measure.code} の進捗を報告します。"
                     "担当部署で対応中です。"

@@ -1,0 +1,83 @@
+"""Forms of the progress workflow: each carries the version of what the person saw."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from compliance.choices import ItemStatus
+from compliance.forms import JapaneseDateField
+from remediation.choices import ReviewDecision
+from remediation.workflow import allowed_statuses
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the service before anything is stored."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+class VersionedForm(forms.Form):
+    """A form that says which version of the record the person was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ProgressUpdateForm(VersionedForm):
+    """An officer's progress update on an item: the status it may move to, what happened, evidence."""
+
+    status = forms.ChoiceField(label=_("Status"))
+    narrative = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    next_milestone_on = JapaneseDateField(label=_("Next milestone or completion estimate"), required=False)
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+    in_reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, current_status: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, ItemStatus(s).label) for s in allowed_statuses(current_status)]
+
+
+class ReviewForm(VersionedForm):
+    """The regulator's decision on an update."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment (required when asking for more)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20000,
+    )
+
+
+class DeadlineChangeForm(VersionedForm):
+    """An officer's request to move a due date or the end of a window."""
+
+    proposed = JapaneseDateField(label=_("Proposed date"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+
+class DeadlineDecisionForm(VersionedForm):
+    """The regulator's decision on a deadline change."""
+
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (required when refusing)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=20000,
+    )

@@ -1,0 +1,31 @@
+"""Mail about progress updates: to the regulator when one is submitted, to the company when reviewed.
+
+Sent by a Celery task queued after the transaction commits; a broker that cannot be reached is logged
+and never turns a saved update into an error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+EVENTS = ("submitted", "accepted", "returned")
+
+
+def notify_after_commit(event: str, update_id: int) -> None:
+    """Queue the mail for `event` once the current transaction has committed."""
+    if event not in EVENTS:
+        raise ValueError(event)
+    transaction.on_commit(lambda: _queue(event, update_id))
+
+
+def _queue(event: str, update_id: int) -> None:
+    from remediation.tasks import send_progress_update_mail
+
+    try:
+        send_progress_update_mail.apply_async(args=[event, update_id], retry=False)
+    except Exception:  # the broker is down: the update stays saved, and the failure is logged
+        logger.exception("could not queue the %s mail for progress update %s", event, update_id)
