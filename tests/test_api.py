@@ -18,7 +18,10 @@ RESOURCES = {
     "incident-pairs": 4,
     "incidents": 23,
 }
-PRIVATE_RESOURCES = {"progress-updates", "access-log", "access-anomalies", "history", "auth/tokens"}
+PRIVATE_RESOURCES = {
+    "progress-updates", "reviews", "evidence", "deadline-changes", "access-log", "access-anomalies", "history",
+    "auth/tokens",
+}  # fmt: skip
 
 
 def test_the_root_lists_every_resource(regulator_client):

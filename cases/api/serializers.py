@@ -94,6 +94,6 @@ class IncidentSerializer(serializers.HyperlinkedModelSerializer):
             "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
             "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
             "summary_ja", "summary_en", "fix_ja", "fix_en",
-            "status", "due_on", "window_start", "window_end",
+            "status", "due_on", "window_start", "window_end", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:incident-detail"}}

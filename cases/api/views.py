@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 
 from cases.api import serializers
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.scoping import ScopedReadOnlyViewSet
 
 
@@ -70,7 +71,7 @@ class IncidentPairViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
 
 
-class IncidentViewSet(ScopedReadOnlyViewSet):
+class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Incidents found by the company-wide inspection, described or only counted by the report."""
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")

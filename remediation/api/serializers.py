@@ -1,9 +1,12 @@
 """API representations of measures and their implementations."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import code_of
-from remediation.models import Implementation, Measure, ProgressUpdate
+from compliance.api.fields import JapaneseDateField
+from compliance.choices import ItemStatus
+from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
 
 
 class MeasureSerializer(serializers.HyperlinkedModelSerializer):
@@ -27,12 +30,14 @@ class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
     measure = serializers.HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
     measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
+    slippage_days = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Implementation
         fields = [
             "id", "url", "measure", "measure_code", "company",
             "status", "due_on", "window_start", "window_end",
+            "baseline_due_on", "baseline_window_start", "baseline_window_end", "slippage_days", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:implementation-detail"}}
 
@@ -42,11 +47,102 @@ class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
     implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
     incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    in_reply_to = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
+    review = serializers.HyperlinkedRelatedField(view_name="api:review-detail", read_only=True)
+    evidence = serializers.HyperlinkedRelatedField(view_name="api:evidence-detail", many=True, read_only=True)
 
     class Meta:
         model = ProgressUpdate
         fields = [
             "id", "url", "company", "implementation", "incident", "author",
             "status", "narrative", "next_milestone_on", "submitted_at",
+            "review_state", "in_reply_to", "version", "review", "evidence",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:progressupdate-detail"}}
+
+
+class EvidenceSerializer(serializers.HyperlinkedModelSerializer):
+    company = code_of()
+    update = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
+    download = serializers.HyperlinkedIdentityField(view_name="api:evidence-download")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "url",
+            "company",
+            "update",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        ]
+        extra_kwargs = {"url": {"view_name": "api:evidence-detail"}}
+
+
+class ReviewSerializer(serializers.HyperlinkedModelSerializer):
+    company = code_of()
+    update = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "url", "company", "update", "reviewer", "decision", "comment", "reviewed_at"]
+        extra_kwargs = {"url": {"view_name": "api:review-detail"}}
+
+
+class ProgressUpdateInputSerializer(serializers.Serializer):
+    """What an officer sends to submit an update; the item's ETag goes in If-Match."""
+
+    implementation = serializers.IntegerField(required=False, allow_null=True)
+    incident = serializers.IntegerField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
+    narrative = serializers.CharField(max_length=20000)
+    next_milestone_on = JapaneseDateField(required=False, allow_null=True)
+    in_reply_to = serializers.IntegerField(required=False, allow_null=True)
+    evidence = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+    def validate(self, attrs):
+        if bool(attrs.get("implementation")) == bool(attrs.get("incident")):
+            raise serializers.ValidationError(_("Give exactly one of implementation or incident."))
+        return attrs
+
+
+class CommentSerializer(serializers.Serializer):
+    """A reviewer's comment; required when asking for more or refusing."""
+
+    comment = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class DeadlineChangeSerializer(serializers.HyperlinkedModelSerializer):
+    company = code_of()
+    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DeadlineChange
+        fields = [
+            "id", "url", "company", "implementation", "incident", "requested_by", "reason",
+            "previous_due_on", "previous_window_end", "proposed_due_on", "proposed_window_end",
+            "state", "decided_by", "decided_at", "decision_comment", "requested_at", "version",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:deadlinechange-detail"}}
+
+
+class DeadlineChangeInputSerializer(serializers.Serializer):
+    """What an officer sends to ask for a new date; the item's ETag goes in If-Match."""
+
+    implementation = serializers.IntegerField(required=False, allow_null=True)
+    incident = serializers.IntegerField(required=False, allow_null=True)
+    proposed = JapaneseDateField()
+    reason = serializers.CharField(max_length=20000)
+
+    def validate(self, attrs):
+        if bool(attrs.get("implementation")) == bool(attrs.get("incident")):
+            raise serializers.ValidationError(_("Give exactly one of implementation or incident."))
+        return attrs

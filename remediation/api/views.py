@@ -1,8 +1,65 @@
-"""Read-only API of measures and their implementations."""
+"""API of measures, implementations, and the progress workflow (updates, reviews, evidence, deadlines)."""
 
-from compliance.api.scoping import ScopedReadOnlyViewSet
-from remediation.api.serializers import ImplementationSerializer, MeasureSerializer, ProgressUpdateSerializer
-from remediation.models import Implementation, Measure, ProgressUpdate
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cases.models import Incident
+from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
+from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
+from compliance.audit import access_log_denied, record_label
+from compliance.guards import get_visible_or_404
+from remediation.api.serializers import (
+    CommentSerializer,
+    DeadlineChangeInputSerializer,
+    DeadlineChangeSerializer,
+    EvidenceSerializer,
+    ImplementationSerializer,
+    MeasureSerializer,
+    ProgressUpdateInputSerializer,
+    ProgressUpdateSerializer,
+    ReviewSerializer,
+)
+from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
+from remediation.services import (
+    deadline_change_decide,
+    deadline_change_request,
+    progress_update_accept,
+    progress_update_request_info,
+    progress_update_submit,
+)
+from remediation.workflow import ConflictError
+
+
+def run_service(request, call: Callable[[], object], denied_type: str = "", denied_id: object = "") -> object:
+    """Run a service; its refusals become API answers: 400 invalid, 412 stale version, 404 out of scope."""
+    try:
+        return call()
+    except ConflictError as conflict:
+        raise PreconditionFailed(str(conflict)) from None
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        raise serializers.ValidationError(detail) from None
+    except PermissionDenied:
+        access_log_denied(request=request, object_type=denied_type, object_id=f"pk={denied_id}")
+        raise NotFound from None
+
+
+def item_from(request, data: dict):
+    """The implementation or incident a request names, looked up through the scoping rule."""
+    if data.get("implementation"):
+        return get_visible_or_404(request, Implementation.objects.all(), pk=data["implementation"])
+    return get_visible_or_404(request, Incident.objects.all(), pk=data["incident"])
 
 
 class MeasureViewSet(ScopedReadOnlyViewSet):
@@ -19,8 +76,8 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     }
 
 
-class ImplementationViewSet(ScopedReadOnlyViewSet):
-    """Each measure as carried out by one company, with its status and dates."""
+class ImplementationViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
+    """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
     queryset = Implementation.objects.select_related("measure", "company")
     serializer_class = ImplementationSerializer
@@ -35,16 +92,173 @@ class ImplementationViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["due_on", "window_end", "status"]
 
 
-class ProgressUpdateViewSet(ScopedReadOnlyViewSet):
-    """Progress updates: private to the company that submitted them, and to the regulator."""
+class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Progress updates: private to the company that submitted them, and to the regulator.
 
-    queryset = ProgressUpdate.objects.select_related("company", "author", "implementation", "incident")
+    An officer submits with `If-Match` set to the item's ETag; the regulator accepts or asks for more
+    with `If-Match` set to the update's ETag. A stale ETag answers 412 and changes nothing.
+    """
+
+    queryset = ProgressUpdate.objects.select_related(
+        "company", "author", "implementation", "incident", "in_reply_to", "review"
+    ).prefetch_related("evidence")
     serializer_class = ProgressUpdateSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = {
         "company__code": ["exact"],
         "status": ["exact"],
+        "review_state": ["exact"],
         "submitted_at": ["gte", "lte"],
         "implementation": ["exact"],
         "incident": ["exact"],
     }
     ordering_fields = ["submitted_at"]
+
+    @extend_schema(request=ProgressUpdateInputSerializer, responses={201: ProgressUpdateSerializer})
+    def create(self, request, *args, **kwargs):
+        data = request.data.copy() if hasattr(request.data, "getlist") else dict(request.data)
+        if hasattr(request.data, "getlist"):
+            data.setlist("evidence", request.FILES.getlist("evidence"))
+        payload = ProgressUpdateInputSerializer(data=data)
+        payload.is_valid(raise_exception=True)
+        values = payload.validated_data
+        item = item_from(request, values)
+        version = expected_version(request)
+        reply_to = None
+        if values.get("in_reply_to"):
+            reply_to = get_visible_or_404(request, ProgressUpdate.objects.all(), pk=values["in_reply_to"])
+        update = run_service(
+            request,
+            lambda: progress_update_submit(
+                actor=request.user,
+                item=item,
+                item_version=version,
+                status=values["status"],
+                narrative=values["narrative"],
+                next_milestone_on=values.get("next_milestone_on"),
+                files=values.get("evidence", []),
+                in_reply_to=reply_to,
+            ),
+            record_label(type(item)),
+            item.pk,
+        )
+        body = ProgressUpdateSerializer(update, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": update.etag})
+
+    def _review(self, request, review) -> Response:
+        update = self.get_object()
+        payload = CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = expected_version(request)
+        result = run_service(
+            request,
+            lambda: review(
+                actor=request.user, update=update, update_version=version, comment=payload.validated_data["comment"]
+            ),
+        )
+        return Response(ReviewSerializer(result, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=CommentSerializer, responses={201: ReviewSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly])
+    def accept(self, request, pk=None):
+        """Accept the update: the item takes the reported status."""
+        return self._review(request, progress_update_accept)
+
+    @extend_schema(request=CommentSerializer, responses={201: ReviewSerializer})
+    @action(detail=True, methods=["post"], url_path="request-info", permission_classes=[RegulatorOnly])
+    def request_info(self, request, pk=None):
+        """Ask for more information: the officer answers with a new update `in_reply_to` this one."""
+        return self._review(request, progress_update_request_info)
+
+
+class ReviewViewSet(ScopedReadOnlyViewSet):
+    """The regulator's decisions on updates: private to the update's company and the regulator."""
+
+    queryset = Review.objects.select_related("company", "update", "reviewer")
+    serializer_class = ReviewSerializer
+    filterset_fields = {"company__code": ["exact"], "decision": ["exact"], "reviewed_at": ["gte", "lte"]}
+
+
+class EvidenceViewSet(ScopedReadOnlyViewSet):
+    """Evidence files: their description here, their content through `download` (scoped and logged)."""
+
+    queryset = Evidence.objects.select_related("company", "update")
+    serializer_class = EvidenceSerializer
+    filterset_fields = {"company__code": ["exact"], "update": ["exact"], "content_type": ["exact"]}
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file itself, as an attachment."""
+        evidence = self.get_object()
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Requests to move a due date or a window: officers ask (If-Match: the item's ETag), the regulator
+    approves or refuses (If-Match: the request's ETag). The original dates stay as the baseline."""
+
+    queryset = DeadlineChange.objects.select_related(
+        "company", "requested_by", "decided_by", "implementation", "incident"
+    )
+    serializer_class = DeadlineChangeSerializer
+    filterset_fields = {"company__code": ["exact"], "state": ["exact"]}
+
+    @extend_schema(request=DeadlineChangeInputSerializer, responses={201: DeadlineChangeSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = DeadlineChangeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = payload.validated_data
+        item = item_from(request, values)
+        version = expected_version(request)
+        change = run_service(
+            request,
+            lambda: deadline_change_request(
+                actor=request.user,
+                item=item,
+                item_version=version,
+                proposed=values["proposed"],
+                reason=values["reason"],
+            ),
+            record_label(type(item)),
+            item.pk,
+        )
+        body = DeadlineChangeSerializer(change, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": change.etag})
+
+    def _decide(self, request, approve: bool) -> Response:
+        change = self.get_object()
+        payload = CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = expected_version(request)
+        decided = run_service(
+            request,
+            lambda: deadline_change_decide(
+                actor=request.user,
+                change=change,
+                change_version=version,
+                approve=approve,
+                comment=payload.validated_data["comment"],
+            ),
+        )
+        body = DeadlineChangeSerializer(decided, context=self.get_serializer_context()).data
+        return Response(body, headers={"ETag": decided.etag})
+
+    @extend_schema(request=CommentSerializer, responses={200: DeadlineChangeSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly])
+    def approve(self, request, pk=None):
+        """Approve: the item's date moves to the proposed one."""
+        return self._decide(request, approve=True)
+
+    @extend_schema(request=CommentSerializer, responses={200: DeadlineChangeSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly])
+    def refuse(self, request, pk=None):
+        """Refuse, saying why: the item keeps its date."""
+        return self._decide(request, approve=False)
