@@ -50,7 +50,6 @@ def run_with_database(command: list[str], data_dir: Path = DATA_DIR) -> int:
         return subprocess.call(command)  # noqa: S603 (the developer's own command)
     server = start_server(data_dir)
     env = {**os.environ, "DATABASE_URL": server.get_uri(DATABASE_NAME)}
-    print(f"embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
     try:
         return _run_forwarding_signals(command, env)
     finally:
@@ -58,12 +57,26 @@ def run_with_database(command: list[str], data_dir: Path = DATA_DIR) -> int:
 
 
 def _run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
-    """Run the command; pass SIGINT, SIGTERM and SIGHUP on to it, so that the server stops after it."""
-    child = subprocess.Popen(command, env=env)  # noqa: S603 (the developer's own command)
+    """Run the command; pass SIGINT, SIGTERM and SIGHUP on to it, so that the server stops after it.
+
+    The handlers are in place before anything is announced, so no signal can skip the cleanup.
+    """
+    received: list[int] = []
+    child: list[subprocess.Popen] = []
+
+    def forward(number: int, _frame: object) -> None:
+        received.append(number)
+        if child:
+            child[0].send_signal(number)
+
     forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {number: signal.signal(number, lambda n, _frame: child.send_signal(n)) for number in forwarded}
+    previous = {number: signal.signal(number, forward) for number in forwarded}
     try:
-        return child.wait()
+        print(f"embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
+        child.append(subprocess.Popen(command, env=env))  # noqa: S603 (the developer's own command)
+        for number in received:  # a signal that came before the command started
+            child[0].send_signal(number)
+        return child[0].wait()
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -36,7 +36,7 @@ class VersionedForm(forms.Form):
 class ProgressUpdateForm(VersionedForm):
     """An officer's progress update on an item: the status it may move to, what happened, evidence."""
 
-    status = forms.ChoiceField(label=_("Status"))
+    status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
     narrative = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     next_milestone_on = JapaneseDateField(label=_("Next milestone or completion estimate"), required=False)
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
@@ -44,7 +44,8 @@ class ProgressUpdateForm(VersionedForm):
 
     def __init__(self, *args, current_status: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, ItemStatus(s).label) for s in allowed_statuses(current_status)]
+        # The menu offers the allowed moves only; any other status gets the service's clear refusal.
+        self.fields["status"].widget.choices = [(s, ItemStatus(s).label) for s in allowed_statuses(current_status)]
 
 
 class ReviewForm(VersionedForm):
