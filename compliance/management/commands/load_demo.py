@@ -29,7 +29,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"demo: {2 + len(officers)} people, {created} new progress updates."))
 
     def _person(self, username: str, role: str, company: Company | None) -> User:
-        person, created = User.objects.get_or_create(username=username, defaults={"role": role, "company": company})
+        defaults = {"role": role, "company": company, "email": f"{username}@demo.invalid"}
+        person, created = User.objects.get_or_create(username=username, defaults=defaults)
         if created:
             person.set_password(DEMO_PASSWORD)
             person.save(update_fields=["password"])
