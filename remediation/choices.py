@@ -24,8 +24,8 @@ class ReviewState(models.TextChoices):
 class ReviewDecision(models.TextChoices):
     """What a reviewer decided about a progress update."""
 
-    ACCEPT = "accept", _("Accept")
-    REQUEST_INFO = "request_info", _("Request more information")
+    ACCEPT = "accept", _("Accepted")
+    REQUEST_INFO = "request_info", _("More information requested")
 
 
 class DeadlineChangeState(models.TextChoices):
