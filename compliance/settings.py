@@ -24,7 +24,8 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: see .env.example.")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
-DATABASES = {"default": env.db_url("DATABASE_URL")}
+# Unset, the local server's `compliance` database (`make run` and `make test` set their own).
+DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/compliance")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 REDIS_URL = env("REDIS_URL")
