@@ -76,7 +76,12 @@ def progress_update_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answer_form = ProgressUpdateForm(
         initial={"version": subject.version, "in_reply_to": update.pk}, current_status=subject.status
     )
-    context = {"update": update, "can_answer": can_answer, "answer_form": answer_form}
+    context = {
+        "update": update,
+        "can_answer": can_answer,
+        "answer_form": answer_form,
+        "can_review": is_regulator(request.user) and update.review_state == ReviewState.SUBMITTED,
+    }
     return render(request, "remediation/progress_update_detail.html", context)
 
 
@@ -128,17 +133,37 @@ def _denied(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     raise Http404
 
 
+def _write_on_item(request: HttpRequest, item, form_name: str, form, write):
+    """Run an officer's write on an item; a refusal re-renders the item page with the form's errors.
+
+    Returns the write's result, or the response to send instead: 404 outside the officer's company
+    (logged as denied), 409 when the item changed meanwhile, 400 when the input is refused.
+    """
+    kind, pk = item.item_kind, item.pk
+    if not form.is_valid():
+        return None, _refused(request, kind, pk, **{form_name: form})
+    try:
+        return write(form.cleaned_data), None
+    except PermissionDenied:
+        return None, _denied(request, record_label(type(item)), pk)
+    except ConflictError as conflict:
+        return None, _refused(request, kind, pk, **{form_name: form}, conflict=str(conflict))
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None, _refused(request, kind, pk, **{form_name: form})
+
+
 @require_POST
 def progress_update_submit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """An officer submits an update on an item of their company."""
     item = _item(request, kind, pk)
     form = ProgressUpdateForm(request.POST, request.FILES, current_status=item.status)
-    if not form.is_valid():
-        return _refused(request, kind, pk, update=form)
-    data = form.cleaned_data
-    reply_to = _reply_target(request, data.get("in_reply_to"))
-    try:
-        update = progress_update_submit(
+    update, refused = _write_on_item(
+        request,
+        item,
+        "update",
+        form,
+        lambda data: progress_update_submit(
             actor=request.user,
             item=item,
             item_version=data["version"],
@@ -146,15 +171,11 @@ def progress_update_submit_view(request: HttpRequest, kind: str, pk: int) -> Htt
             narrative=data["narrative"],
             next_milestone_on=data["next_milestone_on"],
             files=data["evidence"],
-            in_reply_to=reply_to,
-        )
-    except PermissionDenied:
-        return _denied(request, record_label(type(item)), pk)
-    except ConflictError as conflict:
-        return _refused(request, kind, pk, update=form, conflict=str(conflict))
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _refused(request, kind, pk, update=form)
+            in_reply_to=_reply_target(request, data.get("in_reply_to")),
+        ),
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("Your update was submitted. The regulator will review it."))
     return redirect(update.get_absolute_url())
 
@@ -177,26 +198,23 @@ def _add_errors(form, error: ValidationError) -> None:
 def deadline_change_submit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """An officer asks to move the item's date."""
     item = _item(request, kind, pk)
-    form = DeadlineChangeForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, kind, pk, deadline=form)
-    try:
-        deadline_change_request(
+    _change, refused = _write_on_item(
+        request,
+        item,
+        "deadline",
+        DeadlineChangeForm(request.POST),
+        lambda data: deadline_change_request(
             actor=request.user,
             item=item,
-            item_version=form.cleaned_data["version"],
-            proposed=form.cleaned_data["proposed"],
-            reason=form.cleaned_data["reason"],
-        )
-    except PermissionDenied:
-        return _denied(request, record_label(type(item)), pk)
-    except ConflictError as conflict:
-        return _refused(request, kind, pk, deadline=form, conflict=str(conflict))
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _refused(request, kind, pk, deadline=form)
+            item_version=data["version"],
+            proposed=data["proposed"],
+            reason=data["reason"],
+        ),
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("Your request was sent. The regulator will decide on it."))
-    return redirect(reverse("remediation:item_detail", args=[kind, pk]))
+    return redirect(item.get_tracking_url())
 
 
 def _refusal(request: HttpRequest, message: str, back, status: int) -> HttpResponse:
@@ -293,9 +311,8 @@ def my_items(request: HttpRequest) -> HttpResponse:
     return render(request, "remediation/my_items.html", context)
 
 
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An evidence file, to those who may see it; the read is logged."""
-    evidence = get_visible_or_404(request, Evidence.objects.all(), pk=pk)
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """An evidence file as a download: never rendered by the browser, never cached."""
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -305,3 +322,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to those who may see it; the read is logged."""
+    return evidence_file_response(get_visible_or_404(request, Evidence.objects.all(), pk=pk))

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -38,6 +37,7 @@ from remediation.services import (
     progress_update_request_info,
     progress_update_submit,
 )
+from remediation.views import evidence_file_response
 from remediation.workflow import ConflictError
 
 
@@ -190,15 +190,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file itself, as an attachment."""
-        evidence = self.get_object()
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return evidence_file_response(self.get_object())
 
 
 class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
