@@ -128,6 +128,7 @@ class _CaseLoader:
         end = measure.window.end if measure.window else None
         tracked = {
             "status": measure.status,
+            "tracked_since": self.document.source.published_on,
             "window_start": start,
             "window_end": end,
             "baseline_window_start": start,
@@ -149,7 +150,12 @@ class _CaseLoader:
             self._load_described_incident(row, number, incident)
         # The incidents the report counts but does not describe: present, marked, with nothing invented.
         for number in range(len(pair.incidents) + 1, pair.incident_total + 1):
-            self._upsert(Incident, {"pair": row, "number": number}, {"described_in_report": False})
+            self._upsert(
+                Incident,
+                {"pair": row, "number": number},
+                {"described_in_report": False},
+                on_create={"tracked_since": self.document.source.published_on},
+            )
 
     def _load_described_incident(self, pair: IncidentPair, number: int, incident: fmt.Incident) -> None:
         values = {
@@ -166,7 +172,13 @@ class _CaseLoader:
             "fix_ja": incident.fix_ja,
             "fix_en": incident.fix_en,
         }
-        self._upsert(Incident, {"pair": pair, "number": number}, values, on_create={"status": incident.status})
+        since = self.document.source.published_on
+        self._upsert(
+            Incident,
+            {"pair": pair, "number": number},
+            values,
+            on_create={"status": incident.status, "tracked_since": since},
+        )
 
     # Writing --------------------------------------------------------------------------------------
 

@@ -229,6 +229,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
+    # Reminders for everything still open, every morning.
+    "sweep-reminders": {
+        "task": "remediation.tasks.sweep_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # The access-log analysis of the day before, every night.
     "analyse-access-log": {
         "task": "compliance.tasks.analyse_access_log",

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import Scoped
@@ -26,6 +27,8 @@ class TrackedItem(Scoped):
     baseline_due_on = models.DateField(_("original due date"), null=True, blank=True)
     baseline_window_start = models.DateField(_("original window start"), null=True, blank=True)
     baseline_window_end = models.DateField(_("original window end"), null=True, blank=True)
+    # Since when the regulator follows the item: the anchor of reminders for items without a date.
+    tracked_since = models.DateField(_("followed since"), default=timezone.localdate)
     # Raised by every change, so that two people changing the item at once cannot overwrite each other.
     version = models.PositiveIntegerField(_("version"), default=1)
 

@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from compliance.admin_site import ScopedAdmin
-from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
+from remediation.models import (
+    DeadlineChange,
+    Evidence,
+    Implementation,
+    Measure,
+    ProgressUpdate,
+    Reminder,
+    ReminderPolicy,
+    Review,
+)
 
 
 class ImplementationInline(admin.TabularInline):
@@ -57,3 +66,18 @@ class DeadlineChangeAdmin(ScopedAdmin):
     list_filter = ["state", "company"]
     list_select_related = ["company", "implementation__measure", "incident__pair"]
     raw_id_fields = ["implementation", "incident", "requested_by", "decided_by", "company"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(ScopedAdmin):
+    """The reminder policies: regulator administrators change them here."""
+
+    list_display = ["kind", "days_before", "every_days", "overdue_every_days", "escalate_after_days"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ScopedAdmin):
+    list_display = ["planned_for", "rule", "period", "company", "sent_at", "late", "escalated"]
+    list_filter = ["rule", "late", "escalated", "company"]
+    list_select_related = ["company"]
+    raw_id_fields = ["implementation", "incident", "company", "recipients"]

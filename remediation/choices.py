@@ -34,3 +34,12 @@ class DeadlineChangeState(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+
+
+class ReminderKind(models.TextChoices):
+    """Which reminder policy an open item follows."""
+
+    DUE_DATE = "due_date", _("Item with a due date")
+    WINDOW = "window", _("Item with a window")
+    UNDATED = "undated", _("Item without a date")
+    PERIODIC = "periodic", _("Periodic control")

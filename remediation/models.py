@@ -6,6 +6,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -16,7 +17,7 @@ from compliance.access import CompanyPrivate, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from remediation.choices import DeadlineChangeState, MeasureKind, ReviewDecision, ReviewState
+from remediation.choices import DeadlineChangeState, MeasureKind, ReminderKind, ReviewDecision, ReviewState
 
 
 @pghistory.track()
@@ -331,3 +332,86 @@ class DeadlineChange(AboutItem):
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
+
+
+# The policies as first installed; regulator administrators change them in the admin.
+DEFAULT_POLICIES: dict[str, dict] = {
+    ReminderKind.DUE_DATE: {"days_before": [90, 30, 7, 1, 0]},
+    ReminderKind.WINDOW: {"every_days": 91, "final_days": 182, "final_every_days": 30},
+    ReminderKind.UNDATED: {"every_days": 30},
+    ReminderKind.PERIODIC: {"every_days": 91},
+}
+
+
+class ReminderPolicy(Scoped):
+    """When to remind about one kind of open item: kept as data, changed by regulator administrators."""
+
+    kind = models.CharField(_("kind of item"), max_length=16, choices=ReminderKind.choices, unique=True)
+    days_before = ArrayField(
+        models.PositiveIntegerField(), verbose_name=_("days before the due date"), default=list, blank=True
+    )
+    every_days = models.PositiveIntegerField(_("every (days)"), null=True, blank=True)
+    final_days = models.PositiveIntegerField(_("final stretch of a window (days)"), null=True, blank=True)
+    final_every_days = models.PositiveIntegerField(_("every, in the final stretch (days)"), null=True, blank=True)
+    overdue_every_days = models.PositiveIntegerField(_("while overdue, every (days)"), default=7)
+    overdue_backoff_after_days = models.PositiveIntegerField(_("back off after overdue for (days)"), default=91)
+    overdue_backoff_every_days = models.PositiveIntegerField(_("then every (days)"), default=30)
+    escalate_after_days = models.PositiveIntegerField(_("tell regulator staff after overdue for (days)"), default=7)
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        constraints = [
+            models.CheckConstraint(name="reminderpolicy_kind_valid", condition=Q(kind__in=ReminderKind.values)),
+            models.CheckConstraint(
+                name="reminderpolicy_steps_positive",
+                condition=Q(every_days__isnull=True) | Q(every_days__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @classmethod
+    def all_by_kind(cls) -> dict[str, ReminderPolicy]:
+        """Every policy, installing the default for a kind that has none."""
+        policies = {policy.kind: policy for policy in cls.objects.all()}
+        for kind, defaults in DEFAULT_POLICIES.items():
+            if kind not in policies:
+                policies[kind], _created = cls.objects.get_or_create(kind=kind, defaults=defaults)
+        return policies
+
+
+class Reminder(AboutItem):
+    """One reminder owed about an item to a company: the ledger, unique per (item, company, rule, period)."""
+
+    rule = models.CharField(_("rule"), max_length=16)
+    period = models.CharField(_("period"), max_length=40)
+    planned_for = models.DateField(_("planned for"))
+    escalated = models.BooleanField(_("regulator staff told too"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    late = models.BooleanField(_("sent late"), default=False)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("recipients"), blank=True)
+    acted_on_at = models.DateTimeField(_("acted on at"), null=True, blank=True)
+
+    class Meta(AboutItem.Meta):
+        ordering = ["-planned_for", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            *AboutItem.Meta.constraints,
+            models.UniqueConstraint(
+                name="reminder_once_per_implementation_period",
+                fields=["implementation", "company", "rule", "period"],
+                condition=Q(implementation__isnull=False),
+            ),
+            models.UniqueConstraint(
+                name="reminder_once_per_incident_period",
+                fields=["incident", "company", "rule", "period"],
+                condition=Q(incident__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "planned_for"], name="reminder_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.rule} {self.period}"

@@ -29,3 +29,13 @@ def _queue(event: str, update_id: int) -> None:
         send_progress_update_mail.apply_async(args=[event, update_id], retry=False)
     except Exception:  # the broker is down: the update stays saved, and the failure is logged
         logger.exception("could not queue the %s mail for progress update %s", event, update_id)
+
+
+def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
+    """Queue one person's digest of the day's reminders (called after the sweep commits)."""
+    from remediation.tasks import send_reminder_digest
+
+    try:
+        send_reminder_digest.apply_async(args=[person_id, reminder_ids], retry=False)
+    except Exception:  # the broker is down: the ledger keeps the reminders; the failure is logged
+        logger.exception("could not queue the reminder digest for person %s", person_id)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -18,13 +20,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Incident
-from compliance.access import is_regulator
-from compliance.choices import Role
+from compliance.access import REGULATOR_ROLES, is_regulator
+from compliance.choices import CompanyKind, ItemStatus, Role
 from compliance.tracking import TrackedItem
 from remediation.choices import DeadlineChangeState, ReviewDecision, ReviewState
 from remediation.evidence import CheckedUpload, check_upload
-from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate, Review, about
-from remediation.notifications import notify_after_commit
+from remediation.models import (
+    DeadlineChange,
+    Evidence,
+    Implementation,
+    ProgressUpdate,
+    Reminder,
+    ReminderPolicy,
+    Review,
+    about,
+)
+from remediation.notifications import notify_after_commit, queue_reminder_digest
+from remediation.reminders import owed_moment
 from remediation.workflow import check_transition, check_version
 
 if TYPE_CHECKING:
@@ -267,3 +279,97 @@ def deadline_change_decide(
         locked.version += 1
         locked.save()
         return locked
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep sent (or, dry, would send): the reminders, newest decisions first."""
+
+    reminders: list[Reminder]
+    dry_run: bool
+
+
+def _open_items():
+    """Every item that may be owed a reminder, with what the policies and recipients need, in two queries."""
+    implementations = Implementation.objects.exclude(status=ItemStatus.DONE).select_related("measure", "company")
+    incidents = (
+        Incident.objects.exclude(status=ItemStatus.DONE)
+        .filter(described_in_report=True)
+        .prefetch_related("pair__companies")
+    )
+    return [*implementations, *incidents]
+
+
+def _companies_of(item) -> list[int]:
+    if isinstance(item, Implementation):
+        return [item.company_id]
+    return [company.pk for company in item.pair.companies.all() if company.kind != CompanyKind.CONTRACTOR]
+
+
+def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
+    """Record and send every reminder owed on `today` and never sent; a second sweep sends nothing twice.
+
+    The ledger's unique key (item, company, rule, period) decides; rows are claimed with
+    `select_for_update(skip_locked=True)`, marked sent in the same transaction, and mailed after commit.
+    """
+    policies = ReminderPolicy.all_by_kind()
+    owed = []
+    for item in _open_items():
+        moment = owed_moment(item, policies, today)
+        if moment is None:
+            continue
+        for company_id in _companies_of(item):
+            owed.append(
+                Reminder(
+                    company_id=company_id,
+                    rule=moment.rule,
+                    period=moment.period,
+                    planned_for=moment.day,
+                    escalated=moment.escalate,
+                    **about(item),
+                )
+            )
+    if dry_run:
+        return SweepResult(reminders=_not_yet_recorded(owed), dry_run=True)
+    with transaction.atomic():
+        Reminder.objects.bulk_create(owed, ignore_conflicts=True)
+        claimed = list(
+            Reminder.objects.filter(sent_at__isnull=True, planned_for__lte=today)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("company", "implementation__measure", "incident__pair__group")
+        )
+        _send(claimed, today)
+    return SweepResult(reminders=claimed, dry_run=False)
+
+
+def _not_yet_recorded(owed: list[Reminder]) -> list[Reminder]:
+    recorded = set(
+        Reminder.objects.filter(period__in={r.period for r in owed}).values_list(
+            "implementation_id", "incident_id", "company_id", "rule", "period"
+        )
+    )
+    return [r for r in owed if (r.implementation_id, r.incident_id, r.company_id, r.rule, r.period) not in recorded]
+
+
+def _send(reminders: list[Reminder], today: datetime.date) -> None:
+    """Mark the claimed reminders sent, record their recipients, and mail one digest per person after commit."""
+    if not reminders:
+        return
+    people = get_user_model().objects.filter(is_active=True)
+    officers: dict[int, list] = {}
+    for officer in people.filter(role=Role.COMPANY_OFFICER):
+        officers.setdefault(officer.company_id, []).append(officer)
+    staff = list(people.filter(role__in=REGULATOR_ROLES))
+    now = timezone.now()
+    digests: dict[int, list[int]] = {}
+    links = []
+    for reminder in reminders:
+        recipients = officers.get(reminder.company_id, []) + (staff if reminder.escalated else [])
+        reminder.sent_at, reminder.late = now, reminder.planned_for < today
+        links += [Reminder.recipients.through(reminder_id=reminder.pk, user_id=p.pk) for p in recipients]
+        for person in recipients:
+            digests.setdefault(person.pk, []).append(reminder.pk)
+    Reminder.objects.bulk_update(reminders, ["sent_at", "late"])
+    Reminder.recipients.through.objects.bulk_create(links, ignore_conflicts=True)
+    for person_id, reminder_ids in digests.items():
+        transaction.on_commit(lambda p=person_id, r=reminder_ids: queue_reminder_digest(p, r))

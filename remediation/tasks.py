@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import Role
-from remediation.models import ProgressUpdate
+from remediation.models import ProgressUpdate, Reminder
+from remediation.services import reminder_sweep
 
 
 def _recipients(event: str, update: ProgressUpdate):
@@ -41,3 +44,26 @@ def send_progress_update_mail(event: str, update_id: int) -> int:
             body = render_to_string("remediation/mail/progress_update_body.txt", context)
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
     return send_mass_mail(messages, fail_silently=False)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
+    """One mail to one person listing the reminders of one sweep."""
+    person = get_user_model().objects.filter(pk=person_id, is_active=True).exclude(email="").first()
+    if person is None:
+        return 0
+    reminders = Reminder.objects.filter(pk__in=reminder_ids).select_related(
+        "company", "implementation__measure", "incident__pair__group"
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"person": person, "reminders": reminders, "site_url": settings.SITE_URL}
+        subject = render_to_string("remediation/mail/reminder_digest_subject.txt", context).strip()
+        body = render_to_string("remediation/mail/reminder_digest_body.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+@shared_task
+def sweep_reminders(today: str | None = None) -> int:
+    """The daily sweep (beat, 09:00 Asia/Tokyo): record and send every reminder owed and never sent."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return len(reminder_sweep(today=day).reminders)

@@ -1,0 +1,107 @@
+"""When an open item is owed a reminder: the moments its policy sets, and the latest one that has passed.
+
+Catch-up, not exact matching: whatever moment has passed and was never sent is owed, so a day the
+worker was down loses nothing; several missed moments of one item collapse into the latest one.
+Each moment is named by a period key that includes the item's current date, so that an approved
+deadline change starts a new series.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from compliance.choices import ItemStatus
+from remediation.choices import MeasureKind, ReminderKind
+from remediation.models import Implementation, ReminderPolicy
+
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One moment a reminder is owed: its rule, the period that names it, the day, and whether to escalate."""
+
+    rule: str
+    period: str
+    day: datetime.date
+    escalate: bool = False
+
+
+def reminder_kind(item) -> str | None:
+    """The policy an item follows, or None when nothing is chased (done, or nothing to chase)."""
+    if item.status == ItemStatus.DONE:
+        return None
+    if item.window_end is not None:
+        return ReminderKind.WINDOW
+    if item.due_on is not None:
+        return ReminderKind.DUE_DATE
+    if isinstance(item, Implementation):
+        return ReminderKind.PERIODIC if item.measure.kind == MeasureKind.PERIODIC else None
+    # An incident: chased while its fix is reported as open; one the report does not describe has no company.
+    return ReminderKind.UNDATED if item.described_in_report and item.status else None
+
+
+def owed_moment(item, policies: dict[str, ReminderPolicy], today: datetime.date) -> Moment | None:
+    """The latest moment of the item's policy on or before `today`, or None."""
+    kind = reminder_kind(item)
+    if kind is None:
+        return None
+    latest = None
+    for moment in _moments(kind, item, policies[kind], today):
+        if moment.day > today:
+            break
+        latest = moment
+    return latest
+
+
+def _moments(kind: str, item, policy: ReminderPolicy, today: datetime.date) -> Iterator[Moment]:
+    if kind == ReminderKind.DUE_DATE:
+        yield from _before(item.due_on, policy)
+        yield from _overdue(item.due_on, policy, today)
+    elif kind == ReminderKind.WINDOW:
+        yield from _inside_window(item.window_start, item.window_end, policy)
+        yield from _overdue(item.window_end, policy, today)
+    else:
+        yield from _every(f"{kind}", item.tracked_since, policy.every_days, today)
+
+
+def _before(due: datetime.date, policy: ReminderPolicy) -> Iterator[Moment]:
+    for days in sorted(set(policy.days_before), reverse=True):
+        yield Moment("approaching", f"{due.isoformat()}:-{days}", due - days * DAY)
+
+
+def _inside_window(start: datetime.date, end: datetime.date, policy: ReminderPolicy) -> Iterator[Moment]:
+    """A status request every `every_days` from the start, tightening to `final_every_days` near the end."""
+    final_start = end - (policy.final_days or 0) * DAY
+    day = start
+    while day < min(final_start, end):
+        yield Moment("window", f"{end.isoformat()}:{day.isoformat()}", day)
+        day += policy.every_days * DAY
+    day = max(day, final_start) if policy.final_every_days else end
+    while day < end:
+        yield Moment("window", f"{end.isoformat()}:{day.isoformat()}", day)
+        day += policy.final_every_days * DAY
+    yield Moment("window", f"{end.isoformat()}:end", end)
+
+
+def _overdue(due: datetime.date, policy: ReminderPolicy, today: datetime.date) -> Iterator[Moment]:
+    """Weekly while overdue, then monthly; never stopping while the item is open."""
+    offset = policy.overdue_every_days
+    while due + offset * DAY <= today:
+        escalate = offset >= policy.escalate_after_days
+        yield Moment("overdue", f"{due.isoformat()}:+{offset}", due + offset * DAY, escalate)
+        step = (
+            policy.overdue_every_days
+            if offset < policy.overdue_backoff_after_days
+            else policy.overdue_backoff_every_days
+        )
+        offset += step
+
+
+def _every(rule: str, since: datetime.date, every_days: int, today: datetime.date) -> Iterator[Moment]:
+    day = since + every_days * DAY
+    while day <= today:
+        yield Moment(rule, day.isoformat(), day)
+        day += every_days * DAY
