@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from compliance.choices import ItemStatus
 from remediation.choices import ReviewState
-from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, about
+from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder, about
 
 if TYPE_CHECKING:
     from cases.models import Case, Finding
@@ -178,3 +178,12 @@ def own_open_items(*, user: User) -> tuple[list[Implementation], list]:
     )
     own_incidents = incidents(user=user).filter(pair__companies=company_id).exclude(status=ItemStatus.DONE)
     return list(own_implementations), list(own_incidents)
+
+
+def reminders(*, user: User) -> QuerySet[Reminder]:
+    """The reminder ledger the person may see: their company's, or all of it for the regulator."""
+    return (
+        Reminder.objects.visible_to(user)
+        .select_related("company", "implementation__measure", "incident__pair__group")
+        .order_by("-planned_for", "-pk")
+    )

@@ -133,6 +133,9 @@ def progress_update_submit(
             for checked in uploads:
                 stored.append(_store_evidence(update, checked))
             _bump(locked)
+            Reminder.objects.filter(company_id=actor.company_id, acted_on_at__isnull=True, **about(locked)).update(
+                acted_on_at=timezone.now()
+            )
             notify_after_commit("submitted", update.pk)
             return update
     except Exception:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("deadline-changes/", views.deadline_change_list, name="deadline_change_list"),
     path("deadline-changes/<int:pk>/decide/", views.deadline_change_decide_view, name="deadline_change_decide"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("reminders/", views.reminder_list, name="reminder_list"),
 ]

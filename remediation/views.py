@@ -327,3 +327,10 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to those who may see it; the read is logged."""
     return evidence_file_response(get_visible_or_404(request, Evidence.objects.all(), pk=pk))
+
+
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    """The reminder ledger: what was sent, when, late or not, and whether anyone acted on it."""
+    page = Paginator(selectors.reminders(user=request.user), 100).get_page(request.GET.get("page"))
+    log_reads(request, page.object_list)
+    return render(request, "remediation/reminder_list.html", {"page": page})

@@ -19,7 +19,8 @@ RESOURCES = {
     "incidents": 23,
 }
 PRIVATE_RESOURCES = {
-    "progress-updates", "reviews", "evidence", "deadline-changes", "access-log", "access-anomalies", "history",
+    "progress-updates", "reviews", "evidence", "deadline-changes", "reminders", "access-log", "access-anomalies",
+    "history",
     "auth/tokens",
 }  # fmt: skip
 

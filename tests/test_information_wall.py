@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Incident
 from compliance.models import AccessLogEntry
-from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate, Review
+from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate, Reminder, Review
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,9 @@ PRIVATE_RECORD = {
     "api:review-detail": lambda update: reverse("api:review-detail", args=[update.review.pk]),
     "api:deadlinechange-detail": lambda update: reverse(
         "api:deadlinechange-detail", args=[DeadlineChange.objects.get(company=update.company).pk]
+    ),
+    "api:reminder-detail": lambda update: reverse(
+        "api:reminder-detail", args=[Reminder.objects.get(company=update.company).pk]
     ),
 }
 # Writes on one company's item: another company's officer gets 404, and nothing is written.
@@ -76,6 +79,8 @@ LISTS_WITH_PRIVATE_ROWS = {
     "api:review-list": lambda case: reverse("api:review-list"),
     "api:evidence-list": lambda case: reverse("api:evidence-list"),
     "api:deadlinechange-list": lambda case: reverse("api:deadlinechange-list"),
+    "remediation:reminder_list": lambda case: reverse("remediation:reminder_list"),
+    "api:reminder-list": lambda case: reverse("api:reminder-list"),
 }
 # The regulator's own pages and endpoints.
 REGULATOR_ONLY = {
@@ -157,6 +162,13 @@ def private_updates(officers) -> dict[str, ProgressUpdate]:
             requested_by=officer,
             reason=f"MARKER-{code}-MARKER",
             proposed_due_on="2030-01-01",
+        )
+        Reminder.objects.create(
+            company=officer.company,
+            implementation=implementation,
+            rule="overdue",
+            period=f"MARKER-{code}-MARKER",
+            planned_for="2026-11-25",
         )
     return updates
 

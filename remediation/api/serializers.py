@@ -6,7 +6,7 @@ from rest_framework import serializers
 from cases.api.serializers import code_of
 from compliance.api.fields import JapaneseDateField
 from compliance.choices import ItemStatus
-from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
+from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 
 
 class MeasureSerializer(serializers.HyperlinkedModelSerializer):
@@ -146,3 +146,18 @@ class DeadlineChangeInputSerializer(serializers.Serializer):
         if bool(attrs.get("implementation")) == bool(attrs.get("incident")):
             raise serializers.ValidationError(_("Give exactly one of implementation or incident."))
         return attrs
+
+
+class ReminderSerializer(serializers.HyperlinkedModelSerializer):
+    company = code_of()
+    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    recipients = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Reminder
+        fields = [
+            "id", "url", "company", "implementation", "incident", "rule", "period", "planned_for",
+            "escalated", "sent_at", "late", "recipients", "acted_on_at",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:reminder-detail"}}

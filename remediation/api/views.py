@@ -27,9 +27,10 @@ from remediation.api.serializers import (
     MeasureSerializer,
     ProgressUpdateInputSerializer,
     ProgressUpdateSerializer,
+    ReminderSerializer,
     ReviewSerializer,
 )
-from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Review
+from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 from remediation.services import (
     deadline_change_decide,
     deadline_change_request,
@@ -254,3 +255,18 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     def refuse(self, request, pk=None):
         """Refuse, saying why: the item keeps its date."""
         return self._decide(request, approve=False)
+
+
+class ReminderViewSet(ScopedReadOnlyViewSet):
+    """The reminder ledger: private to the company reminded, and to the regulator."""
+
+    queryset = Reminder.objects.select_related("company", "implementation", "incident").prefetch_related("recipients")
+    serializer_class = ReminderSerializer
+    filterset_fields = {
+        "company__code": ["exact"],
+        "rule": ["exact"],
+        "late": ["exact"],
+        "escalated": ["exact"],
+        "planned_for": ["gte", "lte"],
+    }
+    ordering_fields = ["planned_for", "sent_at"]

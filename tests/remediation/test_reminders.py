@@ -9,6 +9,7 @@ from django.core.management import call_command
 from cases.models import Incident
 from remediation.models import Implementation, Reminder, ReminderPolicy
 from remediation.services import deadline_change_decide, deadline_change_request, reminder_sweep
+from tests.conftest import signed_in, submit_update
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)
@@ -136,3 +137,16 @@ def test_the_sweep_issues_a_fixed_number_of_queries(case, officers, django_asser
     with django_assert_num_queries(13):
         result = reminder_sweep(today=TODAY)
     assert len(result.reminders) > 20
+
+
+def test_an_update_on_the_item_marks_its_reminders_acted_on(case, officers):
+    reminder_sweep(today=TODAY)
+    split = Implementation.objects.get(company__code="chubu-td", measure__kind="project")
+    reminder = Reminder.objects.get(implementation=split)
+    assert reminder.acted_on_at is None
+    submit_update(officers["chubu-td"], item=split)
+    reminder.refresh_from_db()
+    assert reminder.acted_on_at is not None
+    # The ledger shows it to the company and to the regulator, and to nobody else.
+    assert "td-1-m3" in signed_in(officers["chubu-td"], second_factor=False).get("/reminders/").content.decode()
+    assert "td-1-m3" not in signed_in(officers["chubu-retail"], second_factor=False).get("/reminders/").content.decode()
