@@ -22,14 +22,10 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff,
-# tasks run in the web process (no broker), mail printed on the console.
+# a Celery worker and beat on a broker kept in files (no Redis), mail printed on the console.
 run: install
 	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} \
-	  CELERY_TASK_ALWAYS_EAGER=$${CELERY_TASK_ALWAYS_EAGER:-True} $(WITH_DB) sh -c '\
-	  $(PY) manage.py migrate --noinput && \
-	  $(PY) manage.py load_report && \
-	  $(PY) manage.py load_demo && \
-	  $(PY) manage.py runserver 127.0.0.1:8000'
+	  CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://} $(WITH_DB) scripts/run-demo.sh
 
 test: install
 	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -220,6 +220,16 @@ SPECTACULAR_SETTINGS = {
 # Celery: Redis as broker, Asia/Tokyo time, one beat schedule kept in code. Task outcomes live in our
 # own tables, so no result backend.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# A task lost with its worker comes back after this long; longer than any task of ours runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # No Redis (the demo of `make run`): messages are files in one folder that web and worker share.
+    CELERY_QUEUE_FOLDER = env.path("CELERY_QUEUE_FOLDER", default=BASE_DIR / "var" / "celery")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_FOLDER),
+        "data_folder_out": str(CELERY_QUEUE_FOLDER),
+        "store_processed": False,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_IGNORE_RESULT = True
