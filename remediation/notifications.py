@@ -33,9 +33,11 @@ def _queue(event: str, update_id: int) -> None:
 
 def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
     """Queue one person's digest of the day's reminders (called after the sweep commits)."""
+    from remediation.models import Reminder
     from remediation.tasks import send_reminder_digest
 
     try:
         send_reminder_digest.apply_async(args=[person_id, reminder_ids], retry=False)
-    except Exception:  # the broker is down: the ledger keeps the reminders; the failure is logged
+    except Exception:  # the broker is down: give the reminders back to the next sweep, which sends them
         logger.exception("could not queue the reminder digest for person %s", person_id)
+        Reminder.objects.filter(pk__in=reminder_ids).update(sent_at=None, late=False)

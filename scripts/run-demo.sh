@@ -3,12 +3,12 @@
 # beat (one process) beside the development server; stopping the server stops the worker too.
 set -eu
 PY=.venv/bin/python
+mkdir -p var/celery
 $PY manage.py migrate --noinput
 $PY manage.py load_report
 $PY manage.py load_demo
 # Today's reminders at once, so that the digests show on the console without waiting for 09:00.
 $PY manage.py send_reminders
-mkdir -p var/celery
 .venv/bin/celery -A compliance worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM

@@ -150,3 +150,24 @@ def test_an_update_on_the_item_marks_its_reminders_acted_on(case, officers):
     # The ledger shows it to the company and to the regulator, and to nobody else.
     assert "td-1-m3" in signed_in(officers["chubu-td"], second_factor=False).get("/reminders/").content.decode()
     assert "td-1-m3" not in signed_in(officers["chubu-retail"], second_factor=False).get("/reminders/").content.decode()
+
+
+def test_a_digest_the_broker_refused_goes_out_with_the_next_sweep(case, officers, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from remediation.tasks import send_reminder_digest
+
+    for officer in officers.values():
+        officer.email = f"{officer.username}@example.invalid"
+        officer.save()
+    # The broker is outside our system: its failure is simulated where our code meets it.
+    down = mock.patch.object(send_reminder_digest, "apply_async", side_effect=OperationalError("connection refused"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        first = reminder_sweep(today=TODAY)
+    assert first.reminders and not Reminder.objects.filter(sent_at__isnull=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = reminder_sweep(today=TODAY)
+    assert {r.pk for r in again.reminders} == {r.pk for r in first.reminders}
+    assert mail.outbox and not Reminder.objects.filter(sent_at__isnull=True).exists()
