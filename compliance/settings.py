@@ -221,7 +221,12 @@ SPECTACULAR_SETTINGS = {
 # own tables, so no result backend.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # A task lost with its worker comes back after this long; longer than any task of ours runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for such lost tasks: every interval × throttle seconds.
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No Redis (the demo of `make run`): messages are files in one folder that web and worker share.
     CELERY_QUEUE_FOLDER = env.path("CELERY_QUEUE_FOLDER", default=BASE_DIR / "var" / "celery")
