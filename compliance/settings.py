@@ -226,6 +226,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for such lost tasks: every interval × throttle seconds.
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+    # Publishing gives up at once when Redis is down: the web must not hang on it.
+    "max_retries": 1,
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No Redis (the demo of `make run`): messages are files in one folder that web and worker share.
