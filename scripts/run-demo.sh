@@ -11,5 +11,8 @@ $PY manage.py load_demo
 $PY manage.py send_reminders
 .venv/bin/celery -A compliance worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM
-$PY manage.py runserver 127.0.0.1:8000
+$PY manage.py runserver --noreload 127.0.0.1:8000 &
+SERVER=$!
+# Both stop when either stops, or when this script is told to stop (Ctrl-C, SIGTERM).
+trap 'kill "$WORKER" "$SERVER" 2>/dev/null; wait 2>/dev/null || true' EXIT INT TERM
+wait "$SERVER"
