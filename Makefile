@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test install lint format messages schema-check clean
+.PHONY: run test install lint format messages schema-check bench-reminders clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ schema-check: install
 	  $(PY) manage.py check --fail-level WARNING && \
 	  $(PY) manage.py makemigrations --check --dry-run && \
 	  $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null'
+
+# One reminder sweep over 100,000 open items in a scratch database: time and queries.
+bench-reminders: install
+	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}
 
 clean:
 	rm -rf $(VENV) .pgdata staticfiles

@@ -27,8 +27,8 @@ class PersonAdmin(UserAdmin):
     list_display = ["username", "email", "role", "company", "is_active"]
     list_filter = ["role", "company", "is_active"]
     list_select_related = ["company"]
-    fieldsets = [*UserAdmin.fieldsets, (_("Role"), {"fields": ["role", "company"]})]
-    add_fieldsets = [*UserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "company"]})]
+    fieldsets = [*UserAdmin.fieldsets, (_("Role"), {"fields": ["role", "company", "is_lead_officer", "language"]})]
+    add_fieldsets = [*UserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "company", "is_lead_officer"]})]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -72,12 +72,19 @@ class DeadlineChangeAdmin(ScopedAdmin):
 class ReminderPolicyAdmin(ScopedAdmin):
     """The reminder policies: regulator administrators change them here."""
 
-    list_display = ["kind", "days_before", "every_days", "overdue_every_days", "escalate_after_days"]
+    list_display = [
+        "kind",
+        "days_before",
+        "every_days",
+        "overdue_every_days",
+        "escalate_after_days",
+        "regulator_after_days",
+    ]
 
 
 @admin.register(Reminder)
 class ReminderAdmin(ScopedAdmin):
-    list_display = ["planned_for", "rule", "period", "company", "sent_at", "late", "escalated"]
-    list_filter = ["rule", "late", "escalated", "company"]
+    list_display = ["planned_for", "rule", "period", "company", "sent_at", "late", "escalation"]
+    list_filter = ["rule", "late", "escalation", "company"]
     list_select_related = ["company"]
     raw_id_fields = ["implementation", "incident", "company", "recipients"]

@@ -356,7 +356,8 @@ class ReminderPolicy(Scoped):
     overdue_every_days = models.PositiveIntegerField(_("while overdue, every (days)"), default=7)
     overdue_backoff_after_days = models.PositiveIntegerField(_("back off after overdue for (days)"), default=91)
     overdue_backoff_every_days = models.PositiveIntegerField(_("then every (days)"), default=30)
-    escalate_after_days = models.PositiveIntegerField(_("tell regulator staff after overdue for (days)"), default=7)
+    escalate_after_days = models.PositiveIntegerField(_("tell the lead officer after overdue for (days)"), default=7)
+    regulator_after_days = models.PositiveIntegerField(_("tell regulator staff after overdue for (days)"), default=28)
 
     class Meta:
         verbose_name = _("reminder policy")
@@ -388,7 +389,8 @@ class Reminder(AboutItem):
     rule = models.CharField(_("rule"), max_length=16)
     period = models.CharField(_("period"), max_length=40)
     planned_for = models.DateField(_("planned for"))
-    escalated = models.BooleanField(_("regulator staff told too"), default=False)
+    # 0: the company's officers; 1: its lead officer too; 2: regulator staff too.
+    escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     late = models.BooleanField(_("sent late"), default=False)
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("recipients"), blank=True)

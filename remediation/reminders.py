@@ -26,7 +26,7 @@ class Moment:
     rule: str
     period: str
     day: datetime.date
-    escalate: bool = False
+    escalation: int = 0
 
 
 def reminder_kind(item) -> str | None:
@@ -90,8 +90,8 @@ def _overdue(due: datetime.date, policy: ReminderPolicy, today: datetime.date) -
     """Weekly while overdue, then monthly; never stopping while the item is open."""
     offset = policy.overdue_every_days
     while due + offset * DAY <= today:
-        escalate = offset >= policy.escalate_after_days
-        yield Moment("overdue", f"{due.isoformat()}:+{offset}", due + offset * DAY, escalate)
+        escalation = (offset >= policy.escalate_after_days) + (offset >= policy.regulator_after_days)
+        yield Moment("overdue", f"{due.isoformat()}:+{offset}", due + offset * DAY, escalation)
         step = (
             policy.overdue_every_days
             if offset < policy.overdue_backoff_after_days

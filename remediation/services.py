@@ -328,7 +328,7 @@ def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResul
                     rule=moment.rule,
                     period=moment.period,
                     planned_for=moment.day,
-                    escalated=moment.escalate,
+                    escalation=moment.escalation,
                     **about(item),
                 )
             )
@@ -343,6 +343,19 @@ def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResul
         )
         _send(claimed, today)
     return SweepResult(reminders=claimed, dry_run=False)
+
+
+def _ladder(reminder: Reminder, officers: dict, leads: dict, staff: list) -> list:
+    """The escalation ladder: the company's officers, then its lead officer, then regulator staff.
+
+    A company with no officer but a lead is reminded through the lead from the start.
+    """
+    own = officers.get(reminder.company_id, [])
+    lead = leads.get(reminder.company_id, [])
+    recipients = own if own else lead
+    if reminder.escalation >= 1 and own:
+        recipients = own + lead
+    return recipients + (staff if reminder.escalation >= 2 else [])
 
 
 def _not_yet_recorded(owed: list[Reminder]) -> list[Reminder]:
@@ -360,14 +373,15 @@ def _send(reminders: list[Reminder], today: datetime.date) -> None:
         return
     people = get_user_model().objects.filter(is_active=True)
     officers: dict[int, list] = {}
+    leads: dict[int, list] = {}
     for officer in people.filter(role=Role.COMPANY_OFFICER):
-        officers.setdefault(officer.company_id, []).append(officer)
+        (leads if officer.is_lead_officer else officers).setdefault(officer.company_id, []).append(officer)
     staff = list(people.filter(role__in=REGULATOR_ROLES))
     now = timezone.now()
     digests: dict[int, list[int]] = {}
     links = []
     for reminder in reminders:
-        recipients = officers.get(reminder.company_id, []) + (staff if reminder.escalated else [])
+        recipients = _ladder(reminder, officers, leads, staff)
         reminder.sent_at, reminder.late = now, reminder.planned_for < today
         links += [Reminder.recipients.through(reminder_id=reminder.pk, user_id=p.pk) for p in recipients]
         for person in recipients:

@@ -38,7 +38,7 @@ def send_progress_update_mail(event: str, update_id: int) -> int:
         return 0
     messages = []
     for person in _recipients(event, update):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(person.language):
             context = {"event": event, "update": update, "site_url": settings.SITE_URL}
             subject = render_to_string("remediation/mail/progress_update_subject.txt", context).strip()
             body = render_to_string("remediation/mail/progress_update_body.txt", context)
@@ -55,7 +55,7 @@ def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
     reminders = Reminder.objects.filter(pk__in=reminder_ids).select_related(
         "company", "implementation__measure", "incident__pair__group"
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(person.language):
         context = {"person": person, "reminders": reminders, "site_url": settings.SITE_URL}
         subject = render_to_string("remediation/mail/reminder_digest_subject.txt", context).strip()
         body = render_to_string("remediation/mail/reminder_digest_body.txt", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -74,6 +75,15 @@ class User(AbstractUser):
     """A person signing in: regulator staff, a company's compliance officer, or an API client."""
 
     objects = PersonManager()
+
+    is_lead_officer = models.BooleanField(
+        _("lead compliance officer"),
+        default=False,
+        help_text=_("The company's lead officer hears of items overdue after its officers."),
+    )
+    language = models.CharField(
+        _("language of mail"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
     company = models.ForeignKey(

@@ -158,6 +158,6 @@ class ReminderSerializer(serializers.HyperlinkedModelSerializer):
         model = Reminder
         fields = [
             "id", "url", "company", "implementation", "incident", "rule", "period", "planned_for",
-            "escalated", "sent_at", "late", "recipients", "acted_on_at",
+            "escalation", "sent_at", "late", "recipients", "acted_on_at",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:reminder-detail"}}

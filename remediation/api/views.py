@@ -266,7 +266,7 @@ class ReminderViewSet(ScopedReadOnlyViewSet):
         "company__code": ["exact"],
         "rule": ["exact"],
         "late": ["exact"],
-        "escalated": ["exact"],
+        "escalation": ["exact", "gte"],
         "planned_for": ["gte", "lte"],
     }
     ordering_fields = ["planned_for", "sent_at"]

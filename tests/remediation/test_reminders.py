@@ -77,7 +77,7 @@ def test_an_overdue_item_is_never_dropped_and_escalates(case, officers, regulato
     Implementation.objects.filter(pk=item.pk).update(due_on=datetime.date(2025, 1, 31))
     result = reminder_sweep(today=TODAY)
     [reminder] = [r for r in result.reminders if r.implementation_id == item.pk]
-    assert reminder.rule == "overdue" and reminder.escalated
+    assert reminder.rule == "overdue" and reminder.escalation == 2
     assert regulator_staff in reminder.recipients.all()
     next_month = reminder_sweep(today=TODAY + datetime.timedelta(days=31)).reminders
     assert [r.rule for r in next_month if r.implementation_id == item.pk] == ["overdue"]
@@ -171,3 +171,39 @@ def test_a_digest_the_broker_refused_goes_out_with_the_next_sweep(case, officers
         again = reminder_sweep(today=TODAY)
     assert {r.pk for r in again.reminders} == {r.pk for r in first.reminders}
     assert mail.outbox and not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_escalation_ladder_officer_then_lead_then_regulator(case, officers, regulator_staff):
+    from compliance.choices import Role
+    from compliance.models import User
+
+    company = officers["shikoku-td"].company
+    lead = User.objects.create_user(username="lead-shikoku-td", role=Role.COMPANY_OFFICER, company=company)
+    lead.is_lead_officer = True
+    lead.save()
+    item = Implementation.objects.filter(company=company, status="in_progress").first()
+
+    def recipients_when_overdue_by(days: int) -> set[str]:
+        Reminder.objects.all().delete()
+        Implementation.objects.filter(pk=item.pk).update(due_on=TODAY - datetime.timedelta(days=days))
+        reminder_sweep(today=TODAY)
+        return set(Reminder.objects.get(implementation=item).recipients.values_list("username", flat=True))
+
+    assert recipients_when_overdue_by(0) == {"officer-shikoku-td"}  # on the day: the officers only
+    assert recipients_when_overdue_by(3) == {"officer-shikoku-td"}  # still the day's reminder
+    assert recipients_when_overdue_by(7) == {"officer-shikoku-td", "lead-shikoku-td"}
+    assert recipients_when_overdue_by(35) == {"officer-shikoku-td", "lead-shikoku-td", "regulator-staff"}
+
+
+def test_each_person_gets_the_digest_in_their_language(case, officers, django_capture_on_commit_callbacks):
+    english = officers["chugoku-retail"]
+    english.email, english.language = "en@example.invalid", "en"
+    english.save()
+    japanese = officers["chugoku-td"]
+    japanese.email = "ja@example.invalid"
+    japanese.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep(today=TODAY)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "to follow up" in by_address["en@example.invalid"].subject
+    assert "フォローアップ" in by_address["ja@example.invalid"].subject
