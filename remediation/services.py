@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -386,7 +386,9 @@ def _send(reminders: list[Reminder], today: datetime.date) -> None:
         links += [Reminder.recipients.through(reminder_id=reminder.pk, user_id=p.pk) for p in recipients]
         for person in recipients:
             digests.setdefault(person.pk, []).append(reminder.pk)
-    Reminder.objects.bulk_update(reminders, ["sent_at", "late"])
+    # One statement, whatever the number of rows (bulk_update's CASE grows with them).
+    late = ExpressionWrapper(Q(planned_for__lt=today), output_field=BooleanField())
+    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now, late=late)
     Reminder.recipients.through.objects.bulk_create(links, ignore_conflicts=True)
     for person_id, reminder_ids in digests.items():
         transaction.on_commit(lambda p=person_id, r=reminder_ids: queue_reminder_digest(p, r))
