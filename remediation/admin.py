@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from compliance.admin_site import ScopedAdmin
+from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 from remediation.models import (
     DeadlineChange,
     Evidence,
     Implementation,
     Measure,
     ProgressUpdate,
+    RegulatorDigest,
     Reminder,
     ReminderPolicy,
     Review,
@@ -88,3 +89,8 @@ class ReminderAdmin(ScopedAdmin):
     list_filter = ["rule", "late", "escalation", "company"]
     list_select_related = ["company"]
     raw_id_fields = ["implementation", "incident", "company", "recipients"]
+
+
+@admin.register(RegulatorDigest)
+class RegulatorDigestAdmin(ReadOnlyAdmin):
+    list_display = ["day", "created_at"]

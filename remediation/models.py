@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from compliance.access import CompanyPrivate, Scoped
+from compliance.access import CompanyPrivate, RegulatorOnly, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
@@ -417,3 +417,18 @@ class Reminder(AboutItem):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.rule} {self.period}"
+
+
+class RegulatorDigest(RegulatorOnly):
+    """The day's digest for regulator staff: recorded once per day, so that a second sweep sends none."""
+
+    day = models.DateField(_("day"), unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("regulator digest")
+        verbose_name_plural = _("regulator digests")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -41,3 +41,13 @@ def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
     except Exception:  # the broker is down: give the reminders back to the next sweep, which sends them
         logger.exception("could not queue the reminder digest for person %s", person_id)
         Reminder.objects.filter(pk__in=reminder_ids).update(sent_at=None, late=False)
+
+
+def queue_regulator_digest(day) -> None:
+    """Queue the regulator staff's digest of the day (called after the sweep commits)."""
+    from remediation.tasks import send_regulator_digest
+
+    try:
+        send_regulator_digest.apply_async(args=[day.isoformat()], retry=False)
+    except Exception:  # the broker is down: the next day's digest covers what is still open
+        logger.exception("could not queue the regulator digest of %s", day)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from compliance.choices import ItemStatus
 from remediation.choices import ReviewState
@@ -187,3 +188,34 @@ def reminders(*, user: User) -> QuerySet[Reminder]:
         .select_related("company", "implementation__measure", "incident__pair__group")
         .order_by("-planned_for", "-pk")
     )
+
+
+UNANSWERED_AFTER_DAYS = 7
+
+
+def regulator_digest_content(*, day: datetime.date) -> dict:
+    """What regulator staff read each morning: what was sent, what is overdue, what has had no answer."""
+    from cases.models import Incident
+
+    overdue = [
+        *Implementation.objects.exclude(status=ItemStatus.DONE)
+        .filter(Q(due_on__lt=day) | Q(window_end__lt=day))
+        .select_related("company", "measure"),
+        *Incident.objects.exclude(status=ItemStatus.DONE)
+        .filter(Q(due_on__lt=day) | Q(window_end__lt=day))
+        .select_related("pair__group"),
+    ]
+    unanswered = (
+        Reminder.objects.filter(
+            acted_on_at__isnull=True, sent_at__date__lte=day - datetime.timedelta(days=UNANSWERED_AFTER_DAYS)
+        )
+        .select_related("company", "implementation__measure", "incident__pair__group")
+        .order_by("planned_for")
+    )
+    return {
+        "day": day,
+        "sent_count": Reminder.objects.filter(sent_at__date=day).count(),
+        "overdue": overdue,
+        "unanswered": list(unanswered[:100]),
+        "unanswered_count": unanswered.count(),
+    }

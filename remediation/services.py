@@ -30,12 +30,13 @@ from remediation.models import (
     Evidence,
     Implementation,
     ProgressUpdate,
+    RegulatorDigest,
     Reminder,
     ReminderPolicy,
     Review,
     about,
 )
-from remediation.notifications import notify_after_commit, queue_reminder_digest
+from remediation.notifications import notify_after_commit, queue_regulator_digest, queue_reminder_digest
 from remediation.reminders import owed_moment
 from remediation.workflow import check_transition, check_version
 
@@ -342,6 +343,9 @@ def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResul
             .select_related("company", "implementation__measure", "incident__pair__group")
         )
         _send(claimed, today)
+        _, first_today = RegulatorDigest.objects.get_or_create(day=today)
+        if first_today:
+            transaction.on_commit(lambda: queue_regulator_digest(today))
     return SweepResult(reminders=claimed, dry_run=False)
 
 

@@ -67,3 +67,20 @@ def sweep_reminders(today: str | None = None) -> int:
     """The daily sweep (beat, 09:00 Asia/Tokyo): record and send every reminder owed and never sent."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return len(reminder_sweep(today=day).reminders)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_regulator_digest(day: str) -> int:
+    """One mail to each regulator staff member: the day's reminders, what is overdue, what is unanswered."""
+    from remediation.selectors import regulator_digest_content
+
+    content = regulator_digest_content(day=datetime.date.fromisoformat(day))
+    staff = get_user_model().objects.filter(is_active=True, role__in=REGULATOR_ROLES).exclude(email="")
+    sent = 0
+    for person in staff:
+        with translation.override(person.language):
+            context = {**content, "site_url": settings.SITE_URL}
+            subject = render_to_string("remediation/mail/regulator_digest_subject.txt", context).strip()
+            body = render_to_string("remediation/mail/regulator_digest_body.txt", context)
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    return sent

@@ -134,7 +134,7 @@ def test_the_command_prints_and_a_dry_run_sends_nothing(case, officers, capsys):
 def test_the_sweep_issues_a_fixed_number_of_queries(case, officers, django_assert_num_queries):
     """The whole first sweep over the report (27 reminders) in a number of queries that does not grow."""
     ReminderPolicy.all_by_kind()  # installs the default policies, once
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         result = reminder_sweep(today=TODAY)
     assert len(result.reminders) > 20
 
@@ -207,3 +207,19 @@ def test_each_person_gets_the_digest_in_their_language(case, officers, django_ca
     by_address = {message.to[0]: message for message in mail.outbox}
     assert "to follow up" in by_address["en@example.invalid"].subject
     assert "フォローアップ" in by_address["ja@example.invalid"].subject
+
+
+def test_regulator_staff_get_one_digest_a_day(case, officers, regulator_staff, django_capture_on_commit_callbacks):
+    regulator_staff.email = "staff@regulator.example"
+    regulator_staff.save()
+    overdue = Implementation.objects.filter(company__code="tohoku-retail", status="in_progress").first()
+    Implementation.objects.filter(pk=overdue.pk).update(due_on=datetime.date(2026, 10, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep(today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep(today=TODAY)  # a second sweep the same day: no second digest
+    digests = [m for m in mail.outbox if m.to == ["staff@regulator.example"] and "2026-11-25" in m.subject]
+    assert len(digests) == 1
+    body = digests[0].body
+    assert overdue.measure.code in body  # overdue since 2026-10-01
+    assert "督促" in body or "reminder" in body
