@@ -171,7 +171,7 @@ def digests(mail_folder: Path) -> Counter:
                 continue
             message = message_from_string(raw.strip())
             subject = str(make_header(decode_header(message["Subject"])))
-            if "フォローアップ" in subject:
+            if "フォローアップ対象" in subject:
                 received[message["To"]] += 1
     return received
 
