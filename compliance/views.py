@@ -36,28 +36,38 @@ def company_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "compliance/company_detail.html", context)
 
 
+def _regulator_list(request: HttpRequest, filterset, template: str, log_page) -> HttpResponse:
+    """A filtered, paginated list for regulator staff; `log_page` records the read of the page shown."""
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_page(page.object_list)
+    return render(request, template, {"filter": filterset, "page": page})
+
+
 @regulator_only
 def access_log_list(request: HttpRequest) -> HttpResponse:
     """The access log, filterable; reading it is itself logged."""
     filterset = AccessLogFilterSet(request.GET, queryset=selectors.access_log(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    return render(request, "compliance/access_log_list.html", {"filter": filterset, "page": page})
+    return _regulator_list(request, filterset, "compliance/access_log_list.html", lambda rows: log_reads(request, rows))
 
 
 @regulator_only
 def change_history_list(request: HttpRequest) -> HttpResponse:
     """Every change to every record: who, when, what changed."""
     filterset = HistoryFilterSet(request.GET, queryset=change_history())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log_read_rows(request=request, object_type="history", object_ids=[e.pgh_slug for e in page.object_list])
-    return render(request, "compliance/change_history_list.html", {"filter": filterset, "page": page})
+    return _regulator_list(
+        request,
+        filterset,
+        "compliance/change_history_list.html",
+        lambda events: access_log_read_rows(
+            request=request, object_type="history", object_ids=[e.pgh_slug for e in events]
+        ),
+    )
 
 
 @regulator_only
 def access_anomaly_list(request: HttpRequest) -> HttpResponse:
     """What the periodic analysis of the access log flagged."""
     filterset = AnomalyFilterSet(request.GET, queryset=selectors.access_anomalies(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    return render(request, "compliance/access_anomaly_list.html", {"filter": filterset, "page": page})
+    return _regulator_list(
+        request, filterset, "compliance/access_anomaly_list.html", lambda rows: log_reads(request, rows)
+    )

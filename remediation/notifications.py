@@ -22,13 +22,21 @@ def notify_after_commit(event: str, update_id: int) -> None:
     transaction.on_commit(lambda: _queue(event, update_id))
 
 
+def _queue_task(task, args: list, what: str) -> bool:
+    """Queue a mail task; False (and logged) when the broker cannot be reached, never an exception."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:  # the broker is down
+        logger.exception("could not queue %s", what)
+        return False
+    return True
+
+
 def _queue(event: str, update_id: int) -> None:
     from remediation.tasks import send_progress_update_mail
 
-    try:
-        send_progress_update_mail.apply_async(args=[event, update_id], retry=False)
-    except Exception:  # the broker is down: the update stays saved, and the failure is logged
-        logger.exception("could not queue the %s mail for progress update %s", event, update_id)
+    # The broker down: the update stays saved, and the failure is logged.
+    _queue_task(send_progress_update_mail, [event, update_id], f"the {event} mail for progress update {update_id}")
 
 
 def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
@@ -36,10 +44,8 @@ def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
     from remediation.models import Reminder
     from remediation.tasks import send_reminder_digest
 
-    try:
-        send_reminder_digest.apply_async(args=[person_id, reminder_ids], retry=False)
-    except Exception:  # the broker is down: give the reminders back to the next sweep, which sends them
-        logger.exception("could not queue the reminder digest for person %s", person_id)
+    if not _queue_task(send_reminder_digest, [person_id, reminder_ids], f"the reminder digest for person {person_id}"):
+        # Give the reminders back to the next sweep, which sends them.
         Reminder.objects.filter(pk__in=reminder_ids).update(sent_at=None, late=False)
 
 
@@ -47,7 +53,5 @@ def queue_regulator_digest(day) -> None:
     """Queue the regulator staff's digest of the day (called after the sweep commits)."""
     from remediation.tasks import send_regulator_digest
 
-    try:
-        send_regulator_digest.apply_async(args=[day.isoformat()], retry=False)
-    except Exception:  # the broker is down: the next day's digest covers what is still open
-        logger.exception("could not queue the regulator digest of %s", day)
+    # The broker down: the next day's digest covers what is still open.
+    _queue_task(send_regulator_digest, [day.isoformat()], f"the regulator digest of {day}")

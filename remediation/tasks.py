@@ -7,7 +7,7 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -24,6 +24,15 @@ def _recipients(event: str, update: ProgressUpdate):
     return people.filter(role=Role.COMPANY_OFFICER, company_id=update.company_id)
 
 
+def mail_for(person, template: str, context: dict) -> tuple[str, str, str, list[str]]:
+    """One message to one person, in their language, from `remediation/mail/<template>_{subject,body}.txt`."""
+    with translation.override(person.language):
+        context = {**context, "site_url": settings.SITE_URL}
+        subject = render_to_string(f"remediation/mail/{template}_subject.txt", context).strip()
+        body = render_to_string(f"remediation/mail/{template}_body.txt", context)
+    return subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_progress_update_mail(event: str, update_id: int) -> int:
     """Mail the people concerned about a submitted, accepted or returned progress update."""
@@ -36,13 +45,8 @@ def send_progress_update_mail(event: str, update_id: int) -> int:
     )
     if update is None:
         return 0
-    messages = []
-    for person in _recipients(event, update):
-        with translation.override(person.language):
-            context = {"event": event, "update": update, "site_url": settings.SITE_URL}
-            subject = render_to_string("remediation/mail/progress_update_subject.txt", context).strip()
-            body = render_to_string("remediation/mail/progress_update_body.txt", context)
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
+    context = {"event": event, "update": update}
+    messages = [mail_for(person, "progress_update", context) for person in _recipients(event, update)]
     return send_mass_mail(messages, fail_silently=False)
 
 
@@ -55,11 +59,7 @@ def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
     reminders = Reminder.objects.filter(pk__in=reminder_ids).select_related(
         "company", "implementation__measure", "incident__pair__group"
     )
-    with translation.override(person.language):
-        context = {"person": person, "reminders": reminders, "site_url": settings.SITE_URL}
-        subject = render_to_string("remediation/mail/reminder_digest_subject.txt", context).strip()
-        body = render_to_string("remediation/mail/reminder_digest_body.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    return send_mass_mail([mail_for(person, "reminder_digest", {"person": person, "reminders": reminders})])
 
 
 @shared_task
@@ -76,11 +76,4 @@ def send_regulator_digest(day: str) -> int:
 
     content = regulator_digest_content(day=datetime.date.fromisoformat(day))
     staff = get_user_model().objects.filter(is_active=True, role__in=REGULATOR_ROLES).exclude(email="")
-    sent = 0
-    for person in staff:
-        with translation.override(person.language):
-            context = {**content, "site_url": settings.SITE_URL}
-            subject = render_to_string("remediation/mail/regulator_digest_subject.txt", context).strip()
-            body = render_to_string("remediation/mail/regulator_digest_body.txt", context)
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-    return sent
+    return send_mass_mail([mail_for(person, "regulator_digest", content) for person in staff])
