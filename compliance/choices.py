@@ -29,3 +29,19 @@ class ItemStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     BLOCKED = "blocked", _("Blocked")
+
+
+class ReportingEvery(models.TextChoices):
+    """How often an open item owes the regulator a progress update, when the regulator requires one."""
+
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every quarter")
+
+
+class ReportingState(models.TextChoices):
+    """Where an item's reporting duty stands for one company in the current period."""
+
+    UPCOMING = "upcoming", _("Not started yet")
+    DUE = "due", _("Due this period")
+    SUBMITTED = "submitted", _("Submitted for this period")
+    NO_SUBMISSION = "no_submission", _("No submission")

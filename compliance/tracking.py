@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import Scoped
-from compliance.choices import ItemStatus
+from compliance.choices import ItemStatus, ReportingEvery
 
 
 class TrackedItem(Scoped):
@@ -29,6 +29,11 @@ class TrackedItem(Scoped):
     baseline_window_end = models.DateField(_("original window end"), null=True, blank=True)
     # Since when the regulator follows the item: the anchor of reminders for items without a date.
     tracked_since = models.DateField(_("followed since"), default=timezone.localdate)
+    # A progress update owed every month or quarter until the item closes, counted from `reporting_since`.
+    reporting_every = models.CharField(
+        _("progress update required"), max_length=16, choices=ReportingEvery.choices, blank=True
+    )
+    reporting_since = models.DateField(_("required since"), null=True, blank=True)
     # Raised by every change, so that two people changing the item at once cannot overwrite each other.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -47,6 +52,11 @@ class TrackedItem(Scoped):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_window_ordered",
                 condition=Q(window_start__isnull=True) | Q(window_end__gte=models.F("window_start")),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_reporting_complete",
+                condition=Q(reporting_every="", reporting_since__isnull=True)
+                | Q(reporting_every__in=ReportingEvery.values, reporting_since__isnull=False),
             ),
         ]
 

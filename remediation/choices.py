@@ -43,3 +43,16 @@ class ReminderKind(models.TextChoices):
     WINDOW = "window", _("Item with a window")
     UNDATED = "undated", _("Item without a date")
     PERIODIC = "periodic", _("Periodic control")
+    REPORTING = "reporting", _("Required progress update")
+
+
+class ReminderRule(models.TextChoices):
+    """Which moment of a policy a reminder answers."""
+
+    APPROACHING = "approaching", _("Due date approaching")
+    OVERDUE = "overdue", _("Overdue")
+    WINDOW = "window", _("Status request inside the window")
+    UNDATED = "undated", _("Status request")
+    PERIODIC = "periodic", _("Evidence for the period")
+    REPORTING_DUE = "reporting_due", _("Required update due")
+    NO_SUBMISSION = "no_submission", _("No submission")

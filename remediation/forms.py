@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compliance.choices import ItemStatus
+from compliance.choices import ItemStatus, ReportingEvery
 from compliance.forms import JapaneseDateField
 from remediation.choices import ReviewDecision
 from remediation.workflow import allowed_statuses
@@ -81,4 +81,19 @@ class DeadlineDecisionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=20000,
+    )
+
+
+class ReportingDutyForm(VersionedForm):
+    """The regulator requires a progress update every month or quarter, or lifts the requirement."""
+
+    every = forms.ChoiceField(
+        label=_("Progress update required"),
+        choices=[("", _("No requirement")), *ReportingEvery.choices],
+        required=False,
+    )
+    since = JapaneseDateField(
+        label=_("Counted from"),
+        required=False,
+        help_text=_("From the first whole month or quarter after this day; today when left empty."),
     )

@@ -17,7 +17,14 @@ from compliance.access import CompanyPrivate, RegulatorOnly, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from remediation.choices import DeadlineChangeState, MeasureKind, ReminderKind, ReviewDecision, ReviewState
+from remediation.choices import (
+    DeadlineChangeState,
+    MeasureKind,
+    ReminderKind,
+    ReminderRule,
+    ReviewDecision,
+    ReviewState,
+)
 
 
 @pghistory.track()
@@ -340,6 +347,7 @@ DEFAULT_POLICIES: dict[str, dict] = {
     ReminderKind.WINDOW: {"every_days": 91, "final_days": 182, "final_every_days": 30},
     ReminderKind.UNDATED: {"every_days": 30},
     ReminderKind.PERIODIC: {"every_days": 91},
+    ReminderKind.REPORTING: {"days_before": [7]},
 }
 
 
@@ -386,7 +394,7 @@ class ReminderPolicy(Scoped):
 class Reminder(AboutItem):
     """One reminder owed about an item to a company: the ledger, unique per (item, company, rule, period)."""
 
-    rule = models.CharField(_("rule"), max_length=16)
+    rule = models.CharField(_("rule"), max_length=16, choices=ReminderRule.choices)
     period = models.CharField(_("period"), max_length=40)
     planned_for = models.DateField(_("planned for"))
     # 0: the company's officers; 1: its lead officer too; 2: regulator staff too.
@@ -402,6 +410,7 @@ class Reminder(AboutItem):
         verbose_name_plural = _("reminders")
         constraints = [
             *AboutItem.Meta.constraints,
+            models.CheckConstraint(name="reminder_rule_valid", condition=Q(rule__in=ReminderRule.values)),
             models.UniqueConstraint(
                 name="reminder_once_per_implementation_period",
                 fields=["implementation", "company", "rule", "period"],

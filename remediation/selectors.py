@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
+from compliance.access import is_regulator
 from compliance.choices import ItemStatus
 from remediation.choices import ReviewState
 from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder, about
+from remediation.reporting import reporting_of
 
 if TYPE_CHECKING:
     from cases.models import Case, Finding
@@ -219,3 +223,55 @@ def regulator_digest_content(*, day: datetime.date) -> dict:
         "unanswered": list(unanswered[:100]),
         "unanswered_count": unanswered.count(),
     }
+
+
+UpdateDays = dict[tuple[str, int, int], datetime.date]
+
+
+def latest_update_days(updates: QuerySet[ProgressUpdate]) -> UpdateDays:
+    """The day of the latest of `updates` per (item kind, item id, company), in one query."""
+    rows = (
+        updates.values("implementation_id", "incident_id", "company_id").annotate(last=Max("submitted_at")).order_by()
+    )
+    return {
+        (
+            "implementation" if row["implementation_id"] else "incident",
+            row["implementation_id"] or row["incident_id"],
+            row["company_id"],
+        ): timezone.localdate(row["last"])
+        for row in rows
+    }
+
+
+def attach_reporting(*, user: User, items: list, today: datetime.date | None = None) -> list:
+    """Set `item.reporting` on each item: its reporting duty as each company the person may see stands with it.
+
+    An officer sees their own company's standing only, the regulator every company's, anyone else none;
+    at most three queries, whatever the number of items.
+    """
+    from remediation.reminders import companies_concerned
+
+    today = today or timezone.localdate()
+    with_duty = [item for item in items if item.reporting_every]
+    for item in items:
+        item.reporting = []
+    if not with_duty or not (is_regulator(user) or getattr(user, "company_id", None)):
+        return items
+    prefetch_related_objects([i for i in with_duty if i.item_kind == "incident"], "pair__companies")
+    ids = {kind: [i.pk for i in with_duty if i.item_kind == kind] for kind in ITEM_KINDS}
+    days = latest_update_days(
+        ProgressUpdate.objects.visible_to(user).filter(
+            Q(implementation_id__in=ids["implementation"]) | Q(incident_id__in=ids["incident"])
+        )
+    )
+    for item in with_duty:
+        companies = [c for c in companies_concerned(item) if is_regulator(user) or c == user.company_id]
+        standings = [reporting_of(item, c, days.get((item.item_kind, item.pk, c)), today) for c in companies]
+        item.reporting = [replace(r, company=_company(item, r.company_id)) for r in standings if r is not None]
+    return items
+
+
+def _company(item, company_id: int):
+    if isinstance(item, Implementation):
+        return item.company
+    return next(c for c in item.pair.companies.all() if c.pk == company_id)

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Incident
 from compliance.access import REGULATOR_ROLES, is_regulator
-from compliance.choices import CompanyKind, ItemStatus, Role
+from compliance.choices import ItemStatus, ReportingEvery, Role
 from compliance.tracking import TrackedItem
-from remediation.choices import DeadlineChangeState, ReviewDecision, ReviewState
+from remediation.choices import DeadlineChangeState, ReminderKind, ReviewDecision, ReviewState
 from remediation.evidence import CheckedUpload, check_upload
 from remediation.models import (
     DeadlineChange,
@@ -37,7 +37,8 @@ from remediation.models import (
     about,
 )
 from remediation.notifications import notify_after_commit, queue_regulator_digest, queue_reminder_digest
-from remediation.reminders import owed_moment
+from remediation.reminders import companies_concerned, owed_moment, owed_reporting_moment
+from remediation.reporting import reporting_of
 from remediation.workflow import check_transition, check_version
 
 if TYPE_CHECKING:
@@ -285,6 +286,27 @@ def deadline_change_decide(
         return locked
 
 
+def reporting_duty_set(
+    *,
+    actor: User,
+    item: TrackedItem,
+    item_version: int | None,
+    every: str,
+    since: datetime.date | None = None,
+) -> TrackedItem:
+    """The regulator requires a progress update on an open item every month or quarter, or lifts the duty."""
+    _require_regulator(actor)
+    if every not in ["", *ReportingEvery.values]:
+        raise ValidationError({"every": _("Choose every month, every quarter, or no requirement.")})
+    with transaction.atomic():
+        locked = _lock_item(item)
+        check_version(item_version, locked.version)
+        if every and not locked.is_open:
+            raise ValidationError(_("This item is done: it owes no more progress updates."))
+        _bump(locked, reporting_every=every, reporting_since=(since or timezone.localdate()) if every else None)
+        return locked
+
+
 @dataclass(frozen=True)
 class SweepResult:
     """What a sweep sent (or, dry, would send): the reminders, newest decisions first."""
@@ -304,35 +326,13 @@ def _open_items():
     return [*implementations, *incidents]
 
 
-def _companies_of(item) -> list[int]:
-    if isinstance(item, Implementation):
-        return [item.company_id]
-    return [company.pk for company in item.pair.companies.all() if company.kind != CompanyKind.CONTRACTOR]
-
-
 def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
     """Record and send every reminder owed on `today` and never sent; a second sweep sends nothing twice.
 
     The ledger's unique key (item, company, rule, period) decides; rows are claimed with
     `select_for_update(skip_locked=True)`, marked sent in the same transaction, and mailed after commit.
     """
-    policies = ReminderPolicy.all_by_kind()
-    owed = []
-    for item in _open_items():
-        moment = owed_moment(item, policies, today)
-        if moment is None:
-            continue
-        for company_id in _companies_of(item):
-            owed.append(
-                Reminder(
-                    company_id=company_id,
-                    rule=moment.rule,
-                    period=moment.period,
-                    planned_for=moment.day,
-                    escalation=moment.escalation,
-                    **about(item),
-                )
-            )
+    owed = _owed_reminders(today)
     if dry_run:
         return SweepResult(reminders=_not_yet_recorded(owed), dry_run=True)
     with transaction.atomic():
@@ -347,6 +347,39 @@ def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResul
         if first_today:
             transaction.on_commit(lambda: queue_regulator_digest(today))
     return SweepResult(reminders=claimed, dry_run=False)
+
+
+def _owed_reminders(today: datetime.date) -> list[Reminder]:
+    """Every reminder the open items owe on `today`, recorded or not: each item's policy, and its reporting duty."""
+    policies = ReminderPolicy.all_by_kind()
+    update_days = _update_days_under_duty()
+    owed = []
+    for item in _open_items():
+        moment = owed_moment(item, policies, today)
+        for company_id in companies_concerned(item):
+            last_update_on = update_days.get((item.item_kind, item.pk, company_id))
+            reporting = reporting_of(item, company_id, last_update_on, today)
+            duty = owed_reporting_moment(reporting, policies[ReminderKind.REPORTING], today)
+            owed += [
+                Reminder(
+                    company_id=company_id,
+                    rule=m.rule,
+                    period=m.period,
+                    planned_for=m.day,
+                    escalation=m.escalation,
+                    **about(item),
+                )
+                for m in (moment, duty)
+                if m is not None
+            ]
+    return owed
+
+
+def _update_days_under_duty() -> dict:
+    from remediation.selectors import latest_update_days
+
+    under_duty = Q(implementation__reporting_every__gt="") | Q(incident__reporting_every__gt="")
+    return latest_update_days(ProgressUpdate.objects.filter(under_duty))
 
 
 def _ladder(reminder: Reminder, officers: dict, leads: dict, staff: list) -> list:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/<slug:kind>/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<slug:kind>/<int:pk>/updates/", views.progress_update_submit_view, name="progress_update_submit"),
     path("items/<slug:kind>/<int:pk>/deadline/", views.deadline_change_submit_view, name="deadline_change_submit"),
+    path("items/<slug:kind>/<int:pk>/reporting-duty/", views.reporting_duty_set_view, name="reporting_duty_set"),
     path("my-items/", views.my_items, name="my_items"),
     path("progress-updates/", views.progress_update_list, name="progress_update_list"),
     path("progress-updates/<int:pk>/", views.progress_update_detail, name="progress_update_detail"),

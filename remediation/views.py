@@ -17,7 +17,13 @@ from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from remediation import selectors
 from remediation.choices import ReviewDecision, ReviewState
 from remediation.filtersets import ProgressUpdateFilterSet, ReviewQueueFilterSet
-from remediation.forms import DeadlineChangeForm, DeadlineDecisionForm, ProgressUpdateForm, ReviewForm
+from remediation.forms import (
+    DeadlineChangeForm,
+    DeadlineDecisionForm,
+    ProgressUpdateForm,
+    ReportingDutyForm,
+    ReviewForm,
+)
 from remediation.models import Evidence, ProgressUpdate, about
 from remediation.services import (
     deadline_change_decide,
@@ -26,6 +32,7 @@ from remediation.services import (
     progress_update_accept,
     progress_update_request_info,
     progress_update_submit,
+    reporting_duty_set,
 )
 from remediation.workflow import ConflictError
 
@@ -44,11 +51,10 @@ def open_item_list(request: HttpRequest, case: str) -> HttpResponse:
     """Everything of the case not yet reported done: implementations and incidents' fixes."""
     user = request.user
     case_obj = get_visible_or_404(request, case_selectors.cases(user=user), code=case)
-    context = {
-        "case": case_obj,
-        "implementations": selectors.open_implementation_list(user=user, case=case_obj),
-        "incidents": log_reads(request, case_selectors.open_incident_list(user=user, case=case_obj)),
-    }
+    implementations = list(selectors.open_implementation_list(user=user, case=case_obj))
+    incidents = log_reads(request, case_selectors.open_incident_list(user=user, case=case_obj))
+    selectors.attach_reporting(user=user, items=[*implementations, *incidents])
+    context = {"case": case_obj, "implementations": implementations, "incidents": incidents}
     return render(request, "remediation/open_item_list.html", context)
 
 
@@ -101,6 +107,7 @@ def _is_own(user, item) -> bool:
 def item_detail(request: HttpRequest, kind: str, pk: int, forms_with_errors: dict | None = None, status: int = 200):
     """One item with its whole thread of updates and reviews, and the forms the person may use."""
     item = _item(request, kind, pk)
+    selectors.attach_reporting(user=request.user, items=[item])
     updates = log_reads(request, selectors.thread(user=request.user, item=item))
     log_reads(request, [e for u in updates for e in u.evidence.all()])
     changes = log_reads(request, selectors.deadline_changes(user=request.user).filter(**about(item)))
@@ -119,6 +126,9 @@ def item_detail(request: HttpRequest, kind: str, pk: int, forms_with_errors: dic
         "is_regulator": is_regulator(request.user),
         "review_form_class": ReviewForm,
         "decision_form_class": DeadlineDecisionForm,
+        "reporting_form": ReportingDutyForm(
+            initial={"version": item.version, "every": item.reporting_every, "since": item.reporting_since}
+        ),
     }
     return render(request, "remediation/item_detail.html", context, status=status)
 
@@ -285,6 +295,28 @@ def deadline_change_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @regulator_only
+@require_POST
+def reporting_duty_set_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The regulator requires a progress update on an item every month or quarter, or lifts the duty."""
+    item = _item(request, kind, pk)
+    form = ReportingDutyForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, _form_errors(form), item, 400)
+    data = form.cleaned_data
+    refused = _decide(
+        request,
+        item,
+        lambda: reporting_duty_set(
+            actor=request.user, item=item, item_version=data["version"], every=data["every"], since=data["since"]
+        ),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, _("The reporting requirement was recorded."))
+    return redirect(item.get_tracking_url())
+
+
+@regulator_only
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Updates waiting for review, oldest first, by company and safeguard type."""
     filterset = ReviewQueueFilterSet(request.GET, queryset=selectors.review_queue(user=request.user), request=request)
@@ -305,6 +337,7 @@ def deadline_change_list(request: HttpRequest) -> HttpResponse:
 def my_items(request: HttpRequest) -> HttpResponse:
     """An officer's company's open items, and what the regulator asked them."""
     own_implementations, own_incidents = selectors.own_open_items(user=request.user)
+    selectors.attach_reporting(user=request.user, items=[*own_implementations, *own_incidents])
     requests = log_reads(request, selectors.open_requests_for_information(user=request.user))
     log_reads(request, own_incidents)
     context = {"implementations": own_implementations, "incidents": own_incidents, "requests": requests}

@@ -99,6 +99,9 @@ REGULATOR_ONLY = {
     "api:progressupdate-request-info": None,
     "api:deadlinechange-approve": None,
     "api:deadlinechange-refuse": None,
+    "remediation:reporting_duty_set": None,  # POST, tried in tests/remediation/test_reporting_duties.py
+    "api:implementation-reporting-duty": None,  # PUT, likewise
+    "api:incident-reporting-duty": None,
 }
 # A person's own API tokens, looked up within that person's tokens only.
 PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:
@@ -87,13 +88,15 @@ class IncidentSerializer(serializers.HyperlinkedModelSerializer):
     pair_number = serializers.IntegerField(source="pair.number", read_only=True)
     viewer = code_of()
     owner = code_of()
+    reporting_duty = ReportingDutyField()
 
     class Meta:
         model = Incident
+        list_serializer_class = ReportingListSerializer
         fields = [
             "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
             "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
             "summary_ja", "summary_en", "fix_ja", "fix_en",
-            "status", "due_on", "window_start", "window_end", "version",
+            "status", "due_on", "window_start", "window_end", "reporting_duty", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:incident-detail"}}

@@ -6,6 +6,7 @@ from cases.api import serializers
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.scoping import ScopedReadOnlyViewSet
+from remediation.api.reporting import ReportingDutyActionMixin
 
 
 class CaseViewSet(ScopedReadOnlyViewSet):
@@ -71,7 +72,7 @@ class IncidentPairViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
 
 
-class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
+class IncidentViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Incidents found by the company-wide inspection, described or only counted by the report."""
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from cases.api.serializers import code_of
 from compliance.api.fields import JapaneseDateField
 from compliance.choices import ItemStatus
+from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 
 
@@ -31,13 +32,16 @@ class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
     measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
     slippage_days = serializers.IntegerField(read_only=True, allow_null=True)
+    reporting_duty = ReportingDutyField()
 
     class Meta:
         model = Implementation
+        list_serializer_class = ReportingListSerializer
         fields = [
             "id", "url", "measure", "measure_code", "company",
             "status", "due_on", "window_start", "window_end",
-            "baseline_due_on", "baseline_window_start", "baseline_window_end", "slippage_days", "version",
+            "baseline_due_on", "baseline_window_start", "baseline_window_end", "slippage_days",
+            "reporting_duty", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:implementation-detail"}}
 

@@ -18,6 +18,7 @@ from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, ex
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.audit import access_log_denied, record_label
 from compliance.guards import get_visible_or_404
+from remediation.api.reporting import ReportingDutyActionMixin
 from remediation.api.serializers import (
     CommentSerializer,
     DeadlineChangeInputSerializer,
@@ -77,7 +78,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     }
 
 
-class ImplementationViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
+class ImplementationViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
     queryset = Implementation.objects.select_related("measure", "company")

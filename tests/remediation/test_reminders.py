@@ -134,7 +134,7 @@ def test_the_command_prints_and_a_dry_run_sends_nothing(case, officers, capsys):
 def test_the_sweep_issues_a_fixed_number_of_queries(case, officers, django_assert_num_queries):
     """The whole first sweep over the report (27 reminders) in a number of queries that does not grow."""
     ReminderPolicy.all_by_kind()  # installs the default policies, once
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         result = reminder_sweep(today=TODAY)
     assert len(result.reminders) > 20
 

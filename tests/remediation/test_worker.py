@@ -236,11 +236,12 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_nothing_twice(redis_s
                 f"""
 import datetime
 from remediation.models import ReminderPolicy
-from remediation.services import _companies_of, _open_items
+from remediation.reminders import companies_concerned
+from remediation.services import _open_items
 from remediation.reminders import owed_moment
 policies = ReminderPolicy.all_by_kind()
 day = datetime.date.fromisoformat('{TODAY}')
-print(sum(len(_companies_of(i)) for i in _open_items() if owed_moment(i, policies, day)))
+print(sum(len(companies_concerned(i)) for i in _open_items() if owed_moment(i, policies, day)))
 """,
             ).strip()
         )
