@@ -27,7 +27,10 @@ class PersonAdmin(UserAdmin):
     list_display = ["username", "email", "role", "company", "is_active"]
     list_filter = ["role", "company", "is_active"]
     list_select_related = ["company"]
-    fieldsets = [*UserAdmin.fieldsets, (_("Role"), {"fields": ["role", "company", "is_lead_officer", "language"]})]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Role"), {"fields": ["role", "company", "is_lead_officer", "language", "digest_time"]}),
+    ]
     add_fieldsets = [*UserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "company", "is_lead_officer"]})]
 
     def get_queryset(self, request):

@@ -245,11 +245,18 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The daily reminder sweep; nobody's digest may be set earlier, since it would have nothing in it yet.
+REMINDER_SWEEP_AT = datetime.time(9, 0)
 CELERY_BEAT_SCHEDULE = {
     # Reminders for everything still open, every morning.
     "sweep-reminders": {
         "task": "remediation.tasks.sweep_reminders",
-        "schedule": crontab(hour=9, minute=0),
+        "schedule": crontab(hour=REMINDER_SWEEP_AT.hour, minute=REMINDER_SWEEP_AT.minute),
+    },
+    # Each person's digest at the time they chose, within the regulator's limits.
+    "dispatch-digests": {
+        "task": "remediation.tasks.dispatch_digests",
+        "schedule": crontab(minute="*/15"),
     },
     # The access-log analysis of the day before, every night.
     "analyse-access-log": {

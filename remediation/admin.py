@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 from remediation.models import (
     DeadlineChange,
+    DigestSchedule,
     Evidence,
     Implementation,
     Measure,
@@ -10,6 +12,7 @@ from remediation.models import (
     RegulatorDigest,
     Reminder,
     ReminderPolicy,
+    ReminderRecipient,
     Review,
 )
 
@@ -83,12 +86,60 @@ class ReminderPolicyAdmin(ScopedAdmin):
     ]
 
 
+class NoHandEditing:
+    """Rows only the sweep writes: shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReminderRecipientInline(NoHandEditing, admin.TabularInline):
+    model = ReminderRecipient
+    extra = 0
+    fields = ["user", "mailed_at"]
+    readonly_fields = fields
+
+
 @admin.register(Reminder)
 class ReminderAdmin(ScopedAdmin):
     list_display = ["planned_for", "rule", "period", "company", "sent_at", "late", "escalation"]
     list_filter = ["rule", "late", "escalation", "company"]
     list_select_related = ["company"]
-    raw_id_fields = ["implementation", "incident", "company", "recipients"]
+    raw_id_fields = ["implementation", "incident", "company"]
+    inlines = [ReminderRecipientInline]
+
+
+@admin.register(ReminderRecipient)
+class ReminderRecipientAdmin(NoHandEditing, admin.ModelAdmin):
+    """Who each reminder went to, and when their digest mailed it."""
+
+    list_display = ["reminder", "user", "mailed_at"]
+    list_filter = ["mailed_at"]
+    list_select_related = ["reminder__company", "user"]
+    raw_id_fields = ["reminder", "user"]
+
+
+@admin.register(DigestSchedule)
+class DigestScheduleAdmin(ScopedAdmin):
+    """The one digest schedule: the hours people may choose from, and the default time."""
+
+    list_display = ["__str__", "earliest", "latest", "default_time"]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        DigestSchedule.current()  # there is always exactly one to change
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(RegulatorDigest)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import ItemStatus, ReportingEvery
@@ -97,3 +100,27 @@ class ReportingDutyForm(VersionedForm):
         required=False,
         help_text=_("From the first whole month or quarter after this day; today when left empty."),
     )
+
+
+class PreferencesForm(forms.Form):
+    """A person's language of mail and time of the reminder digest, offered within the regulator's limits."""
+
+    language = forms.ChoiceField(label=_("Language of mail"), choices=settings.LANGUAGES)
+    digest_time = forms.TypedChoiceField(
+        label=_("Time of the reminder digest"),
+        coerce=datetime.time.fromisoformat,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, schedule, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        default = _("The regulator's default (%(time)s)") % {"time": f"{schedule.default_time:%H:%M}"}
+        self.fields["digest_time"].choices = [("", default)] + [
+            (f"{time:%H:%M}", f"{time:%H:%M}") for time in _half_hours(schedule.earliest, schedule.latest)
+        ]
+
+
+def _half_hours(earliest: datetime.time, latest: datetime.time) -> list[datetime.time]:
+    minutes = range(earliest.hour * 60 + earliest.minute, latest.hour * 60 + latest.minute + 1, 30)
+    return [datetime.time(m // 60, m % 60) for m in minutes]

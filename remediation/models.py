@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -401,7 +403,9 @@ class Reminder(AboutItem):
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     late = models.BooleanField(_("sent late"), default=False)
-    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("recipients"), blank=True)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipients"), through="ReminderRecipient", blank=True
+    )
     acted_on_at = models.DateTimeField(_("acted on at"), null=True, blank=True)
 
     class Meta(AboutItem.Meta):
@@ -426,6 +430,72 @@ class Reminder(AboutItem):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.rule} {self.period}"
+
+
+class ReminderRecipient(models.Model):
+    """One person a reminder is addressed to, and when it went out in that person's digest."""
+
+    reminder = models.ForeignKey(Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE)
+    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
+
+    class Meta:
+        # The table the recipients had before they carried a mailing time; its unique key stays.
+        db_table = "remediation_reminder_recipients"
+        verbose_name = _("reminder recipient")
+        verbose_name_plural = _("reminder recipients")
+        constraints = [
+            models.UniqueConstraint(name="reminderrecipient_once_per_person", fields=["reminder", "user"]),
+        ]
+        indexes = [
+            models.Index(fields=["user"], name="reminder_unmailed", condition=Q(mailed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} → {self.user}"
+
+
+class DigestSchedule(Scoped):
+    """The hours within which people may choose the time of their reminder digest, and the default time."""
+
+    earliest = models.TimeField(_("earliest time"), default=datetime.time(9, 0))
+    latest = models.TimeField(_("latest time"), default=datetime.time(18, 0))
+    default_time = models.TimeField(_("default time"), default=datetime.time(9, 0))
+
+    class Meta:
+        verbose_name = _("digest schedule")
+        verbose_name_plural = _("digest schedule")
+        constraints = [
+            models.CheckConstraint(name="digestschedule_single", condition=Q(pk=1)),
+            models.CheckConstraint(
+                name="digestschedule_ordered",
+                condition=Q(earliest__lte=F("default_time"), default_time__lte=F("latest")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earliest:%H:%M}–{self.latest:%H:%M}"
+
+    def clean(self) -> None:
+        if self.earliest < settings.REMINDER_SWEEP_AT:
+            raise ValidationError(
+                {
+                    "earliest": _("No earlier than the daily sweep at %(time)s.")
+                    % {"time": f"{settings.REMINDER_SWEEP_AT:%H:%M}"}
+                }
+            )
+        if not self.earliest <= self.default_time <= self.latest:
+            raise ValidationError({"default_time": _("The default time must lie between the earliest and the latest.")})
+
+    @classmethod
+    def current(cls) -> DigestSchedule:
+        """The one schedule, installed with its defaults the first time it is asked for."""
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def time_for(self, person) -> datetime.time:
+        """The person's digest time: their choice kept within the limits, or the default."""
+        chosen = person.digest_time or self.default_time
+        return min(max(chosen, self.earliest), self.latest)
 
 
 class RegulatorDigest(RegulatorOnly):

@@ -40,13 +40,13 @@ def _queue(event: str, update_id: int) -> None:
 
 
 def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
-    """Queue one person's digest of the day's reminders (called after the sweep commits)."""
-    from remediation.models import Reminder
+    """Queue one person's digest of reminders (called after the dispatch commits)."""
+    from remediation.models import ReminderRecipient
     from remediation.tasks import send_reminder_digest
 
     if not _queue_task(send_reminder_digest, [person_id, reminder_ids], f"the reminder digest for person {person_id}"):
-        # Give the reminders back to the next sweep, which sends them.
-        Reminder.objects.filter(pk__in=reminder_ids).update(sent_at=None, late=False)
+        # Give them back to the next dispatch (every quarter of an hour), which mails them.
+        ReminderRecipient.objects.filter(user_id=person_id, reminder_id__in=reminder_ids).update(mailed_at=None)
 
 
 def queue_regulator_digest(day) -> None:

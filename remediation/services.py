@@ -27,12 +27,14 @@ from remediation.choices import DeadlineChangeState, ReminderKind, ReviewDecisio
 from remediation.evidence import CheckedUpload, check_upload
 from remediation.models import (
     DeadlineChange,
+    DigestSchedule,
     Evidence,
     Implementation,
     ProgressUpdate,
     RegulatorDigest,
     Reminder,
     ReminderPolicy,
+    ReminderRecipient,
     Review,
     about,
 )
@@ -286,6 +288,25 @@ def deadline_change_decide(
         return locked
 
 
+def person_preferences_set(*, actor: User, language: str, digest_time: datetime.time | None) -> User:
+    """A person chooses the language of their mail and the time of their reminder digest, within the limits."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose Japanese or English.")})
+    schedule = DigestSchedule.current()
+    if digest_time is not None and not schedule.earliest <= digest_time <= schedule.latest:
+        raise ValidationError(
+            {
+                "digest_time": _("Choose a time between %(earliest)s and %(latest)s.")
+                % {"earliest": f"{schedule.earliest:%H:%M}", "latest": f"{schedule.latest:%H:%M}"}
+            }
+        )
+    with transaction.atomic():
+        person = get_user_model().objects.select_for_update().get(pk=actor.pk)
+        person.language, person.digest_time = language, digest_time
+        person.save(update_fields=["language", "digest_time"])
+    return person
+
+
 def reporting_duty_set(
     *,
     actor: User,
@@ -326,11 +347,15 @@ def _open_items():
     return [*implementations, *incidents]
 
 
-def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
-    """Record and send every reminder owed on `today` and never sent; a second sweep sends nothing twice.
+def reminder_sweep(
+    *, today: datetime.date, dry_run: bool = False, digest_at: datetime.datetime | None = None
+) -> SweepResult:
+    """Record and address every reminder owed on `today` and never sent, then mail the digests whose time has come.
 
     The ledger's unique key (item, company, rule, period) decides; rows are claimed with
-    `select_for_update(skip_locked=True)`, marked sent in the same transaction, and mailed after commit.
+    `select_for_update(skip_locked=True)` and addressed in the same transaction, so a second sweep
+    sends nothing twice. Each person's digest goes out at their time as of `digest_at` (by default
+    now, or the day's end for a day run by hand); the rest go with a later `digest_dispatch`.
     """
     owed = _owed_reminders(today)
     if dry_run:
@@ -342,11 +367,47 @@ def reminder_sweep(*, today: datetime.date, dry_run: bool = False) -> SweepResul
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("company", "implementation__measure", "incident__pair__group")
         )
-        _send(claimed, today)
+        _address(claimed, today)
         _, first_today = RegulatorDigest.objects.get_or_create(day=today)
         if first_today:
             transaction.on_commit(lambda: queue_regulator_digest(today))
+    digest_dispatch(now=digest_at or dispatch_moment(today))
     return SweepResult(reminders=claimed, dry_run=False)
+
+
+def dispatch_moment(day: datetime.date) -> datetime.datetime:
+    """The moment a sweep for `day` mails digests as of: now for today; for a day run by hand, its last moment."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def digest_dispatch(*, now: datetime.datetime) -> dict[int, list[int]]:
+    """Mail each person, in one digest, the reminders addressed to them and not yet mailed, once their time has come.
+
+    A person's time is their own choice within the regulator's limits (`DigestSchedule`); reminders
+    addressed on an earlier day are overdue and go at once. Rows are claimed with `skip_locked` and
+    marked mailed in the same transaction; the mail is queued after commit. Returns {person: reminders}.
+    """
+    schedule = DigestSchedule.current()
+    local_now = timezone.localtime(now)
+    due: dict[int, list[ReminderRecipient]] = {}
+    with transaction.atomic():
+        pending = (
+            ReminderRecipient.objects.filter(mailed_at__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "reminder")
+            .only("reminder_id", "user__digest_time", "reminder__sent_at")
+        )
+        for row in pending:
+            addressed_on = timezone.localtime(row.reminder.sent_at).date()
+            if addressed_on < local_now.date() or local_now.time() >= schedule.time_for(row.user):
+                due.setdefault(row.user_id, []).append(row)
+        ReminderRecipient.objects.filter(pk__in=[row.pk for rows in due.values() for row in rows]).update(mailed_at=now)
+        digests = {person: [row.reminder_id for row in rows] for person, rows in due.items()}
+        for person_id, reminder_ids in digests.items():
+            transaction.on_commit(lambda p=person_id, r=reminder_ids: queue_reminder_digest(p, r))
+    return digests
 
 
 def _owed_reminders(today: datetime.date) -> list[Reminder]:
@@ -404,8 +465,8 @@ def _not_yet_recorded(owed: list[Reminder]) -> list[Reminder]:
     return [r for r in owed if (r.implementation_id, r.incident_id, r.company_id, r.rule, r.period) not in recorded]
 
 
-def _send(reminders: list[Reminder], today: datetime.date) -> None:
-    """Mark the claimed reminders sent, record their recipients, and mail one digest per person after commit."""
+def _address(reminders: list[Reminder], today: datetime.date) -> None:
+    """Mark the claimed reminders sent and record who each goes to; the digests mail them."""
     if not reminders:
         return
     people = get_user_model().objects.filter(is_active=True)
@@ -415,17 +476,12 @@ def _send(reminders: list[Reminder], today: datetime.date) -> None:
         (leads if officer.is_lead_officer else officers).setdefault(officer.company_id, []).append(officer)
     staff = list(people.filter(role__in=REGULATOR_ROLES))
     now = timezone.now()
-    digests: dict[int, list[int]] = {}
     links = []
     for reminder in reminders:
-        recipients = _ladder(reminder, officers, leads, staff)
         reminder.sent_at, reminder.late = now, reminder.planned_for < today
-        links += [Reminder.recipients.through(reminder_id=reminder.pk, user_id=p.pk) for p in recipients]
-        for person in recipients:
-            digests.setdefault(person.pk, []).append(reminder.pk)
+        recipients = _ladder(reminder, officers, leads, staff)
+        links += [ReminderRecipient(reminder_id=reminder.pk, user_id=person.pk) for person in recipients]
     # One statement, whatever the number of rows (bulk_update's CASE grows with them).
     late = ExpressionWrapper(Q(planned_for__lt=today), output_field=BooleanField())
     Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now, late=late)
-    Reminder.recipients.through.objects.bulk_create(links, ignore_conflicts=True)
-    for person_id, reminder_ids in digests.items():
-        transaction.on_commit(lambda p=person_id, r=reminder_ids: queue_reminder_digest(p, r))
+    ReminderRecipient.objects.bulk_create(links, ignore_conflicts=True)

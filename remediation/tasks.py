@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import Role
 from remediation.models import ProgressUpdate, Reminder
-from remediation.services import reminder_sweep
+from remediation.services import digest_dispatch, reminder_sweep
 
 
 def _recipients(event: str, update: ProgressUpdate):
@@ -67,6 +67,12 @@ def sweep_reminders(today: str | None = None) -> int:
     """The daily sweep (beat, 09:00 Asia/Tokyo): record and send every reminder owed and never sent."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return len(reminder_sweep(today=day).reminders)
+
+
+@shared_task
+def dispatch_digests() -> int:
+    """Every quarter of an hour (beat): mail the digests whose time has come; returns how many."""
+    return len(digest_dispatch(now=timezone.now()))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("deadline-changes/<int:pk>/decide/", views.deadline_change_decide_view, name="deadline_change_decide"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("reminders/", views.reminder_list, name="reminder_list"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -20,15 +20,17 @@ from remediation.filtersets import ProgressUpdateFilterSet, ReviewQueueFilterSet
 from remediation.forms import (
     DeadlineChangeForm,
     DeadlineDecisionForm,
+    PreferencesForm,
     ProgressUpdateForm,
     ReportingDutyForm,
     ReviewForm,
 )
-from remediation.models import Evidence, ProgressUpdate, about
+from remediation.models import DigestSchedule, Evidence, ProgressUpdate, about
 from remediation.services import (
     deadline_change_decide,
     deadline_change_request,
     own_items,
+    person_preferences_set,
     progress_update_accept,
     progress_update_request_info,
     progress_update_submit,
@@ -367,3 +369,21 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.reminders(user=request.user), 100).get_page(request.GET.get("page"))
     log_reads(request, page.object_list)
     return render(request, "remediation/reminder_list.html", {"page": page})
+
+
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's own mail preferences: language, and the time of the reminder digest within the limits."""
+    schedule = DigestSchedule.current()
+    person = request.user
+    initial = {"language": person.language, "digest_time": f"{person.digest_time:%H:%M}" if person.digest_time else ""}
+    form = PreferencesForm(request.POST or None, initial=initial, schedule=schedule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_preferences_set(actor=person, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your preferences were saved."))
+            return redirect(reverse("remediation:preferences"))
+    context = {"form": form, "schedule": schedule, "effective_time": schedule.time_for(person)}
+    return render(request, "remediation/preferences.html", context, status=400 if form.errors else 200)

@@ -30,7 +30,10 @@ PUBLISHED = {
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
 }  # fmt: skip
 # Signing in and out, the second factor, the language switch.
-ACCOUNT = {"accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language"}
+ACCOUNT = {
+    "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language",
+    "remediation:preferences",
+}  # fmt: skip
 # One private record per URL: progress updates, and incidents the report does not describe.
 PRIVATE_RECORD = {
     "remediation:progress_update_detail": lambda update: reverse(

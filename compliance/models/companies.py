@@ -84,6 +84,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("language of mail"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    digest_time = models.TimeField(
+        _("time of the reminder digest"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the regulator's default time. Kept within the hours the regulator allows."),
+    )
 
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
     company = models.ForeignKey(
