@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,13 @@ def finding_list(*, user: User, case: Case) -> QuerySet[Finding]:
 
 def findings_by_side_and_article(*, user: User, case: Case) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
     """Findings grouped as the report groups them: by side, then by law article."""
+    return group_by_side_and_article(finding_list(user=user, case=case))
+
+
+def group_by_side_and_article(findings: Iterable[Finding]) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
+    """Findings (in report order) grouped by side, then by law article."""
     grouped = []
-    for side, side_findings in groupby(finding_list(user=user, case=case), key=lambda f: f.get_side_display()):
+    for side, side_findings in groupby(findings, key=lambda f: f.get_side_display()):
         by_article = sorted(side_findings, key=lambda f: (f.article.article, f.article.paragraph or 0))
         grouped.append((side, [(a, list(fs)) for a, fs in groupby(by_article, key=lambda f: f.article)]))
     return grouped
@@ -57,13 +63,16 @@ def incidents(*, user: User) -> QuerySet[Incident]:
     return Incident.objects.visible_to(user).select_related("pair__group", "pair__case", "viewer", "owner")
 
 
-def incident_pair_list(*, user: User, case: Case) -> QuerySet[IncidentPair]:
-    """The case's incident pairs, with their companies and the incidents the person may see."""
+def incident_pair_list(
+    *, user: User, case: Case, shown_incidents: QuerySet[Incident] | None = None
+) -> QuerySet[IncidentPair]:
+    """The case's incident pairs, with their companies and the incidents the person may see (or `shown_incidents`)."""
+    shown = incidents(user=user) if shown_incidents is None else shown_incidents
     return (
         IncidentPair.objects.visible_to(user)
         .filter(case=case)
         .select_related("case", "group")
-        .prefetch_related("companies", Prefetch("incidents", queryset=incidents(user=user)))
+        .prefetch_related("companies", Prefetch("incidents", queryset=shown))
     )
 
 

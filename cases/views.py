@@ -2,10 +2,14 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from cases import selectors
+from cases.filtersets import CaseFilterSet, FindingFilterSet, IncidentFilterSet
 from cases.models import Case
+from compliance.exports import Column
 from compliance.guards import get_visible_or_404, log_reads
+from compliance.listing import export_if_requested
 from remediation import selectors as remediation_selectors
 
 
@@ -13,9 +17,30 @@ def _case(request: HttpRequest, code: str) -> Case:
     return get_visible_or_404(request, selectors.cases(user=request.user), code=code)
 
 
+def names(related) -> str:
+    """The Japanese names of related rows (companies, safeguard types), joined for one cell of an export."""
+    return "、".join(row.name_ja for row in related.all())
+
+
+CASE_COLUMNS = [
+    Column(_("Code"), "code"),
+    Column(_("Title (Japanese)"), "title_ja"),
+    Column(_("Title (English)"), "title_en"),
+    Column(_("Status"), "get_status_display"),
+    Column(_("Opened on"), "opened_on"),
+    Column(_("Closed on"), "closed_on"),
+    Column(_("Findings"), "finding_count"),
+    Column(_("Incidents"), "incident_count"),
+]
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Every case."""
-    return render(request, "cases/case_list.html", {"cases": selectors.case_list(user=request.user)})
+    """Every case, filtered and searched; or the filtered list as a file."""
+    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
+    exported = export_if_requested(request, filterset.qs, CASE_COLUMNS, "cases")
+    if exported is not None:
+        return exported
+    return render(request, "cases/case_list.html", {"filter": filterset, "cases": filterset.qs})
 
 
 def case_detail(request: HttpRequest, case: str) -> HttpResponse:
@@ -32,11 +57,28 @@ def case_detail(request: HttpRequest, case: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", context)
 
 
+FINDING_COLUMNS = [
+    Column(_("Code"), "code"),
+    Column(_("Side"), "get_side_display"),
+    Column(_("Law article"), "article.reference_ja"),
+    Column(_("Safeguard types"), lambda finding: names(finding.safeguard_types)),
+    Column(_("Text (Japanese)"), "text_ja"),
+    Column(_("Text (English)"), "text_en"),
+    Column(_("Companies concerned"), lambda finding: names(finding.affected_companies)),
+    Column(_("Measures"), lambda finding: " ".join(measure.code for measure in finding.measures.all())),
+]
+
+
 def finding_list(request: HttpRequest, case: str) -> HttpResponse:
-    """The case's findings grouped by side and law article, each with its measures."""
+    """The case's findings grouped by side and law article, each with its measures, filtered and searched."""
     case_obj = _case(request, case)
-    grouped = selectors.findings_by_side_and_article(user=request.user, case=case_obj)
-    return render(request, "cases/finding_list.html", {"case": case_obj, "grouped": grouped})
+    findings = selectors.finding_list(user=request.user, case=case_obj)
+    filterset = FindingFilterSet(request.GET, queryset=findings, request=request)
+    exported = export_if_requested(request, filterset.qs, FINDING_COLUMNS, f"{case_obj.code}-findings")
+    if exported is not None:
+        return exported
+    grouped = selectors.group_by_side_and_article(filterset.qs)
+    return render(request, "cases/finding_list.html", {"case": case_obj, "grouped": grouped, "filter": filterset})
 
 
 def finding_detail(request: HttpRequest, case: str, code: str) -> HttpResponse:
@@ -46,12 +88,42 @@ def finding_detail(request: HttpRequest, case: str, code: str) -> HttpResponse:
     return render(request, "cases/finding_detail.html", {"case": case_obj, "finding": finding})
 
 
+INCIDENT_COLUMNS = [
+    Column(_("Pair"), "pair.number"),
+    Column(_("Group"), "pair.group.name_ja"),
+    Column(_("Label"), "display_label"),
+    Column(_("Described in the report"), "described_in_report"),
+    Column(_("Summary (Japanese)"), "summary_ja"),
+    Column(_("Summary (English)"), "summary_en"),
+    Column(_("Company that could view"), "viewer.name_ja"),
+    Column(_("Company whose data it was"), "owner.name_ja"),
+    Column(_("Each could view the other's data"), "mutual"),
+    Column(_("Kind of data"), "get_data_kind_display"),
+    Column(_("Data was used"), "was_used"),
+    Column(_("New-entrant customers' data involved"), "involves_new_entrant_data"),
+    Column(_("Fix (Japanese)"), "fix_ja"),
+    Column(_("Fix (English)"), "fix_en"),
+    Column(_("Status"), "status_label"),
+    Column(_("Due date"), "due_on"),
+    Column(_("Window start"), "window_start"),
+    Column(_("Window end"), "window_end"),
+]
+
+
 def incident_list(request: HttpRequest, case: str) -> HttpResponse:
-    """The case's incidents by pair, with the totals the report gives."""
+    """The case's incidents by pair, with the totals the report gives, filtered and searched."""
+    user = request.user
     case_obj = _case(request, case)
-    pairs = list(selectors.incident_pair_list(user=request.user, case=case_obj))
+    shown = selectors.incidents(user=user).filter(pair__case=case_obj)
+    filterset = IncidentFilterSet(request.GET, queryset=shown, request=request)
+    exported = export_if_requested(request, filterset.qs, INCIDENT_COLUMNS, f"{case_obj.code}-incidents")
+    if exported is not None:
+        return exported
+    pairs = list(selectors.incident_pair_list(user=user, case=case_obj, shown_incidents=filterset.qs))
+    if filterset.form.has_changed():
+        pairs = [pair for pair in pairs if pair.incidents.all()]
     log_reads(request, [incident for pair in pairs for incident in pair.incidents.all()])
-    return render(request, "cases/incident_list.html", {"case": case_obj, "pairs": pairs})
+    return render(request, "cases/incident_list.html", {"case": case_obj, "pairs": pairs, "filter": filterset})
 
 
 def incident_detail(request: HttpRequest, case: str, pair: int, number: int) -> HttpResponse:

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
-from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup, User
+from compliance.models import AccessAnomaly, AccessLogEntry, CalendarFeed, Company, CompanyGroup, User
 
 
 @admin.register(CompanyGroup)
@@ -50,3 +51,18 @@ class AccessAnomalyAdmin(ReadOnlyAdmin):
     list_display = ["day", "kind", "user", "count", "baseline"]
     list_filter = ["kind"]
     list_select_related = ["user"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ScopedAdmin):
+    """People's calendar addresses: administrators may revoke one; only its person can make one."""
+
+    list_display = ["person", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["person"]
+    search_fields = ["person__username"]
+    fields = ["person", "created_at", "revoked_at"]
+    readonly_fields = ["person", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

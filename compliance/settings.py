@@ -102,7 +102,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:case_list"
+LOGIN_REDIRECT_URL = "remediation:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions and cookies: HTTPS-only unless running locally with DEBUG.
@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-digests": {
         "task": "remediation.tasks.dispatch_digests",
         "schedule": crontab(minute="*/15"),
+    },
+    # The counts by status, company and safeguard type, for the dashboard's trends.
+    "take-daily-counts": {
+        "task": "remediation.tasks.take_daily_counts",
+        "schedule": crontab(hour=0, minute=30),
     },
     # The access-log analysis of the day before, every night.
     "analyse-access-log": {

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 from remediation.models import (
+    DailyCount,
     DeadlineChange,
     DigestSchedule,
     Evidence,
@@ -145,3 +146,12 @@ class DigestScheduleAdmin(ScopedAdmin):
 @admin.register(RegulatorDigest)
 class RegulatorDigestAdmin(ReadOnlyAdmin):
     list_display = ["day", "created_at"]
+
+
+@admin.register(DailyCount)
+class DailyCountAdmin(ReadOnlyAdmin):
+    """The nightly snapshots behind the dashboard's trends."""
+
+    list_display = ["day", "item_kind", "company", "safeguard_type", "status", "count", "overdue"]
+    list_filter = ["item_kind", "status", "day"]
+    list_select_related = ["company", "safeguard_type"]

@@ -511,3 +511,41 @@ class RegulatorDigest(RegulatorOnly):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class DailyCount(RegulatorOnly):
+    """One figure of the daily snapshot: how many items of a kind stood at a status that day, and how many overdue.
+
+    Implementations are counted per company and safeguard type; incidents per status only, since each
+    concerns two companies. Kept as data, so the dashboard shows how each figure moved month by month.
+    """
+
+    day = models.DateField(_("day"))
+    item_kind = models.CharField(_("kind of item"), max_length=16)
+    company = models.ForeignKey(
+        "compliance.Company", verbose_name=_("company"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    safeguard_type = models.ForeignKey(
+        "cases.SafeguardType", verbose_name=_("safeguard type"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=16, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+    overdue = models.PositiveIntegerField(_("overdue"))
+    overdue_days = models.PositiveIntegerField(_("days overdue, summed"))
+
+    class Meta:
+        ordering = ["day", "item_kind", "company", "safeguard_type", "status"]
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(
+                name="dailycount_once_per_day",
+                fields=["day", "item_kind", "company", "safeguard_type", "status"],
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(name="dailycount_overdue_within_count", condition=Q(overdue__lte=F("count"))),
+        ]
+        indexes = [models.Index(fields=["day"], name="dailycount_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.item_kind} {self.status}: {self.count}"

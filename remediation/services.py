@@ -15,7 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from compliance.tracking import TrackedItem
 from remediation.choices import DeadlineChangeState, ReminderKind, ReviewDecision, ReviewState
 from remediation.evidence import CheckedUpload, check_upload
 from remediation.models import (
+    DailyCount,
     DeadlineChange,
     DigestSchedule,
     Evidence,
@@ -326,6 +328,54 @@ def reporting_duty_set(
             raise ValidationError(_("This item is done: it owes no more progress updates."))
         _bump(locked, reporting_every=every, reporting_since=(since or timezone.localdate()) if every else None)
         return locked
+
+
+def daily_counts_take(*, day: datetime.date) -> int:
+    """Record the day's counts by status, company and safeguard type; taken again, it replaces that day's.
+
+    Overdue means open with its due date or window end before `day`; `overdue_days` sums how long.
+    """
+    rows = [
+        *_counts(Implementation.objects.all(), "implementation", day, ["company_id", "measure__safeguard_type_id"]),
+        *_counts(Incident.objects.all(), "incident", day, []),
+    ]
+    with transaction.atomic():
+        DailyCount.objects.filter(day=day).delete()
+        DailyCount.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _days_between(later, earlier) -> Func:
+    """Whole days from `earlier` to `later` (PostgreSQL's date minus date)."""
+    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+
+
+def _counts(items, kind: str, day: datetime.date, groups: list[str]) -> list[DailyCount]:
+    ends = Coalesce("window_end", "due_on")
+    overdue = ~Q(status=ItemStatus.DONE) & Q(end__lt=day)
+    rows = (
+        items.annotate(end=ends)
+        .values(*groups, "status")
+        .annotate(
+            count=Count("pk"),
+            overdue=Count("pk", filter=overdue),
+            overdue_days=Coalesce(Sum(_days_between(Value(day), F("end")), filter=overdue), 0),
+        )
+        .order_by()
+    )
+    return [
+        DailyCount(
+            day=day,
+            item_kind=kind,
+            company_id=row.get("company_id"),
+            safeguard_type_id=row.get("measure__safeguard_type_id"),
+            status=row["status"],
+            count=row["count"],
+            overdue=row["overdue"],
+            overdue_days=row["overdue_days"],
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import Role
 from remediation.models import ProgressUpdate, Reminder
-from remediation.services import digest_dispatch, reminder_sweep
+from remediation.services import daily_counts_take, digest_dispatch, reminder_sweep
 
 
 def _recipients(event: str, update: ProgressUpdate):
@@ -83,3 +83,9 @@ def send_regulator_digest(day: str) -> int:
     content = regulator_digest_content(day=datetime.date.fromisoformat(day))
     staff = get_user_model().objects.filter(is_active=True, role__in=REGULATOR_ROLES).exclude(email="")
     return send_mass_mail([mail_for(person, "regulator_digest", content) for person in staff])
+
+
+@shared_task
+def take_daily_counts(day: str | None = None) -> int:
+    """The daily snapshot of counts for the dashboard's trends (beat, 00:30 Asia/Tokyo); taking it again replaces it."""
+    return daily_counts_take(day=datetime.date.fromisoformat(day) if day else timezone.localdate())

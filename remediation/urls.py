@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remediation import views
+from remediation import dashboard_views, views
 
 app_name = "remediation"
 
@@ -15,7 +15,9 @@ urlpatterns = [
     path("items/<slug:kind>/<int:pk>/updates/", views.progress_update_submit_view, name="progress_update_submit"),
     path("items/<slug:kind>/<int:pk>/deadline/", views.deadline_change_submit_view, name="deadline_change_submit"),
     path("items/<slug:kind>/<int:pk>/reporting-duty/", views.reporting_duty_set_view, name="reporting_duty_set"),
-    path("my-items/", views.my_items, name="my_items"),
+    path("my-items/", dashboard_views.officer_home, name="my_items"),
+    path("dashboard/", dashboard_views.regulator_dashboard, name="dashboard"),
+    path("home/", dashboard_views.home, name="home"),
     path("progress-updates/", views.progress_update_list, name="progress_update_list"),
     path("progress-updates/<int:pk>/", views.progress_update_detail, name="progress_update_detail"),
     path("progress-updates/<int:pk>/review/", views.progress_update_review_view, name="progress_update_review"),
@@ -25,4 +27,5 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("preferences/", views.preferences, name="preferences"),
+    path("implementations/", views.implementation_list, name="implementation_list"),
 ]

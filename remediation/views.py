@@ -2,21 +2,31 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
+from cases.filtersets import IncidentFilterSet
 from compliance.access import is_regulator
 from compliance.audit import access_log_denied, record_label
 from compliance.choices import Role
+from compliance.exports import Column
 from compliance.guards import get_visible_or_404, log_reads, regulator_only
+from compliance.listing import export_if_requested, filtered_list
 from remediation import selectors
 from remediation.choices import ReviewDecision, ReviewState
-from remediation.filtersets import ProgressUpdateFilterSet, ReviewQueueFilterSet
+from remediation.filtersets import (
+    DeadlineChangeFilterSet,
+    ImplementationFilterSet,
+    OpenItemFilterSet,
+    ProgressUpdateFilterSet,
+    ReminderFilterSet,
+    ReviewQueueFilterSet,
+)
 from remediation.forms import (
     DeadlineChangeForm,
     DeadlineDecisionForm,
@@ -25,7 +35,7 @@ from remediation.forms import (
     ReportingDutyForm,
     ReviewForm,
 )
-from remediation.models import DigestSchedule, Evidence, ProgressUpdate, about
+from remediation.models import DigestSchedule, Evidence, Implementation, ProgressUpdate, about
 from remediation.services import (
     deadline_change_decide,
     deadline_change_request,
@@ -49,25 +59,117 @@ def measure_detail(request: HttpRequest, case: str, finding: str, code: str) -> 
     return render(request, "remediation/measure_detail.html", context)
 
 
+def item_label(item) -> str:
+    """A tracked item in one cell of an export: the measure's code, or the incident's pair and label."""
+    if item is None:
+        return ""
+    if isinstance(item, Implementation):
+        return item.measure.code
+    return f"({item.pair.number}) {item.display_label} {item.pair.group.name_ja}"
+
+
+def item_text(item) -> str:
+    """A tracked item's Japanese text: the measure's, or the incident's summary."""
+    return item.measure.text_ja if isinstance(item, Implementation) else item.summary_ja
+
+
+def item_companies(item) -> str:
+    """The company of an implementation, or the group of an incident's pair."""
+    return item.company.name_ja if isinstance(item, Implementation) else item.pair.group.name_ja
+
+
+TRACKED_ITEM_COLUMNS = [
+    Column(gettext_lazy("Status"), "status_label"),
+    Column(gettext_lazy("Due date"), "due_on"),
+    Column(gettext_lazy("Window start"), "window_start"),
+    Column(gettext_lazy("Window end"), "window_end"),
+    Column(gettext_lazy("Original due date"), "baseline_due_on"),
+    Column(gettext_lazy("Original window end"), "baseline_window_end"),
+    Column(gettext_lazy("Slippage (days)"), "slippage_days"),
+    Column(gettext_lazy("Progress update required"), "get_reporting_every_display"),
+]
+OPEN_ITEM_COLUMNS = [
+    Column(gettext_lazy("Item"), item_label),
+    Column(gettext_lazy("Company or group"), item_companies),
+    Column(gettext_lazy("Text"), item_text),
+    *TRACKED_ITEM_COLUMNS,
+]
+
+
 def open_item_list(request: HttpRequest, case: str) -> HttpResponse:
-    """Everything of the case not yet reported done: implementations and incidents' fixes."""
+    """Everything of the case not yet reported done: implementations and incidents' fixes, filtered."""
     user = request.user
     case_obj = get_visible_or_404(request, case_selectors.cases(user=user), code=case)
-    implementations = list(selectors.open_implementation_list(user=user, case=case_obj))
-    incidents = log_reads(request, case_selectors.open_incident_list(user=user, case=case_obj))
+    filterset = OpenItemFilterSet(
+        request.GET, queryset=selectors.open_implementation_list(user=user, case=case_obj), request=request
+    )
+    incident_filterset = IncidentFilterSet(
+        request.GET, queryset=case_selectors.open_incident_list(user=user, case=case_obj), request=request
+    )
+    implementations = list(filterset.qs)
+    incidents = [] if filterset.narrows_to_implementations() else list(incident_filterset.qs)
+    exported = export_if_requested(
+        request, [*implementations, *incidents], OPEN_ITEM_COLUMNS, f"{case_obj.code}-open-items"
+    )
+    if exported is not None:
+        return exported
+    log_reads(request, incidents)
     selectors.attach_reporting(user=user, items=[*implementations, *incidents])
-    context = {"case": case_obj, "implementations": implementations, "incidents": incidents}
+    context = {"case": case_obj, "implementations": implementations, "incidents": incidents, "filter": filterset}
     return render(request, "remediation/open_item_list.html", context)
 
 
-def progress_update_list(request: HttpRequest) -> HttpResponse:
-    """Progress updates: an officer's own company's, or every company's for the regulator."""
-    filterset = ProgressUpdateFilterSet(
-        request.GET, queryset=selectors.progress_updates(user=request.user), request=request
+IMPLEMENTATION_COLUMNS = [
+    Column(gettext_lazy("Case"), "measure.finding.case.code"),
+    Column(gettext_lazy("Finding"), "measure.finding.code"),
+    Column(gettext_lazy("Measure"), "measure.code"),
+    Column(gettext_lazy("Safeguard type"), "measure.safeguard_type.name_ja"),
+    Column(gettext_lazy("Kind of measure"), "measure.get_kind_display"),
+    Column(gettext_lazy("Measure (Japanese)"), "measure.text_ja"),
+    Column(gettext_lazy("Measure (English)"), "measure.text_en"),
+    Column(gettext_lazy("Company"), "company.name_ja"),
+    *TRACKED_ITEM_COLUMNS,
+]
+
+
+def implementation_list(request: HttpRequest) -> HttpResponse:
+    """Every implementation of every case: the main tracked record, filtered and searched."""
+    implementations = selectors.implementations(user=request.user).order_by(
+        "measure__finding__case__code", "measure__finding__position", "measure__position", "position"
     )
-    page = Paginator(filterset.qs.order_by("-submitted_at", "-pk"), 50).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    return render(request, "remediation/progress_update_list.html", {"filter": filterset, "page": page})
+    filterset = ImplementationFilterSet(request.GET, queryset=implementations, request=request)
+    return filtered_list(
+        request,
+        filterset,
+        template="remediation/implementation_list.html",
+        columns=IMPLEMENTATION_COLUMNS,
+        filename="implementations",
+    )
+
+
+PROGRESS_UPDATE_COLUMNS = [
+    Column(gettext_lazy("Submitted at"), "submitted_at"),
+    Column(gettext_lazy("Company"), "company.name_ja"),
+    Column(gettext_lazy("About"), lambda update: item_label(update.subject)),
+    Column(gettext_lazy("Reported status"), "get_status_display"),
+    Column(gettext_lazy("Review"), "get_review_state_display"),
+    Column(gettext_lazy("Narrative"), "narrative"),
+    Column(gettext_lazy("Next milestone or completion estimate"), "next_milestone_on"),
+    Column(gettext_lazy("Author"), "author.username"),
+]
+
+
+def progress_update_list(request: HttpRequest) -> HttpResponse:
+    """Progress updates: an officer's own company's, or every company's for the regulator; or as a file."""
+    updates = selectors.progress_updates(user=request.user).order_by("-submitted_at", "-pk")
+    filterset = ProgressUpdateFilterSet(request.GET, queryset=updates, request=request)
+    return filtered_list(
+        request,
+        filterset,
+        template="remediation/progress_update_list.html",
+        columns=PROGRESS_UPDATE_COLUMNS,
+        filename="progress-updates",
+    )
 
 
 def progress_update_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,30 +422,45 @@ def reporting_duty_set_view(request: HttpRequest, kind: str, pk: int) -> HttpRes
 
 @regulator_only
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Updates waiting for review, oldest first, by company and safeguard type."""
+    """Updates waiting for review, oldest first, by company and safeguard type; or as a file."""
     filterset = ReviewQueueFilterSet(request.GET, queryset=selectors.review_queue(user=request.user), request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    return render(request, "remediation/review_queue.html", {"filter": filterset, "page": page})
+    return filtered_list(
+        request,
+        filterset,
+        template="remediation/review_queue.html",
+        columns=PROGRESS_UPDATE_COLUMNS,
+        filename="review-queue",
+    )
+
+
+DEADLINE_CHANGE_COLUMNS = [
+    Column(gettext_lazy("Requested at"), "requested_at"),
+    Column(gettext_lazy("Company"), "company.name_ja"),
+    Column(gettext_lazy("Item"), lambda change: item_label(change.subject)),
+    Column(gettext_lazy("Date before"), lambda change: change.previous_window_end or change.previous_due_on),
+    Column(gettext_lazy("Proposed date"), lambda change: change.proposed_window_end or change.proposed_due_on),
+    Column(gettext_lazy("Reason"), "reason"),
+    Column(gettext_lazy("State"), "get_state_display"),
+    Column(gettext_lazy("Decided at"), "decided_at"),
+    Column(gettext_lazy("Comment on the decision"), "decision_comment"),
+    Column(gettext_lazy("Requested by"), "requested_by.username"),
+    Column(gettext_lazy("Decided by"), "decided_by.username"),
+]
 
 
 def deadline_change_list(request: HttpRequest) -> HttpResponse:
     """Deadline change requests: the company's own, or all of them for the regulator; pending first."""
     changes = selectors.deadline_changes(user=request.user).order_by("-state", "requested_at")
-    page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    context = {"page": page, "is_regulator": is_regulator(request.user), "decision_form_class": DeadlineDecisionForm}
-    return render(request, "remediation/deadline_change_list.html", context)
-
-
-def my_items(request: HttpRequest) -> HttpResponse:
-    """An officer's company's open items, and what the regulator asked them."""
-    own_implementations, own_incidents = selectors.own_open_items(user=request.user)
-    selectors.attach_reporting(user=request.user, items=[*own_implementations, *own_incidents])
-    requests = log_reads(request, selectors.open_requests_for_information(user=request.user))
-    log_reads(request, own_incidents)
-    context = {"implementations": own_implementations, "incidents": own_incidents, "requests": requests}
-    return render(request, "remediation/my_items.html", context)
+    filterset = DeadlineChangeFilterSet(request.GET, queryset=changes, request=request)
+    context = {"is_regulator": is_regulator(request.user), "decision_form_class": DeadlineDecisionForm}
+    return filtered_list(
+        request,
+        filterset,
+        template="remediation/deadline_change_list.html",
+        columns=DEADLINE_CHANGE_COLUMNS,
+        filename="deadline-changes",
+        context=context,
+    )
 
 
 def evidence_file_response(evidence: Evidence) -> FileResponse:
@@ -364,11 +481,30 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return evidence_file_response(get_visible_or_404(request, Evidence.objects.all(), pk=pk))
 
 
+REMINDER_COLUMNS = [
+    Column(gettext_lazy("Planned for"), "planned_for"),
+    Column(gettext_lazy("Item"), lambda reminder: item_label(reminder.subject)),
+    Column(gettext_lazy("Company"), "company.name_ja"),
+    Column(gettext_lazy("Rule"), "get_rule_display"),
+    Column(gettext_lazy("Period"), "period"),
+    Column(gettext_lazy("Escalation level"), "escalation"),
+    Column(gettext_lazy("Sent at"), "sent_at"),
+    Column(gettext_lazy("Sent late"), "late"),
+    Column(gettext_lazy("Acted on at"), "acted_on_at"),
+]
+
+
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    """The reminder ledger: what was sent, when, late or not, and whether anyone acted on it."""
-    page = Paginator(selectors.reminders(user=request.user), 100).get_page(request.GET.get("page"))
-    log_reads(request, page.object_list)
-    return render(request, "remediation/reminder_list.html", {"page": page})
+    """The reminder ledger: what was sent, when, late or not, and whether anyone acted on it; or as a file."""
+    filterset = ReminderFilterSet(request.GET, queryset=selectors.reminders(user=request.user), request=request)
+    return filtered_list(
+        request,
+        filterset,
+        template="remediation/reminder_list.html",
+        columns=REMINDER_COLUMNS,
+        filename="reminders",
+        per_page=100,
+    )
 
 
 def preferences(request: HttpRequest) -> HttpResponse:

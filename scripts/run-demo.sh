@@ -9,6 +9,7 @@ $PY manage.py load_report
 $PY manage.py load_demo
 # Today's reminders at once, so that the digests show on the console without waiting for 09:00.
 $PY manage.py send_reminders
+$PY manage.py take_daily_counts
 .venv/bin/celery -A compliance worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
 WORKER=$!
 $PY manage.py runserver --noreload 127.0.0.1:8000 &

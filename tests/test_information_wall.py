@@ -28,11 +28,12 @@ PUBLISHED = {
     "api:companygroup-list", "api:companygroup-detail", "api:company-list", "api:company-detail",
     "api:finding-list", "api:finding-detail", "api:measure-list", "api:measure-detail",
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
+    "remediation:implementation_list",
 }  # fmt: skip
 # Signing in and out, the second factor, the language switch.
 ACCOUNT = {
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language",
-    "remediation:preferences",
+    "remediation:preferences", "remediation:home",
 }  # fmt: skip
 # One private record per URL: progress updates, and incidents the report does not describe.
 PRIVATE_RECORD = {
@@ -96,6 +97,7 @@ REGULATOR_ONLY = {
     "api:accessanomaly-detail": None,
     "api:history-list": "/api/v1/history/",
     "remediation:review_queue": "/reviews/",
+    "remediation:dashboard": "/dashboard/",
     "remediation:progress_update_review": None,  # POST, tried below
     "remediation:deadline_change_decide": None,  # POST, tried below
     "api:progressupdate-accept": None,
@@ -108,6 +110,8 @@ REGULATOR_ONLY = {
 }
 # A person's own API tokens, looked up within that person's tokens only.
 PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}
+# A person's own calendar address, and the feed behind it (its secret token stands for that person).
+PERSONAL |= {"compliance:calendar_feed", "compliance:calendar_feed_ics"}
 
 
 def view_names(patterns=None, namespace: str = "") -> set[str]:

@@ -107,9 +107,9 @@ def test_missing_records_answer_404(regulator_client, case, url):
     ("name", "queries"),
     [
         ("cases:case_detail", 12),
-        ("cases:finding_list", 9),
-        ("cases:incident_list", 12),
-        ("remediation:open_item_list", 11),
+        ("cases:finding_list", 12),  # + law articles, safeguard types, companies of the filter form
+        ("cases:incident_list", 13),  # + companies of the filter form
+        ("remediation:open_item_list", 13),  # + companies, safeguard types of the filter form
     ],
 )
 def test_case_pages_issue_a_fixed_number_of_queries(regulator_client, case, django_assert_num_queries, name, queries):
@@ -120,7 +120,35 @@ def test_case_pages_issue_a_fixed_number_of_queries(regulator_client, case, djan
 
 def test_company_pages_issue_a_fixed_number_of_queries(regulator_client, case, django_assert_num_queries):
     client = regulator_client
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # + groups of the filter form
         client.get(reverse("compliance:company_list"))
     with django_assert_num_queries(15):
         client.get(reverse("compliance:company_detail", args=["kansai-td"]))
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_implementation_list_and_the_calendar_page_answer_in_both_languages(regulator_client, case, language):
+    client = regulator_client
+    client.cookies["django_language"] = language
+    for url in [reverse("remediation:implementation_list"), reverse("compliance:calendar_feed")]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}">' in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "queries"),
+    [
+        ("remediation:implementation_list", [], 8),
+        ("cases:finding_list", ["ppc-2024-utilities"], 12),
+        ("compliance:company_list", [], 5),
+    ],
+)
+def test_searched_and_filtered_lists_issue_a_fixed_number_of_queries(
+    regulator_client, case, django_assert_num_queries, name, args, queries
+):
+    client = regulator_client
+    # A search adds no query; a choice that is set costs one, to look it up.
+    for params in [{}, {"q": "電力 ＫＡＮＳＡＩ"}]:
+        with django_assert_num_queries(queries):
+            client.get(reverse(name, args=args), params)

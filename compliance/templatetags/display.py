@@ -51,3 +51,12 @@ def tristate(value: bool | None) -> str:
     if value is None:
         return _("Not stated")
     return _("Yes") if value else _("No")
+
+
+@register.filter
+def index(values: list, position: int):
+    """The value at `position` of a list, for tables built from parallel series."""
+    try:
+        return values[position]
+    except (IndexError, TypeError):
+        return ""

@@ -1,0 +1,87 @@
+"""Filters of the case pages: cases, findings and incidents, each with a free-text search."""
+
+import django_filters
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import CaseStatus, DataKind, Side
+from cases.models import Case, Finding, Incident, LawArticle, SafeguardType
+from compliance.list_filters import DatesFilter, SearchFilter, StatusFilter, company_filter
+
+
+def visible_articles(request: HttpRequest | None):
+    """Law articles the person may see."""
+    return LawArticle.objects.visible_to(getattr(request, "user", None))
+
+
+def visible_safeguard_types(request: HttpRequest | None):
+    """Safeguard types the person may see."""
+    return SafeguardType.objects.visible_to(getattr(request, "user", None))
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    """Cases by words of their title or summary, and by status."""
+
+    q = SearchFilter(fields=["code", "title_ja", "title_en", "summary_ja", "summary_en"])
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+
+    class Meta:
+        model = Case
+        fields = ["q", "status"]
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    """A case's findings by words of their text or their measures', side, article, safeguard type, company."""
+
+    q = SearchFilter(
+        fields=[
+            "code",
+            "text_ja",
+            "text_en",
+            "measures__code",
+            "measures__text_ja",
+            "measures__text_en",
+            "affected_companies__name_ja",
+            "affected_companies__name_en",
+        ]
+    )
+    side = django_filters.ChoiceFilter(label=_("Side"), choices=Side.choices)
+    article = django_filters.ModelChoiceFilter(
+        label=_("Law article"), queryset=visible_articles, field_name="article", to_field_name="code"
+    )
+    safeguard_type = django_filters.ModelChoiceFilter(
+        label=_("Safeguard type"), queryset=visible_safeguard_types, field_name="safeguard_types", to_field_name="code"
+    )
+    company = company_filter(field_name="affected_companies")
+
+    class Meta:
+        model = Finding
+        fields = ["q", "side", "article", "safeguard_type", "company"]
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    """Incidents by words of their summary or fix, company of the pair, kind of data, status and dates."""
+
+    q = SearchFilter(
+        fields=[
+            "label",
+            "summary_ja",
+            "summary_en",
+            "fix_ja",
+            "fix_en",
+            "viewer__name_ja",
+            "viewer__name_en",
+            "owner__name_ja",
+            "owner__name_en",
+            "pair__group__name_ja",
+            "pair__group__name_en",
+        ]
+    )
+    company = company_filter(field_name="pair__companies")
+    data_kind = django_filters.ChoiceFilter(label=_("Kind of data"), choices=DataKind.choices)
+    status = StatusFilter()
+    dates = DatesFilter()
+
+    class Meta:
+        model = Incident
+        fields = ["q", "company", "data_kind", "status", "dates"]

@@ -1,0 +1,98 @@
+"""Filters shared by the list pages: free-text search, an item's status, its dates, and company choices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compliance.access import is_regulator
+from compliance.choices import ItemStatus
+from compliance.models import Company
+from compliance.search import search
+
+NO_STATUS = "none"
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`: each word typed must appear in one of the given text fields (partial words, Japanese too)."""
+
+    def __init__(self, *, fields: Sequence[str], **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(**kwargs)
+        self.search_fields = tuple(fields)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return search(qs, value, self.search_fields) if value else qs
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    """A tracked item's status, or "not reported" for an item with none."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Status"))
+        kwargs.setdefault("choices", [*ItemStatus.choices, (NO_STATUS, _("Not reported"))])
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value == NO_STATUS:
+            return qs.filter(**{self.field_name: ""})
+        return super().filter(qs, value)
+
+
+class DatesFilter(django_filters.ChoiceFilter):
+    """A tracked item with a due date or a window, with none, or past its date and not done."""
+
+    DATED, UNDATED, OVERDUE = "dated", "undated", "overdue"
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Dates"))
+        kwargs.setdefault(
+            "choices",
+            [
+                (self.DATED, _("With a due date or a window")),
+                (self.UNDATED, _("Without a date")),
+                (self.OVERDUE, _("Overdue")),
+            ],
+        )
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        dated = Q(due_on__isnull=False) | Q(window_end__isnull=False)
+        if value == self.DATED:
+            return qs.filter(dated)
+        if value == self.UNDATED:
+            return qs.exclude(dated)
+        if value == self.OVERDUE:
+            today = timezone.localdate()
+            return qs.exclude(status=ItemStatus.DONE).filter(Q(due_on__lt=today) | Q(window_end__lt=today))
+        return qs
+
+
+def published_companies(request: HttpRequest | None) -> QuerySet[Company]:
+    """Every company the person may see, to filter published lists by."""
+    return Company.objects.visible_to(getattr(request, "user", None))
+
+
+def visible_companies(request: HttpRequest | None) -> QuerySet[Company]:
+    """The companies a person may filter private lists by: all for the regulator, their own otherwise."""
+    user = getattr(request, "user", None)
+    companies = Company.objects.visible_to(user)
+    return companies if is_regulator(user) else companies.filter(pk=getattr(user, "company_id", None))
+
+
+def company_filter(*, field_name: str = "company", private: bool = False) -> django_filters.ModelChoiceFilter:
+    """A company choice by code: any company for published lists, the person's own for private ones."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Company"),
+        queryset=visible_companies if private else published_companies,
+        field_name=field_name,
+        to_field_name="code",
+    )

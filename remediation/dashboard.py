@@ -1,0 +1,249 @@
+"""Reads of the dashboards: each figure from what the person may see, in a number of queries that does not grow."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+
+from cases.models import Incident, IncidentPair, RegulatoryAction, SafeguardType
+from compliance.choices import CompanyKind, ItemStatus
+from compliance.models import Company
+from remediation.choices import ReviewState
+from remediation.models import DailyCount, Implementation, ProgressUpdate
+
+if TYPE_CHECKING:
+    from compliance.models import User
+
+DUE_SOON_DAYS = 90
+TIMELINE_YEARS = (2023, 2031)
+# Share of implementations done, in buckets that the heat map shades (and also prints as a number).
+SHARE_BUCKETS = (0, 25, 50, 75, 100)
+OVERDUE_AGE_BUCKETS = ((0, 30), (30, 90), (90, 180), (180, 365), (365, None))
+
+
+def _status_rows(queryset: QuerySet) -> list[dict]:
+    counts = {row["status"]: row["count"] for row in queryset.values("status").annotate(count=Count("pk")).order_by()}
+    rows = [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in ItemStatus.choices]
+    if counts.get(""):
+        rows.append({"status": "none", "label": None, "count": counts[""]})
+    return rows
+
+
+def status_counts(*, user: User) -> dict[str, list[dict]]:
+    """How many implementations and incidents stand at each status (two queries)."""
+    return {
+        "implementations": _status_rows(Implementation.objects.visible_to(user)),
+        "incidents": _status_rows(Incident.objects.visible_to(user)),
+    }
+
+
+def _bucket(share: float) -> int:
+    return max(i for i, floor in enumerate(SHARE_BUCKETS) if share >= floor)
+
+
+def heat_map(*, user: User) -> dict:
+    """Companies against safeguard types: the share of each company's implementations of that type done."""
+    types = list(SafeguardType.objects.visible_to(user).order_by("position", "pk"))
+    cells = {
+        (row["company_id"], row["measure__safeguard_type_id"]): row
+        for row in Implementation.objects.visible_to(user)
+        .values("company_id", "measure__safeguard_type_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ItemStatus.DONE)))
+        .order_by()
+    }
+    companies = Company.objects.visible_to(user).exclude(kind=CompanyKind.CONTRACTOR).order_by("position", "pk")
+    rows = []
+    for company in companies:
+        row = []
+        for kind in types:
+            cell = cells.get((company.pk, kind.pk))
+            share = round(100 * cell["done"] / cell["total"]) if cell else None
+            row.append(
+                {"type": kind, "cell": cell, "share": share, "bucket": None if share is None else _bucket(share)}
+            )
+        if any(c["cell"] for c in row):
+            rows.append({"company": company, "cells": row})
+    return {"types": types, "rows": rows}
+
+
+def _open_with_end(queryset: QuerySet) -> QuerySet:
+    return (
+        queryset.exclude(status=ItemStatus.DONE)
+        .annotate(end=Coalesce("window_end", "due_on"))
+        .filter(end__isnull=False)
+    )
+
+
+def deadlines(*, user: User, today: datetime.date) -> dict[str, list]:
+    """Open items past their date (oldest first) and those due within 90 days (soonest first)."""
+    from cases.selectors import incidents
+    from remediation.selectors import implementations
+
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    items = [
+        *_open_with_end(implementations(user=user)).filter(end__lte=soon),
+        *_open_with_end(incidents(user=user)).filter(end__lte=soon),
+    ]
+    items.sort(key=lambda item: item.end)
+    for item in items:
+        item.days_overdue = (today - item.end).days
+    return {
+        "overdue": [i for i in items if i.end < today],
+        "due_soon": [i for i in items if i.end >= today],
+    }
+
+
+def overdue_ages(*, user: User, today: datetime.date) -> list[dict]:
+    """How long the overdue items have been overdue, in buckets (two queries)."""
+    ends = [
+        *_open_with_end(Implementation.objects.visible_to(user)).filter(end__lt=today).values_list("end", flat=True),
+        *_open_with_end(Incident.objects.visible_to(user)).filter(end__lt=today).values_list("end", flat=True),
+    ]
+    ages = [(today - end).days for end in ends]
+    return [
+        {"from": low, "to": high, "count": sum(1 for a in ages if a >= low and (high is None or a < high))}
+        for low, high in OVERDUE_AGE_BUCKETS
+    ]
+
+
+def review_queue_head(*, user: User, limit: int = 10) -> dict:
+    """The oldest updates waiting for review, and how many wait in all."""
+    from remediation.selectors import review_queue
+
+    queue = review_queue(user=user)
+    return {"count": queue.count(), "oldest": list(queue[:limit])}
+
+
+def incident_pairs(*, user: User) -> QuerySet[IncidentPair]:
+    """Each pair's incidents counted: in all, described, where data was used, where new entrants' data was involved."""
+    visible = Incident.objects.visible_to(user).values("pk")
+    in_scope = Q(incidents__in=visible)
+    return (
+        IncidentPair.objects.visible_to(user)
+        .select_related("case", "group")
+        .annotate(
+            recorded=Count("incidents", filter=in_scope),
+            described=Count("incidents", filter=in_scope & Q(incidents__described_in_report=True)),
+            used=Count("incidents", filter=in_scope & Q(incidents__was_used=True)),
+            new_entrant=Count("incidents", filter=in_scope & Q(incidents__involves_new_entrant_data=True)),
+            still_open=Count("incidents", filter=in_scope & ~Q(incidents__status=ItemStatus.DONE)),
+        )
+        .order_by("case", "number")
+    )
+
+
+TIMELINE_WIDTH = 1000
+TIMELINE_FIRST_ROW = 120
+TIMELINE_ROW = 26
+
+
+def timeline(*, user: User, today: datetime.date) -> dict:
+    """2023 to 2031 as SVG coordinates: regulatory actions, due dates, and each operator's window with its status."""
+    from remediation.selectors import implementations
+
+    first, last = datetime.date(TIMELINE_YEARS[0], 1, 1), datetime.date(TIMELINE_YEARS[1], 12, 31)
+    span = (last - first).days
+
+    def x(day: datetime.date) -> int:
+        return round(TIMELINE_WIDTH * (min(max(day, first), last) - first).days / span)
+
+    actions = list(
+        RegulatoryAction.objects.visible_to(user)
+        .filter(date__range=(first, last))
+        .select_related("case")
+        .order_by("date")
+    )
+    windows = list(
+        implementations(user=user).filter(window_end__isnull=False).order_by("window_start", "company__position")
+    )
+    dated = list(implementations(user=user).filter(due_on__range=(first, last)).order_by("due_on"))
+    for action in actions:
+        action.x = x(action.date)
+    for row, item in enumerate(windows):
+        item.x, item.x_end = x(item.window_start), x(item.window_end)
+        item.width, item.y = item.x_end - item.x, TIMELINE_FIRST_ROW + row * TIMELINE_ROW
+    for item in dated:
+        item.x = x(item.due_on)
+    years = [
+        {"year": year, "x": x(datetime.date(year, 1, 1))} for year in range(TIMELINE_YEARS[0], TIMELINE_YEARS[1] + 1)
+    ]
+    height = TIMELINE_FIRST_ROW + len(windows) * TIMELINE_ROW + 20
+    return {
+        "actions": actions,
+        "windows": windows,
+        "dated": dated,
+        "years": years,
+        "today_x": x(today),
+        "height": height,
+    }
+
+
+def monthly_trends(*, user: User) -> dict:
+    """The counts of the last snapshot of each month: by status, overdue, and each company's share done."""
+    snapshots = DailyCount.objects.visible_to(user)
+    month_ends = list(
+        snapshots.annotate(month=TruncMonth("day")).values("month").annotate(last=Max("day")).order_by("month")
+    )
+    days = [row["last"] for row in month_ends]
+    rows = list(
+        snapshots.filter(day__in=days).values(
+            "day", "item_kind", "company_id", "status", "count", "overdue", "overdue_days"
+        )
+    )
+    by_status: dict[str, list[int]] = {value: [0] * len(days) for value in ItemStatus.values}
+    overdue, overdue_days = [0] * len(days), [0] * len(days)
+    done: dict[int, list[int]] = defaultdict(lambda: [0] * len(days))
+    total: dict[int, list[int]] = defaultdict(lambda: [0] * len(days))
+    index = {day: i for i, day in enumerate(days)}
+    for row in rows:
+        i = index[row["day"]]
+        if row["status"] in by_status:
+            by_status[row["status"]][i] += row["count"]
+        overdue[i] += row["overdue"]
+        overdue_days[i] += row["overdue_days"]
+        if row["item_kind"] == "implementation":
+            total[row["company_id"]][i] += row["count"]
+            done[row["company_id"]][i] += row["count"] if row["status"] == ItemStatus.DONE else 0
+    companies = Company.objects.in_bulk(list(total))
+    shares = [
+        {
+            "company": companies[company_id],
+            "values": [round(100 * d / t) if t else None for d, t in zip(done[company_id], totals, strict=True)],
+        }
+        for company_id, totals in sorted(total.items(), key=lambda pair: companies[pair[0]].position)
+    ]
+    mean_age = [round(d / n) if n else None for d, n in zip(overdue_days, overdue, strict=True)]
+    return {
+        "months": [f"{day:%Y-%m}" for day in days],
+        "by_status": by_status,
+        "overdue": overdue,
+        "overdue_mean_age": mean_age,
+        "shares": shares,
+    }
+
+
+def time_to_close(*, user: User) -> list[dict]:
+    """Per company, the days from being followed to the accepted update that closed each item: median, mean, count."""
+    closings = (
+        ProgressUpdate.objects.visible_to(user)
+        .filter(review_state=ReviewState.ACCEPTED, status=ItemStatus.DONE, implementation__isnull=False)
+        .values_list("company_id", "review__reviewed_at", "implementation__tracked_since")
+    )
+    days: dict[int, list[int]] = defaultdict(list)
+    for company_id, closed_at, since in closings:
+        days[company_id].append(max((closed_at.date() - since).days, 0))
+    companies = Company.objects.visible_to(user).in_bulk(list(days))
+    return [
+        {
+            "company": companies[company_id],
+            "median": statistics.median(values),
+            "mean": round(statistics.fmean(values), 1),
+            "count": len(values),
+        }
+        for company_id, values in sorted(days.items(), key=lambda pair: companies[pair[0]].position)
+    ]
