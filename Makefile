@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test install lint format messages schema-check bench-reminders clean
+.PHONY: run test screenshots install lint format messages schema-check bench-reminders clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: install
 
 test: install
 	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The browser tests only (headless Chromium, /usr/bin/chromium): a full-page screenshot of each page they visit,
+# in $SCREENSHOT_DIR (var/screenshots/ by default).
+screenshots: install
+	$(WITH_DB) $(PY) -m pytest -p no:xdist -m browser tests/browser $(PYTEST_ARGS)
+	@echo "screenshots in $${SCREENSHOT_DIR:-var/screenshots}/"
 
 lint: install
 	$(VENV)/bin/ruff check .
