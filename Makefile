@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test screenshots install lint format messages schema-check bench-reminders clean
+.PHONY: run test screenshots install lint format messages schema schema-check bench-reminders clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,12 +48,22 @@ messages: install
 	$(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore '.venv/*' --ignore '.pgdata/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
-# Django's own checks, migrations in step with the models, and the OpenAPI schema valid.
+# The committed OpenAPI schema, regenerated: run after any change to the API, and commit openapi/schema.yaml.
+# Generating it needs no database, only the settings.
+schema: install
+	mkdir -p openapi
+	$(PY) manage.py spectacular --validate --fail-on-warn --file openapi/schema.yaml
+
+# Django's own checks, migrations in step with the models, and the OpenAPI schema valid and equal to the committed one.
 schema-check: install
 	$(WITH_DB) sh -c '\
 	  $(PY) manage.py check --fail-level WARNING && \
-	  $(PY) manage.py makemigrations --check --dry-run && \
-	  $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null'
+	  $(PY) manage.py makemigrations --check --dry-run'
+	@generated=$$(mktemp) && trap 'rm -f "$$generated"' EXIT && \
+	  $(PY) manage.py spectacular --validate --fail-on-warn --file "$$generated" && \
+	  if ! diff -u --label openapi/schema.yaml --label generated openapi/schema.yaml "$$generated"; then \
+	    echo 'the API changed: run `make schema` and commit openapi/schema.yaml' >&2; exit 1; \
+	  fi
 
 # One reminder sweep over 100,000 open items in a scratch database: time and queries.
 bench-reminders: install

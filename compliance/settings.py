@@ -196,11 +196,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "compliance.api.filtering.ApiFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
+    "EXCEPTION_HANDLER": "compliance.api.errors.problem_details_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["compliance.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_PER_TOKEN", default="1200/hour")},
 }
+# The throttle counts in this cache: shared by every process when it is Redis (`CACHE_URL=redis://…`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Compliance case tracker API",
     "DESCRIPTION": "Cases, findings, measures, implementations and incidents under supervision.",
@@ -215,6 +220,11 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "compliance.choices.ItemStatus",
         "CaseStatusEnum": "cases.choices.CaseStatus",
     },
+    # The errors every operation may answer (problem details), and If-Match on conditional writes.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "compliance.api.schema.add_error_responses",
+    ],
 }
 
 # Celery: Redis as broker, Asia/Tokyo time, one beat schedule kept in code. Task outcomes live in our

@@ -18,3 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+# Errors outside any view: problem details under /api/, the site's pages elsewhere.
+handler404 = "compliance.api.errors.not_found"
+handler500 = "compliance.api.errors.server_error"

@@ -86,8 +86,8 @@ class IncidentSerializer(serializers.HyperlinkedModelSerializer):
     case = serializers.SlugRelatedField(source="pair.case", slug_field="code", read_only=True)
     pair = serializers.HyperlinkedRelatedField(view_name="api:incidentpair-detail", read_only=True)
     pair_number = serializers.IntegerField(source="pair.number", read_only=True)
-    viewer = code_of()
-    owner = code_of()
+    viewer = code_of(allow_null=True)
+    owner = code_of(allow_null=True)
     reporting_duty = ReportingDutyField()
 
     class Meta:

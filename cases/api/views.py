@@ -15,7 +15,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     queryset = Case.objects.all()
     serializer_class = serializers.CaseSerializer
     lookup_field = "code"
-    filterset_fields = ["status"]
+    filterset_fields = {"status": ["exact"], "opened_on": ["gte", "lte"]}
 
 
 class RegulatoryActionViewSet(ScopedReadOnlyViewSet):
@@ -80,9 +80,14 @@ class IncidentViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnl
     filterset_fields = {
         "pair__case__code": ["exact"],
         "pair__group__code": ["exact"],
+        "viewer__code": ["exact"],
+        "owner__code": ["exact"],
         "described_in_report": ["exact"],
         "data_kind": ["exact"],
         "was_used": ["exact"],
         "involves_new_entrant_data": ["exact"],
         "status": ["exact"],
+        "reporting_every": ["exact"],
+        "due_on": ["gte", "lte"],
     }
+    ordering_fields = ["pair__number", "number", "due_on"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -9,13 +10,13 @@ from rest_framework.response import Response
 
 class PreconditionRequired(APIException):
     status_code = 428
-    default_detail = "Send If-Match with the ETag of the record you are changing."
+    default_detail = _("Send If-Match with the ETag of the record you are changing.")
     default_code = "precondition_required"
 
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record changed since you read it. Read it again, check the change and retry."
+    default_detail = _("The record changed since you read it. Read it again, check the change and retry.")
     default_code = "precondition_failed"
 
 

@@ -14,7 +14,7 @@ class CompanyGroupSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class CompanySerializer(serializers.HyperlinkedModelSerializer):
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Company
@@ -53,7 +53,7 @@ class ChangeEventSerializer(serializers.Serializer):
 
 class AccessAnomalySerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    company = serializers.SlugRelatedField(source="user.company", slug_field="code", read_only=True)
+    company = serializers.SlugRelatedField(source="user.company", slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = AccessAnomaly

@@ -48,11 +48,15 @@ class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
 
 class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    implementation = serializers.HyperlinkedRelatedField(
+        view_name="api:implementation-detail", read_only=True, allow_null=True
+    )
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    in_reply_to = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
-    review = serializers.HyperlinkedRelatedField(view_name="api:review-detail", read_only=True)
+    in_reply_to = serializers.HyperlinkedRelatedField(
+        view_name="api:progressupdate-detail", read_only=True, allow_null=True
+    )
+    review = serializers.HyperlinkedRelatedField(view_name="api:review-detail", read_only=True, allow_null=True)
     evidence = serializers.HyperlinkedRelatedField(view_name="api:evidence-detail", many=True, read_only=True)
 
     class Meta:
@@ -123,10 +127,12 @@ class CommentSerializer(serializers.Serializer):
 
 class DeadlineChangeSerializer(serializers.HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    implementation = serializers.HyperlinkedRelatedField(
+        view_name="api:implementation-detail", read_only=True, allow_null=True
+    )
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = DeadlineChange
@@ -154,8 +160,10 @@ class DeadlineChangeInputSerializer(serializers.Serializer):
 
 class ReminderSerializer(serializers.HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True)
+    implementation = serializers.HyperlinkedRelatedField(
+        view_name="api:implementation-detail", read_only=True, allow_null=True
+    )
+    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     recipients = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -31,6 +32,7 @@ from remediation.api.serializers import (
     ReminderSerializer,
     ReviewSerializer,
 )
+from remediation.evidence import ALLOWED_TYPES
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 from remediation.services import (
     deadline_change_decide,
@@ -72,9 +74,11 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {
         "finding__case__code": ["exact"],
         "finding__side": ["exact"],
+        "finding__article__code": ["exact"],
         "safeguard_type__code": ["exact"],
         "kind": ["exact"],
         "implementers__code": ["exact"],
+        "implementers__group__code": ["exact"],
     }
 
 
@@ -85,9 +89,14 @@ class ImplementationViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedR
     serializer_class = ImplementationSerializer
     filterset_fields = {
         "measure__finding__case__code": ["exact"],
+        "measure__finding__side": ["exact"],
+        "measure__finding__article__code": ["exact"],
+        "measure__safeguard_type__code": ["exact"],
+        "measure__kind": ["exact"],
         "company__code": ["exact"],
         "company__group__code": ["exact"],
         "status": ["exact"],
+        "reporting_every": ["exact"],
         "window_end": ["gte", "lte"],
         "due_on": ["gte", "lte"],
     }
@@ -108,6 +117,9 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = {
         "company__code": ["exact"],
+        "company__group__code": ["exact"],
+        "implementation__measure__finding__side": ["exact"],
+        "implementation__measure__safeguard_type__code": ["exact"],
         "status": ["exact"],
         "review_state": ["exact"],
         "submitted_at": ["gte", "lte"],
@@ -178,7 +190,13 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
 
     queryset = Review.objects.select_related("company", "update", "reviewer")
     serializer_class = ReviewSerializer
-    filterset_fields = {"company__code": ["exact"], "decision": ["exact"], "reviewed_at": ["gte", "lte"]}
+    filterset_fields = {
+        "company__code": ["exact"],
+        "company__group__code": ["exact"],
+        "decision": ["exact"],
+        "reviewed_at": ["gte", "lte"],
+    }
+    ordering_fields = ["reviewed_at"]
 
 
 class EvidenceViewSet(ScopedReadOnlyViewSet):
@@ -186,9 +204,14 @@ class EvidenceViewSet(ScopedReadOnlyViewSet):
 
     queryset = Evidence.objects.select_related("company", "update")
     serializer_class = EvidenceSerializer
-    filterset_fields = {"company__code": ["exact"], "update": ["exact"], "content_type": ["exact"]}
+    filterset_fields = {
+        "company__code": ["exact"],
+        "update": ["exact"],
+        "content_type": ["exact"],
+        "uploaded_at": ["gte", "lte"],
+    }
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file itself, as an attachment."""
@@ -203,7 +226,13 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         "company", "requested_by", "decided_by", "implementation", "incident"
     )
     serializer_class = DeadlineChangeSerializer
-    filterset_fields = {"company__code": ["exact"], "state": ["exact"]}
+    filterset_fields = {
+        "company__code": ["exact"],
+        "company__group__code": ["exact"],
+        "state": ["exact"],
+        "requested_at": ["gte", "lte"],
+    }
+    ordering_fields = ["requested_at", "decided_at"]
 
     @extend_schema(request=DeadlineChangeInputSerializer, responses={201: DeadlineChangeSerializer})
     def create(self, request, *args, **kwargs):
@@ -265,6 +294,7 @@ class ReminderViewSet(ScopedReadOnlyViewSet):
     serializer_class = ReminderSerializer
     filterset_fields = {
         "company__code": ["exact"],
+        "company__group__code": ["exact"],
         "rule": ["exact"],
         "late": ["exact"],
         "escalation": ["exact", "gte"],

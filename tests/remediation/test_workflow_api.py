@@ -87,11 +87,11 @@ def test_illegal_moves_and_bad_input_get_a_clear_error_in_both_languages(officer
     tag = f'"{split.version}"'
     japanese = officer.post(f"{API}/progress-updates/", body, content_type="application/json", HTTP_IF_MATCH=tag)
     assert japanese.status_code == 400
-    assert "変更できません" in japanese.json()["status"][0]
+    assert "変更できません" in japanese.json()["errors"]["status"][0]
     english = officer.post(
         f"{API}/progress-updates/", body, content_type="application/json", HTTP_IF_MATCH=tag, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert "cannot move" in english.json()["status"][0]
+    assert "cannot move" in english.json()["errors"]["status"][0]
     bad_date = {**body, "status": "done", "next_milestone_on": "令和99年13月1日"}
     assert (
         officer.post(

@@ -1,0 +1,52 @@
+"""Filtering in the API: django-filter, with date-times taken to UTC before they reach PostgreSQL.
+
+PostgreSQL refuses UTC offsets beyond ±15:59 that Python accepts (`+20:35`); in UTC every instant is
+expressible, and one outside PostgreSQL's range is refused as invalid input, never a server error.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+
+EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, as the same instant in UTC."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            in_utc = parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("That date and time is out of range.")) from None
+        if in_utc < EARLIEST:
+            raise forms.ValidationError(_("That date and time is out of range."))
+        return in_utc
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+class ApiFilterSet(filters.FilterSet):
+    """The filter set every API endpoint's `filterset_fields` are built on."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.DateTimeField: {"filter_class": UtcIsoDateTimeFilter},
+    }
+
+
+class ApiFilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, building its filter sets on `ApiFilterSet`."""
+
+    filterset_base = ApiFilterSet

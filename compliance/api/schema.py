@@ -1,0 +1,96 @@
+"""OpenAPI schema: the errors every operation may answer, as RFC 9457 problem details, in one place."""
+
+# A drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds to each operation the
+# error responses it can give, each pointing at one shared `Problem` component served as application/problem+json,
+# and documents If-Match on the writes that require it (writes on the resources that serve ETags).
+
+from __future__ import annotations
+
+from compliance.api.conditional import ETagRetrieveMixin
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string", "description": "A URI identifying the kind of problem; `about:blank` for none."},
+        "title": {"type": "string", "description": "A short summary of the kind of problem."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong with this request."},
+        "instance": {"type": "string", "description": "The path of the request that failed."},
+        "code": {"type": "string", "description": "A machine-readable code of the error."},
+        "errors": {
+            "type": "object",
+            "description": (
+                "Invalid input only: each field, or `non_field_errors`, with its messages; "
+                "for a list (files), its messages by position."
+            ),
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                ]
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+}
+
+# status: (component name, description); the order is the order in the schema.
+ERROR_RESPONSES = {
+    "400": ("BadRequest", "The request is not valid: see `errors` for each field."),
+    "401": ("Unauthorized", "No valid credentials: an API token (`Authorization: Token <token>`), or a password."),
+    "403": ("Forbidden", "Not allowed for this person."),
+    "404": ("NotFound", "No such record, or not one this person may see."),
+    "412": ("PreconditionFailed", "The record changed since its ETag was read: read it again and retry."),
+    "428": ("PreconditionRequired", "Send `If-Match` with the ETag of the record being changed."),
+    "429": ("TooManyRequests", "Too many requests with this token: retry after `Retry-After` seconds."),
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": 'The ETag of the record being changed, as its last read answered it (`"3"`).',
+    "schema": {"type": "string"},
+}
+
+
+def add_error_responses(result: dict, generator, request, public: bool) -> dict:
+    """Add the common error responses, and `If-Match` where a write needs it, to every operation."""
+    conditional = set()
+    for path, _regex, method, callback in generator.endpoints:
+        if method.lower() in WRITE_METHODS and issubclass(getattr(callback, "cls", object), ETagRetrieveMixin):
+            view = generator.create_view(callback, method)
+            conditional.add((generator.coerce_path(path, method, view), method.lower()))
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    components["schemas"] = dict(sorted(components["schemas"].items()))
+    responses = components.setdefault("responses", {})
+    for status, (name, description) in ERROR_RESPONSES.items():
+        content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        responses[name] = {"description": description, "content": content}
+        if status == "429":
+            responses[name]["headers"] = {
+                "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+            }
+    components["responses"] = dict(sorted(responses.items()))
+
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            parameters = operation.get("parameters", [])
+            statuses = ["401", "403", "404", "429"]
+            if (method in WRITE_METHODS and "requestBody" in operation) or any(
+                p.get("in") == "query" for p in parameters
+            ):
+                statuses.append("400")
+            if (path, method) in conditional:
+                statuses += ["412", "428"]
+                if not any(p.get("in") == "header" and p["name"].lower() == "if-match" for p in parameters):
+                    operation["parameters"] = [*parameters, IF_MATCH]
+            documented = operation.setdefault("responses", {})
+            for status in statuses:
+                documented.setdefault(status, {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"})
+            operation["responses"] = dict(sorted(documented.items()))
+    return result
