@@ -1,7 +1,16 @@
 from django.contrib import admin
 
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
-from compliance.admin_site import ScopedAdmin
+from cases.models import (
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    ReportDraft,
+    SafeguardType,
+)
+from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 
 
 @admin.register(LawArticle)
@@ -52,3 +61,11 @@ class IncidentAdmin(ScopedAdmin):
     list_filter = ["described_in_report", "data_kind", "status", "pair__group"]
     list_select_related = ["pair__group"]
     search_fields = ["summary_ja", "summary_en"]
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(ReadOnlyAdmin):
+    """Drafted reports: made and approved on the report generator's pages."""
+
+    list_display = ["case", "as_of", "created_by", "created_at", "approved_by", "approved_at"]
+    list_select_related = ["case", "created_by", "approved_by"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
-from compliance.access import Scoped
+from compliance.access import RegulatorOnly, Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.reference import NamedReference
@@ -78,6 +79,12 @@ class Case(Scoped):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Until the regulator marks it, the public portal shows only what the report published.
+    status_public = models.BooleanField(
+        _("current status published"),
+        default=False,
+        help_text=_("Show the current status of each measure and open item on the public portal."),
+    )
 
     title = Localized("title")
     summary = Localized("summary")
@@ -297,3 +304,50 @@ class Incident(TrackedItem):
             "cases:incident_detail",
             kwargs={"case": self.pair.case.code, "pair": self.pair.number, "number": self.number},
         )
+
+
+class ReportDraft(RegulatorOnly):
+    """A report drafted from the live data of a case as of a day: a draft until a regulator administrator approves it.
+
+    It keeps the public content it was drawn from, so that an approved report never changes afterwards,
+    while the next draft follows the data.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="report_drafts")
+    as_of = models.DateField(_("as of"))
+    content = models.JSONField(_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+        constraints = [
+            models.CheckConstraint(
+                name="reportdraft_approved_completely",
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.code} {self.as_of.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:report_draft_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.approved_at is None

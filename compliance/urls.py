@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
+    path("public/", include("cases.urls_public")),
     path("", include("cases.urls")),
     path("", include("remediation.urls")),
     path("", include("compliance.urls_pages")),

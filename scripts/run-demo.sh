@@ -10,6 +10,14 @@ $PY manage.py load_demo
 # Today's reminders at once, so that the digests show on the console without waiting for 09:00.
 $PY manage.py send_reminders
 $PY manage.py take_daily_counts
+cat <<'LINKS'
+
+  The tracker:            http://127.0.0.1:8000/   (regulator-staff / demo-password-2026; officers: officer-<company>)
+  The public portal:      http://127.0.0.1:8000/public/   (no sign-in)
+  The report generator:   http://127.0.0.1:8000/reports/   (regulator staff)
+  The dashboard:          http://127.0.0.1:8000/dashboard/
+
+LINKS
 .venv/bin/celery -A compliance worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
 WORKER=$!
 $PY manage.py runserver --noreload 127.0.0.1:8000 &

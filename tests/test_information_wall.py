@@ -29,6 +29,7 @@ PUBLISHED = {
     "api:finding-list", "api:finding-detail", "api:measure-list", "api:measure-detail",
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
     "remediation:implementation_list",
+    "public:case_list", "public:case_detail",  # no sign-in: tried in tests/cases/test_publication.py
 }  # fmt: skip
 # Signing in and out, the second factor, the language switch.
 ACCOUNT = {
@@ -98,6 +99,10 @@ REGULATOR_ONLY = {
     "api:history-list": "/api/v1/history/",
     "remediation:review_queue": "/reviews/",
     "remediation:dashboard": "/dashboard/",
+    "cases:report_draft_list": "/reports/",
+    "cases:report_draft_detail": None,  # tried in tests/cases/test_publication.py
+    "cases:report_draft_pdf": None,
+    "cases:report_draft_approve": None,
     "remediation:progress_update_review": None,  # POST, tried below
     "remediation:deadline_change_decide": None,  # POST, tried below
     "api:progressupdate-accept": None,

@@ -60,3 +60,23 @@ def index(values: list, position: int):
         return values[position]
     except (IndexError, TypeError):
         return ""
+
+
+@register.filter
+def bilingual(row: dict, name: str) -> str:
+    """`row[name_en]` in English when there is one, else `row[name_ja]`: for published content kept as data."""
+    if translation.get_language() == "en" and row.get(f"{name}_en"):
+        return row[f"{name}_en"]
+    return row.get(f"{name}_ja", "")
+
+
+@register.filter
+def fromiso(value: str | None) -> datetime.date | None:
+    """A date kept as an ISO string in stored content, as a date for the date filters."""
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@register.filter
+def lookup(mapping: dict, key: str):
+    """`mapping[key]`, or the key itself: choice labels for values kept as data."""
+    return mapping.get(key, key) if mapping else key

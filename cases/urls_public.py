@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cases import public_views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public_views.public_case_list, name="case_list"),
+    path("<slug:case>/", public_views.public_case_detail, name="case_detail"),
+]

@@ -1,0 +1,393 @@
+"""Every field of every product model, given a visibility class: who may ever see what it holds.
+
+The class says what a field may reveal, not which rows a person may read: rows still go through
+`ScopedQuerySet.visible_to(user)` (an incident the report does not describe stays the regulator's even though
+its summary field is PUBLIC). A field nobody has classified is treated as not public, and the test
+`tests/compliance/test_visibility.py` fails until it is classified here.
+"""
+
+from __future__ import annotations
+
+import pghistory.models
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The apps whose models must classify every field.
+APPS = ("compliance", "cases", "remediation")
+
+
+class Visibility(models.TextChoices):
+    """Who may see what a field holds."""
+
+    # As published by the regulator: may be shown to anyone.
+    PUBLIC = "public", _("Public")
+    # The regulator and the company concerned.
+    INTERNAL = "internal", _("Internal")
+    # The regulator only, or nobody: secrets, hashes, audit data, personal data.
+    RESTRICTED = "restricted", _("Restricted")
+
+
+PUBLIC = Visibility.PUBLIC
+INTERNAL = Visibility.INTERNAL
+RESTRICTED = Visibility.RESTRICTED
+
+# Model label -> field name (a foreign key by its name, not its `_id` column) -> class.
+# pghistory event models are not listed: they are RESTRICTED as a whole (see `visibility_of`).
+# When in doubt, the more restrictive class.
+FIELDS: dict[str, dict[str, Visibility]] = {
+    # --- compliance ---------------------------------------------------------------------------------------
+    "compliance.CompanyGroup": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "position": PUBLIC,
+    },
+    "compliance.Company": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "kind": PUBLIC,
+        "group": PUBLIC,
+        "position": PUBLIC,
+    },
+    # People: credentials, personal data, roles and preferences, all of it.
+    "compliance.User": dict.fromkeys(
+        [
+            "id",
+            "password",
+            "last_login",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "is_lead_officer",
+            "language",
+            "digest_time",
+            "role",
+            "company",
+            "groups",
+            "user_permissions",
+        ],
+        RESTRICTED,
+    ),
+    # A person's secret feed address (its token's hash).
+    "compliance.CalendarFeed": dict.fromkeys(["id", "person", "token_hash", "created_at", "revoked_at"], RESTRICTED),
+    # The access log and its analysis: audit data about people.
+    "compliance.AccessLogEntry": dict.fromkeys(
+        [
+            "id",
+            "at",
+            "user",
+            "username",
+            "user_company_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_company_id",
+            "method",
+            "path",
+            "ip_address",
+            "user_agent",
+            "previous_hash",
+            "entry_hash",
+        ],
+        RESTRICTED,
+    ),
+    "compliance.AccessAnomaly": dict.fromkeys(
+        ["id", "kind", "user", "day", "count", "baseline", "detected_at"], RESTRICTED
+    ),
+    # --- cases: the published report --------------------------------------------------------------------
+    "cases.LawArticle": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "law_ja": PUBLIC,
+        "law_en": PUBLIC,
+        "article": PUBLIC,
+        "paragraph": PUBLIC,
+        "title_ja": PUBLIC,
+        "title_en": PUBLIC,
+    },
+    "cases.SafeguardType": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "position": PUBLIC,
+    },
+    "cases.Case": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "title_ja": PUBLIC,
+        "title_en": PUBLIC,
+        "summary_ja": PUBLIC,
+        "summary_en": PUBLIC,
+        "status": PUBLIC,
+        "opened_on": PUBLIC,
+        "closed_on": PUBLIC,
+        # The regulator's switch for publishing the live status: not report content, yet no secret to the company.
+        "status_public": INTERNAL,
+    },
+    "cases.RegulatoryAction": {
+        "id": PUBLIC,
+        "case": PUBLIC,
+        # Our own slug, made of the action's published kind and date.
+        "code": PUBLIC,
+        "kind": PUBLIC,
+        "date": PUBLIC,
+        "title_ja": PUBLIC,
+        "title_en": PUBLIC,
+        "source_ja": PUBLIC,
+        "source_en": PUBLIC,
+        "position": PUBLIC,
+        "articles": PUBLIC,
+        "addressees": PUBLIC,
+    },
+    "cases.Finding": {
+        "id": PUBLIC,
+        "case": PUBLIC,
+        "code": PUBLIC,
+        "side": PUBLIC,
+        "article": PUBLIC,
+        "text_ja": PUBLIC,
+        "text_en": PUBLIC,
+        "position": PUBLIC,
+        "safeguard_types": PUBLIC,
+        "affected_companies": PUBLIC,
+    },
+    "cases.IncidentPair": {
+        "id": PUBLIC,
+        "case": PUBLIC,
+        "number": PUBLIC,
+        "group": PUBLIC,
+        "incident_total": PUBLIC,
+        "companies": PUBLIC,
+    },
+    "cases.Incident": {
+        "id": PUBLIC,
+        # The live follow-up of the fix: the regulator and the companies of the incident.
+        "status": INTERNAL,
+        "due_on": INTERNAL,
+        "window_start": INTERNAL,
+        "window_end": INTERNAL,
+        # The report gives incidents no dates: whatever is set here is the regulator's follow-up, not published.
+        "baseline_due_on": INTERNAL,
+        "baseline_window_start": INTERNAL,
+        "baseline_window_end": INTERNAL,
+        "tracked_since": INTERNAL,
+        "reporting_every": INTERNAL,
+        "reporting_since": INTERNAL,
+        "version": INTERNAL,
+        # What the report says of the incident.
+        "pair": PUBLIC,
+        "number": PUBLIC,
+        "label": PUBLIC,
+        "described_in_report": PUBLIC,
+        "viewer": PUBLIC,
+        "owner": PUBLIC,
+        "mutual": PUBLIC,
+        "data_kind": PUBLIC,
+        "was_used": PUBLIC,
+        "involves_new_entrant_data": PUBLIC,
+        "summary_ja": PUBLIC,
+        "summary_en": PUBLIC,
+        "fix_ja": PUBLIC,
+        "fix_en": PUBLIC,
+    },
+    # A report drafted by the regulator: unpublished until approved, and the people who drafted and approved it.
+    "cases.ReportDraft": dict.fromkeys(
+        ["id", "case", "as_of", "content", "created_by", "created_at", "approved_by", "approved_at"], RESTRICTED
+    ),
+    # --- remediation --------------------------------------------------------------------------------------
+    "remediation.Measure": {
+        "id": PUBLIC,
+        "finding": PUBLIC,
+        "code": PUBLIC,
+        "safeguard_type": PUBLIC,
+        "kind": PUBLIC,
+        "text_ja": PUBLIC,
+        "text_en": PUBLIC,
+        "position": PUBLIC,
+        "implementers": PUBLIC,
+    },
+    "remediation.Implementation": {
+        "id": PUBLIC,
+        # The live follow-up: shown publicly only where the regulator has made a case's status publishable.
+        "status": INTERNAL,
+        "due_on": INTERNAL,
+        "window_start": INTERNAL,
+        "window_end": INTERNAL,
+        # The dates the report published (the split window 2026-03 to 2031-03).
+        "baseline_due_on": PUBLIC,
+        "baseline_window_start": PUBLIC,
+        "baseline_window_end": PUBLIC,
+        "tracked_since": INTERNAL,
+        "reporting_every": INTERNAL,
+        "reporting_since": INTERNAL,
+        "version": INTERNAL,
+        "measure": PUBLIC,
+        "company": PUBLIC,
+        "position": PUBLIC,
+    },
+    # A company's own records about its items; the people behind them (authors, reviewers) stay RESTRICTED.
+    "remediation.ProgressUpdate": {
+        "id": INTERNAL,
+        "company": INTERNAL,
+        "implementation": INTERNAL,
+        "incident": INTERNAL,
+        "author": RESTRICTED,
+        "status": INTERNAL,
+        "narrative": INTERNAL,
+        "next_milestone_on": INTERNAL,
+        "submitted_at": INTERNAL,
+        "review_state": INTERNAL,
+        "in_reply_to": INTERNAL,
+        "version": INTERNAL,
+    },
+    "remediation.Review": {
+        "id": INTERNAL,
+        "company": INTERNAL,
+        "update": INTERNAL,
+        "reviewer": RESTRICTED,
+        "decision": INTERNAL,
+        "comment": INTERNAL,
+        "reviewed_at": INTERNAL,
+    },
+    "remediation.Evidence": {
+        "id": INTERNAL,
+        "company": INTERNAL,
+        "update": INTERNAL,
+        # The stored path and the content hash: never shown, the file is served only through its scoped view.
+        "file": RESTRICTED,
+        "original_name": INTERNAL,
+        "content_type": INTERNAL,
+        "size": INTERNAL,
+        "sha256": RESTRICTED,
+        "uploaded_at": INTERNAL,
+    },
+    "remediation.DeadlineChange": {
+        "id": INTERNAL,
+        "company": INTERNAL,
+        "implementation": INTERNAL,
+        "incident": INTERNAL,
+        "requested_by": RESTRICTED,
+        "reason": INTERNAL,
+        "previous_due_on": INTERNAL,
+        "previous_window_end": INTERNAL,
+        "proposed_due_on": INTERNAL,
+        "proposed_window_end": INTERNAL,
+        "state": INTERNAL,
+        "decided_by": RESTRICTED,
+        "decided_at": INTERNAL,
+        "decision_comment": INTERNAL,
+        "requested_at": INTERNAL,
+        "version": INTERNAL,
+    },
+    "remediation.Reminder": {
+        "id": INTERNAL,
+        "company": INTERNAL,
+        "implementation": INTERNAL,
+        "incident": INTERNAL,
+        "rule": INTERNAL,
+        "period": INTERNAL,
+        "planned_for": INTERNAL,
+        "escalation": INTERNAL,
+        "sent_at": INTERNAL,
+        "late": INTERNAL,
+        "acted_on_at": INTERNAL,
+        "recipients": RESTRICTED,
+    },
+    "remediation.ReminderRecipient": {
+        "id": INTERNAL,
+        "reminder": INTERNAL,
+        "user": RESTRICTED,
+        "mailed_at": INTERNAL,
+    },
+    # The regulator's configuration, digests and statistics.
+    "remediation.ReminderPolicy": dict.fromkeys(
+        [
+            "id",
+            "kind",
+            "days_before",
+            "every_days",
+            "final_days",
+            "final_every_days",
+            "overdue_every_days",
+            "overdue_backoff_after_days",
+            "overdue_backoff_every_days",
+            "escalate_after_days",
+            "regulator_after_days",
+        ],
+        RESTRICTED,
+    ),
+    "remediation.DigestSchedule": dict.fromkeys(["id", "earliest", "latest", "default_time"], RESTRICTED),
+    "remediation.RegulatorDigest": dict.fromkeys(["id", "day", "created_at"], RESTRICTED),
+    "remediation.DailyCount": dict.fromkeys(
+        ["id", "day", "item_kind", "company", "safeguard_type", "status", "count", "overdue", "overdue_days"],
+        RESTRICTED,
+    ),
+}
+
+
+def _model_class(model: type[models.Model] | models.Model) -> type[models.Model]:
+    """The model class of a model or of one of its instances."""
+    return model if isinstance(model, type) else type(model)
+
+
+def is_history_event(model: type[models.Model] | models.Model) -> bool:
+    """True for a pghistory event model: RESTRICTED as a whole, its fields are not listed."""
+    return issubclass(_model_class(model), pghistory.models.Event)
+
+
+def classifiable_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields a model must classify: its concrete fields and its many-to-many fields, no reverse relations."""
+    return [
+        field for field in model._meta.get_fields() if field.concrete or (field.many_to_many and not field.auto_created)
+    ]
+
+
+def classified_models() -> list[type[models.Model]]:
+    """Every model of the product apps whose fields must be listed in FIELDS (event models excepted)."""
+    return [model for label in APPS for model in apps.get_app_config(label).get_models() if not is_history_event(model)]
+
+
+def visibility_of(model: type[models.Model] | models.Model, field_name: str) -> Visibility:
+    """The class of one field (by name, or a foreign key's `_id` column); KeyError when it has none."""
+    model = _model_class(model)
+    label = model._meta.label
+    try:
+        name = model._meta.get_field(field_name).name
+    except FieldDoesNotExist:
+        raise KeyError(f"{label} has no field {field_name!r}") from None
+    if is_history_event(model):
+        return Visibility.RESTRICTED
+    try:
+        return FIELDS[label][name]
+    except KeyError:
+        raise KeyError(f"{label}.{name} has no visibility class: classify it in compliance/visibility.py") from None
+
+
+def public_fields(model: type[models.Model] | models.Model) -> list[str]:
+    """Names of the model's PUBLIC concrete, non-many-to-many fields, in field order; unclassified is not public."""
+    model = _model_class(model)
+    if is_history_event(model):
+        return []
+    classes = FIELDS.get(model._meta.label, {})
+    return [field.name for field in model._meta.concrete_fields if classes.get(field.name) == Visibility.PUBLIC]
+
+
+def unclassified_fields() -> list[str]:
+    """Every "app.Model.field" of the product apps that FIELDS gives no class."""
+    return [
+        f"{model._meta.label}.{field.name}"
+        for model in classified_models()
+        for field in classifiable_fields(model)
+        if field.name not in FIELDS.get(model._meta.label, {})
+    ]
