@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test screenshots install lint format messages schema schema-check bench-reminders clean
+.PHONY: run test screenshots install lint format messages schema schema-check bench bench-reminders clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ schema-check: install
 	  fi
 
 # One reminder sweep over 100,000 open items in a scratch database: time and queries.
+# The product at 10 and 1,000 times the loaded case: queries, latency, the SQL floor, load, the sweep.
+# Prints a table and writes bench/results.json. BENCH_ARGS="--reuse --seconds 20" for a quicker rerun.
+bench: install
+	$(WITH_DB) $(PY) bench/run.py $(BENCH_ARGS)
+
 bench-reminders: install
 	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}
 

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import CompanyKind
-from compliance.list_filters import SearchFilter
+from compliance.list_filters import SearchFilter, code_input
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 from compliance.models.audit import AccessAction, AnomalyKind
 
@@ -20,7 +20,11 @@ class CompanyFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=["code", "name_ja", "name_en", "group__name_ja", "group__name_en"])
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CompanyKind.choices)
     group = django_filters.ModelChoiceFilter(
-        label=_("Group"), queryset=visible_groups, field_name="group", to_field_name="code"
+        label=_("Group"),
+        queryset=visible_groups,
+        field_name="group",
+        to_field_name="code",
+        widget=code_input("kansai"),
     )
 
     class Meta:

@@ -88,6 +88,11 @@ def visible_companies(request: HttpRequest | None) -> QuerySet[Company]:
     return companies if is_regulator(user) else companies.filter(pk=getattr(user, "company_id", None))
 
 
+def code_input(example: str) -> forms.TextInput:
+    """A text box for a code: a menu of every company, group or case would not scale to thousands of them."""
+    return forms.TextInput(attrs={"placeholder": _("code, e.g. %(example)s") % {"example": example}})
+
+
 def company_filter(*, field_name: str = "company", private: bool = False) -> django_filters.ModelChoiceFilter:
     """A company choice by code: any company for published lists, the person's own for private ones."""
     return django_filters.ModelChoiceFilter(
@@ -95,4 +100,5 @@ def company_filter(*, field_name: str = "company", private: bool = False) -> dja
         queryset=visible_companies if private else published_companies,
         field_name=field_name,
         to_field_name="code",
+        widget=code_input("okinawa"),
     )

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cases.models import Incident, IncidentPair, RegulatoryAction, SafeguardType
-from compliance.choices import CompanyKind, ItemStatus
+from compliance.choices import ItemStatus
 from compliance.models import Company
 from remediation.choices import ReviewState
 from remediation.models import DailyCount, Implementation, ProgressUpdate
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from compliance.models import User
 
 DUE_SOON_DAYS = 90
+# The most rows a dashboard table shows; the lists behind it have them all.
+ROWS = 40
 TIMELINE_YEARS = (2023, 2031)
 # Share of implementations done, in buckets that the heat map shades (and also prints as a number).
 SHARE_BUCKETS = (0, 25, 50, 75, 100)
@@ -46,19 +48,30 @@ def _bucket(share: float) -> int:
     return max(i for i, floor in enumerate(SHARE_BUCKETS) if share >= floor)
 
 
-def heat_map(*, user: User) -> dict:
-    """Companies against safeguard types: the share of each company's implementations of that type done."""
+def heat_map(*, user: User, limit: int = ROWS) -> dict:
+    """Companies against safeguard types: the share of each company's implementations of that type done.
+
+    The companies with the most open implementations come first, at most `limit` of them.
+    """
     types = list(SafeguardType.objects.visible_to(user).order_by("position", "pk"))
+    visible = Implementation.objects.visible_to(user)
+    busiest = (
+        visible.values("company_id")
+        .annotate(open=Count("pk", filter=~Q(status=ItemStatus.DONE)))
+        .order_by("-open", "company_id")
+    )
+    company_count = busiest.count()
+    company_ids = [row["company_id"] for row in busiest[:limit]]
     cells = {
         (row["company_id"], row["measure__safeguard_type_id"]): row
-        for row in Implementation.objects.visible_to(user)
+        for row in visible.filter(company_id__in=company_ids)
         .values("company_id", "measure__safeguard_type_id")
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ItemStatus.DONE)))
         .order_by()
     }
-    companies = Company.objects.visible_to(user).exclude(kind=CompanyKind.CONTRACTOR).order_by("position", "pk")
+    companies = Company.objects.visible_to(user).in_bulk(company_ids)
     rows = []
-    for company in companies:
+    for company in sorted(companies.values(), key=lambda c: (c.position, c.pk)):
         row = []
         for kind in types:
             cell = cells.get((company.pk, kind.pk))
@@ -66,9 +79,8 @@ def heat_map(*, user: User) -> dict:
             row.append(
                 {"type": kind, "cell": cell, "share": share, "bucket": None if share is None else _bucket(share)}
             )
-        if any(c["cell"] for c in row):
-            rows.append({"company": company, "cells": row})
-    return {"types": types, "rows": rows}
+        rows.append({"company": company, "cells": row})
+    return {"types": types, "rows": rows, "company_count": company_count}
 
 
 def _open_with_end(queryset: QuerySet) -> QuerySet:
@@ -79,23 +91,24 @@ def _open_with_end(queryset: QuerySet) -> QuerySet:
     )
 
 
-def deadlines(*, user: User, today: datetime.date) -> dict[str, list]:
-    """Open items past their date (oldest first) and those due within 90 days (soonest first)."""
+def deadlines(*, user: User, today: datetime.date, limit: int = ROWS) -> dict:
+    """The oldest overdue open items and the soonest due within 90 days: at most `limit` of each, and the totals."""
     from cases.selectors import incidents
     from remediation.selectors import implementations
 
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    items = [
-        *_open_with_end(implementations(user=user)).filter(end__lte=soon),
-        *_open_with_end(incidents(user=user)).filter(end__lte=soon),
-    ]
-    items.sort(key=lambda item: item.end)
-    for item in items:
-        item.days_overdue = (today - item.end).days
-    return {
-        "overdue": [i for i in items if i.end < today],
-        "due_soon": [i for i in items if i.end >= today],
-    }
+    result: dict = {}
+    for name, window in (("overdue", Q(end__lt=today)), ("due_soon", Q(end__gte=today, end__lte=soon))):
+        kinds = [
+            _open_with_end(implementations(user=user)).filter(window),
+            _open_with_end(incidents(user=user)).filter(window),
+        ]
+        items = sorted([item for kind in kinds for item in kind.order_by("end", "pk")[:limit]], key=lambda i: i.end)
+        for item in items[:limit]:
+            item.days_overdue = (today - item.end).days
+        result[name] = items[:limit]
+        result[f"{name}_count"] = sum(kind.count() for kind in kinds)
+    return result
 
 
 def overdue_ages(*, user: User, today: datetime.date) -> list[dict]:
@@ -120,7 +133,7 @@ def review_queue_head(*, user: User, limit: int = 10) -> dict:
 
 
 def incident_pairs(*, user: User) -> QuerySet[IncidentPair]:
-    """Each pair's incidents counted: in all, described, where data was used, where new entrants' data was involved."""
+    """Pairs' incidents counted (in all, described, data used, new entrants' data), most still open first."""
     visible = Incident.objects.visible_to(user).values("pk")
     in_scope = Q(incidents__in=visible)
     return (
@@ -133,7 +146,7 @@ def incident_pairs(*, user: User) -> QuerySet[IncidentPair]:
             new_entrant=Count("incidents", filter=in_scope & Q(incidents__involves_new_entrant_data=True)),
             still_open=Count("incidents", filter=in_scope & ~Q(incidents__status=ItemStatus.DONE)),
         )
-        .order_by("case", "number")
+        .order_by("-still_open", "case", "number")[:ROWS]
     )
 
 
@@ -159,9 +172,17 @@ def timeline(*, user: User, today: datetime.date) -> dict:
         .order_by("date")
     )
     windows = list(
-        implementations(user=user).filter(window_end__isnull=False).order_by("window_start", "company__position")
+        implementations(user=user)
+        .filter(window_end__isnull=False)
+        .exclude(status=ItemStatus.DONE)
+        .order_by("window_end", "window_start", "company__position")[:ROWS]
     )
-    dated = list(implementations(user=user).filter(due_on__range=(first, last)).order_by("due_on"))
+    dated = list(
+        implementations(user=user)
+        .filter(due_on__range=(first, last))
+        .exclude(status=ItemStatus.DONE)
+        .order_by("due_on")[: ROWS * 5]
+    )
     for action in actions:
         action.x = x(action.date)
     for row, item in enumerate(windows):
@@ -209,13 +230,17 @@ def monthly_trends(*, user: User) -> dict:
         if row["item_kind"] == "implementation":
             total[row["company_id"]][i] += row["count"]
             done[row["company_id"]][i] += row["count"] if row["status"] == ItemStatus.DONE else 0
-    companies = Company.objects.in_bulk(list(total))
+    latest = {company_id: (done[company_id][-1] / t[-1] if t[-1] else 1) for company_id, t in total.items()}
+    lowest = sorted(total, key=lambda company_id: (latest[company_id], company_id))[:ROWS]
+    companies = Company.objects.in_bulk(lowest)
     shares = [
         {
             "company": companies[company_id],
             "values": [round(100 * d / t) if t else None for d, t in zip(done[company_id], totals, strict=True)],
         }
-        for company_id, totals in sorted(total.items(), key=lambda pair: companies[pair[0]].position)
+        for company_id, totals in sorted(
+            ((c, total[c]) for c in lowest), key=lambda pair: (companies[pair[0]].position, pair[0])
+        )
     ]
     mean_age = [round(d / n) if n else None for d, n in zip(overdue_days, overdue, strict=True)]
     return {
@@ -237,7 +262,8 @@ def time_to_close(*, user: User) -> list[dict]:
     days: dict[int, list[int]] = defaultdict(list)
     for company_id, closed_at, since in closings:
         days[company_id].append(max((closed_at.date() - since).days, 0))
-    companies = Company.objects.visible_to(user).in_bulk(list(days))
+    slowest = sorted(days, key=lambda company_id: (-statistics.median(days[company_id]), company_id))[:ROWS]
+    companies = Company.objects.visible_to(user).in_bulk(slowest)
     return [
         {
             "company": companies[company_id],
@@ -245,5 +271,7 @@ def time_to_close(*, user: User) -> list[dict]:
             "mean": round(statistics.fmean(values), 1),
             "count": len(values),
         }
-        for company_id, values in sorted(days.items(), key=lambda pair: companies[pair[0]].position)
+        for company_id, values in sorted(
+            ((c, days[c]) for c in slowest), key=lambda pair: (companies[pair[0]].position, pair[0])
+        )
     ]

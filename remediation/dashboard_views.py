@@ -32,7 +32,8 @@ def regulator_dashboard(request: HttpRequest) -> HttpResponse:
     """Where each company stands, what is overdue, what waits for review, how far the physical split has come."""
     user, today = request.user, timezone.localdate()
     deadlines = dashboard.deadlines(user=user, today=today)
-    log_reads(request, [item for items in deadlines.values() for item in items if item.item_kind == "incident"])
+    shown = [*deadlines["overdue"], *deadlines["due_soon"]]
+    log_reads(request, [item for item in shown if item.item_kind == "incident"])
     queue = dashboard.review_queue_head(user=user)
     log_reads(request, queue["oldest"])
     trends = dashboard.monthly_trends(user=user)

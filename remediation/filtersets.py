@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.filtersets import visible_safeguard_types
 from cases.models import Case
 from compliance.choices import ItemStatus
-from compliance.list_filters import DatesFilter, SearchFilter, StatusFilter, company_filter, visible_companies
+from compliance.list_filters import (
+    DatesFilter,
+    SearchFilter,
+    StatusFilter,
+    code_input,
+    company_filter,
+    visible_companies,
+)
 from remediation.choices import DeadlineChangeState, MeasureKind, ReminderRule, ReviewState
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate, Reminder
 
@@ -150,7 +157,11 @@ class ImplementationFilterSet(OpenItemFilterSet):
     """Every case's implementations, by case as well."""
 
     case = django_filters.ModelChoiceFilter(
-        label=_("Case"), queryset=visible_cases, field_name="measure__finding__case", to_field_name="code"
+        label=_("Case"),
+        queryset=visible_cases,
+        field_name="measure__finding__case",
+        to_field_name="code",
+        widget=code_input("ppc-2024-utilities"),
     )
 
     class Meta(OpenItemFilterSet.Meta):

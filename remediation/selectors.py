@@ -189,7 +189,7 @@ def reminders(*, user: User) -> QuerySet[Reminder]:
     """The reminder ledger the person may see: their company's, or all of it for the regulator."""
     return (
         Reminder.objects.visible_to(user)
-        .select_related("company", "implementation__measure", "incident__pair__group")
+        .select_related("company", "implementation__measure", "implementation__company", "incident__pair__group")
         .order_by("-planned_for", "-pk")
     )
 

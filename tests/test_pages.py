@@ -107,9 +107,9 @@ def test_missing_records_answer_404(regulator_client, case, url):
     ("name", "queries"),
     [
         ("cases:case_detail", 12),
-        ("cases:finding_list", 12),  # + law articles, safeguard types, companies of the filter form
-        ("cases:incident_list", 13),  # + companies of the filter form
-        ("remediation:open_item_list", 13),  # + companies, safeguard types of the filter form
+        ("cases:finding_list", 11),  # + law articles, safeguard types of the filter form
+        ("cases:incident_list", 12),  # + the company typed in the filter form, when given
+        ("remediation:open_item_list", 12),  # + safeguard types of the filter form
     ],
 )
 def test_case_pages_issue_a_fixed_number_of_queries(regulator_client, case, django_assert_num_queries, name, queries):
@@ -120,7 +120,7 @@ def test_case_pages_issue_a_fixed_number_of_queries(regulator_client, case, djan
 
 def test_company_pages_issue_a_fixed_number_of_queries(regulator_client, case, django_assert_num_queries):
     client = regulator_client
-    with django_assert_num_queries(5):  # + groups of the filter form
+    with django_assert_num_queries(4):  # companies and groups are typed by code: no menu to fill
         client.get(reverse("compliance:company_list"))
     with django_assert_num_queries(15):
         client.get(reverse("compliance:company_detail", args=["kansai-td"]))
@@ -139,9 +139,9 @@ def test_the_implementation_list_and_the_calendar_page_answer_in_both_languages(
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("remediation:implementation_list", [], 8),
-        ("cases:finding_list", ["ppc-2024-utilities"], 12),
-        ("compliance:company_list", [], 5),
+        ("remediation:implementation_list", [], 6),
+        ("cases:finding_list", ["ppc-2024-utilities"], 11),
+        ("compliance:company_list", [], 4),
     ],
 )
 def test_searched_and_filtered_lists_issue_a_fixed_number_of_queries(

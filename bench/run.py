@@ -1,0 +1,234 @@
+"""`make bench`: the product at N=10 and N=1000 times the loaded case, measured against the database's floor.
+
+    python bench/run.py [--sizes 10,1000] [--runs 20] [--clients 50] [--seconds 60] [--reuse] [--no-sweep]
+
+For each size: a database of its own on the server of DATABASE_URL (`bench_scale_<N>`, kept for `--reuse`),
+migrated, with the report and `generate_scale --factor N`. Then, per size: queries and median/p95 latency
+of each list page, the dashboard and each API list (100 rows), and the hand-written SQL floor; at the
+largest size, throughput under concurrent clients against gunicorn on loopback; and the reminder sweep over
+100,000 open items. Prints a table and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+TARGETS = {"dashboard_ms": 150, "api_page_ms": 50, "floor_ratio": 3, "sweep_s": 60}
+
+
+def url_of(base: str, name: str) -> str:
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "compliance.settings"}
+    env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+    env["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    return {**env, **extra}
+
+
+def manage(database_url: str, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=environment(database_url), capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def prepare(base: str, size: int, reuse: bool) -> str:
+    """The database of one size, made (or kept, with --reuse) and filled."""
+    name = f"bench_scale_{size}"
+    admin = psycopg2.connect(url_of(base, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and reuse:
+            admin.close()
+            return url_of(base, name)
+        if exists:
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    database_url = url_of(base, name)
+    started = time.monotonic()
+    manage(database_url, "migrate", "--noinput")
+    manage(database_url, "load_report")
+    manage(database_url, "generate_scale", "--factor", str(size), "--seed", "1", "--yes")
+    manage(database_url, "take_daily_counts")
+    print(f"N={size}: database ready in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return database_url
+
+
+def measure(database_url: str, runs: int) -> dict:
+    done = subprocess.run(
+        [PYTHON, "bench/measure.py", "--runs", str(runs)],
+        cwd=ROOT,
+        env=environment(database_url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench/measure.py failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def throughput(database_url: str, clients: int, seconds: float) -> dict:
+    """The API list (100 rows) and the dashboard under concurrent clients against gunicorn on loopback."""
+    credentials = json.loads(
+        subprocess.run(
+            [PYTHON, "bench/measure.py", "--credentials"],
+            cwd=ROOT,
+            env=environment(database_url),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    port = free_port()
+    env = environment(database_url, API_RATE_PER_TOKEN="100000000/hour", ALLOWED_HOSTS="127.0.0.1", DEBUG="False")
+    command = [PYTHON, "-m", "gunicorn", "compliance.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        wait_for_port(port)
+        base = f"http://127.0.0.1:{port}"
+        api = load(f"{base}/api/v1/implementations/?page_size=100", clients, seconds, token=credentials["token"])
+        dashboard = load(f"{base}/dashboard/", clients, seconds, cookie=f"sessionid={credentials['sessionid']}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"api_implementations": api, "dashboard": dashboard}
+
+
+def wait_for_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def load(url: str, clients: int, seconds: float, token: str = "", cookie: str = "") -> dict:
+    command = [PYTHON, "bench/load.py", url, "--clients", str(clients), "--seconds", str(seconds)]
+    if token:
+        command += ["--header", f"Authorization: Token {token}"]
+    if cookie:
+        command += ["--cookie", cookie]
+    return json.loads(subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+
+
+def sweep(base: str) -> dict:
+    """The reminder sweep over 100,000 open items (bench/reminder_sweep.py), its printed figures parsed."""
+    done = subprocess.run(
+        [PYTHON, "bench/reminder_sweep.py", "--items", "100000"],
+        cwd=ROOT,
+        env=environment(base),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = {}
+    for line in done.stdout.splitlines():
+        words = line.split()
+        if words and words[0] in ("first", "second"):
+            figures[words[0]] = {"seconds": float(words[2]), "queries": int(words[3]), "reminders": int(words[4])}
+    return figures
+
+
+def report(results: dict) -> None:
+    """Print the table and whether each target is met."""
+    sizes = list(results["sizes"])
+    print(f"{'page or endpoint':<42}" + "".join(f"{f'N={n} q':>9}{'median':>9}{'p95':>8}" for n in sizes))
+    first = results["sizes"][sizes[0]]
+    for group in ("pages", "api"):
+        for name in first[group]:
+            row = f"{(name if group == 'pages' else '/api/v1/' + name + '/'):<42}"
+            for n in sizes:
+                figure = results["sizes"][n][group][name]
+                row += f"{figure['queries']:>9}{figure['median_ms']:>8.1f}ms{figure['p95_ms']:>6.0f}ms"
+            print(row)
+    largest = results["sizes"][sizes[-1]]
+    floor = largest["floor"]["median_ms"]
+    api = largest["api"]["implementations"]["median_ms"]
+    print(
+        f"\nSQL floor (100 implementations, N={sizes[-1]}): {floor:.1f} ms; the API: {api:.1f} ms = {api / floor:.1f}×"
+    )
+    for name, figures in results.get("throughput", {}).items():
+        print(f"{name}: {figures}")
+    if results.get("sweep"):
+        print(f"sweep over 100,000 open items: {results['sweep']}")
+    for name, verdict in results["targets"].items():
+        print(f"target {name}: {verdict}")
+
+
+def verdicts(results: dict) -> dict:
+    sizes = list(results["sizes"])
+    small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
+    drift = [
+        name
+        for group in ("pages", "api")
+        for name in small[group]
+        if small[group][name]["queries"] != large[group][name]["queries"]
+    ]
+    api = large["api"]["implementations"]["median_ms"]
+    checks = {
+        "queries equal at every size": not drift or f"differ: {drift}",
+        "dashboard median < 150 ms": large["pages"]["/dashboard/"]["median_ms"] < TARGETS["dashboard_ms"],
+        "API page (100 rows) median < 50 ms": api < TARGETS["api_page_ms"],
+        "API within 3× the SQL floor": api / large["floor"]["median_ms"] <= TARGETS["floor_ratio"],
+    }
+    if results.get("throughput"):
+        checks["no errors under load"] = all(t["errors"] == 0 for t in results["throughput"].values())
+    if results.get("sweep"):
+        checks["sweep < 60 s"] = results["sweep"]["first"]["seconds"] < TARGETS["sweep_s"]
+    return checks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,1000")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--reuse", action="store_true", help="keep databases made by an earlier run")
+    parser.add_argument("--no-sweep", action="store_true")
+    options = parser.parse_args()
+    base = os.environ["DATABASE_URL"]
+    results: dict = {"sizes": {}}
+    databases = {}
+    for size in (int(n) for n in options.sizes.split(",")):
+        databases[size] = prepare(base, size, options.reuse)
+        results["sizes"][size] = measure(databases[size], options.runs)
+    if options.seconds > 0:
+        results["throughput"] = throughput(databases[max(databases)], options.clients, options.seconds)
+    if not options.no_sweep:
+        results["sweep"] = sweep(base)
+    results["targets"] = verdicts(results)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
