@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,11 @@ class TrackedItem(Scoped):
 
     class Meta(Scoped.Meta):
         abstract = True
+        # The date an item is chased by, first its window's end: what "overdue" and "due soon" sort and filter on.
+        indexes = [
+            models.Index(Coalesce("window_end", "due_on"), name="%(class)s_end"),
+            models.Index(fields=["status"], name="%(class)s_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",

@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cases.models import Incident, IncidentPair, RegulatoryAction, SafeguardType
@@ -205,51 +205,60 @@ def timeline(*, user: User, today: datetime.date) -> dict:
 
 
 def monthly_trends(*, user: User) -> dict:
-    """The counts of the last snapshot of each month: by status, overdue, and each company's share done."""
+    """The counts of the last snapshot of each month: by status, overdue, and the share done of the companies
+    furthest behind; summed by the database, so the work does not grow with the number of companies."""
     snapshots = DailyCount.objects.visible_to(user)
     month_ends = list(
         snapshots.annotate(month=TruncMonth("day")).values("month").annotate(last=Max("day")).order_by("month")
     )
     days = [row["last"] for row in month_ends]
-    rows = list(
-        snapshots.filter(day__in=days).values(
-            "day", "item_kind", "company_id", "status", "count", "overdue", "overdue_days"
-        )
-    )
+    index = {day: i for i, day in enumerate(days)}
     by_status: dict[str, list[int]] = {value: [0] * len(days) for value in ItemStatus.values}
     overdue, overdue_days = [0] * len(days), [0] * len(days)
-    done: dict[int, list[int]] = defaultdict(lambda: [0] * len(days))
-    total: dict[int, list[int]] = defaultdict(lambda: [0] * len(days))
-    index = {day: i for i, day in enumerate(days)}
-    for row in rows:
+    in_months = snapshots.filter(day__in=days)
+    for row in (
+        in_months.values("day", "status")
+        .annotate(n=Sum("count"), late=Sum("overdue"), late_days=Sum("overdue_days"))
+        .order_by()
+    ):
         i = index[row["day"]]
         if row["status"] in by_status:
-            by_status[row["status"]][i] += row["count"]
-        overdue[i] += row["overdue"]
-        overdue_days[i] += row["overdue_days"]
-        if row["item_kind"] == "implementation":
-            total[row["company_id"]][i] += row["count"]
-            done[row["company_id"]][i] += row["count"] if row["status"] == ItemStatus.DONE else 0
-    latest = {company_id: (done[company_id][-1] / t[-1] if t[-1] else 1) for company_id, t in total.items()}
-    lowest = sorted(total, key=lambda company_id: (latest[company_id], company_id))[:ROWS]
-    companies = Company.objects.in_bulk(lowest)
-    shares = [
-        {
-            "company": companies[company_id],
-            "values": [round(100 * d / t) if t else None for d, t in zip(done[company_id], totals, strict=True)],
-        }
-        for company_id, totals in sorted(
-            ((c, total[c]) for c in lowest), key=lambda pair: (companies[pair[0]].position, pair[0])
-        )
-    ]
+            by_status[row["status"]][i] += row["n"]
+        overdue[i] += row["late"]
+        overdue_days[i] += row["late_days"]
     mean_age = [round(d / n) if n else None for d, n in zip(overdue_days, overdue, strict=True)]
     return {
         "months": [f"{day:%Y-%m}" for day in days],
         "by_status": by_status,
         "overdue": overdue,
         "overdue_mean_age": mean_age,
-        "shares": shares,
+        "shares": _shares_furthest_behind(in_months.filter(item_kind="implementation"), days, index),
     }
+
+
+def _shares_furthest_behind(implementations: QuerySet, days: list, index: dict) -> list[dict]:
+    """Each month's share done of the companies with the lowest share in the latest snapshot."""
+    if not days:
+        return []
+    done = Sum("count", filter=Q(status=ItemStatus.DONE))
+    latest = (
+        implementations.filter(day=days[-1])
+        .values("company_id")
+        .annotate(share=Coalesce(done, 0) * 1.0 / Sum("count"))
+        .order_by("share", "company_id")[:ROWS]
+    )
+    lowest = [row["company_id"] for row in latest]
+    values: dict[int, list] = {company_id: [None] * len(days) for company_id in lowest}
+    for row in (
+        implementations.filter(company_id__in=lowest)
+        .values("day", "company_id")
+        .annotate(done=Coalesce(done, 0), total=Sum("count"))
+        .order_by()
+    ):
+        values[row["company_id"]][index[row["day"]]] = round(100 * row["done"] / row["total"]) if row["total"] else None
+    companies = Company.objects.in_bulk(lowest)
+    ordered = sorted(lowest, key=lambda company_id: (companies[company_id].position, company_id))
+    return [{"company": companies[company_id], "values": values[company_id]} for company_id in ordered]
 
 
 def time_to_close(*, user: User) -> list[dict]:
