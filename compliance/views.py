@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +45,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
     exported = export_if_requested(request, filterset.qs, COMPANY_COLUMNS, "companies")
     if exported is not None:
         return exported
-    return render(request, "compliance/company_list.html", {"companies": filterset.qs, "filter": filterset})
+    page = Paginator(filterset.qs.order_by("position", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "compliance/company_list.html", {"companies": page, "page": page, "filter": filterset})
 
 
 def company_detail(request: HttpRequest, code: str) -> HttpResponse:
