@@ -26,6 +26,7 @@ from cases.models import Case, ReportDraft
 from cases.publication import case_publication
 from compliance.access import is_regulator, is_regulator_admin
 from compliance.choices import ItemStatus
+from compliance.i18n import in_language
 from remediation.choices import MeasureKind
 
 if TYPE_CHECKING:
@@ -66,10 +67,6 @@ def _font() -> str:
     return FONT
 
 
-def _pick(row: dict, name: str, language: str) -> str:
-    return (language == "en" and row.get(f"{name}_en")) or row.get(f"{name}_ja", "")
-
-
 def report_pdf(draft: ReportDraft, language: str) -> bytes:
     """The draft as a PDF in `language` (`ja` or `en`), A4 landscape, the Japanese font embedded."""
     font = _font()
@@ -86,7 +83,7 @@ def report_pdf(draft: ReportDraft, language: str) -> bytes:
             rightMargin=12 * mm,
             topMargin=12 * mm,
             bottomMargin=12 * mm,
-            title=_pick(draft.content["case"], "title", language),
+            title=in_language(draft.content["case"], "title", language),
             author=settings.DEFAULT_FROM_EMAIL,
         )
         document.build(story)
@@ -102,14 +99,14 @@ def _story(draft: ReportDraft, language: str, body, heading, title) -> list:
     draft_mark = _("DRAFT")
     mark = "" if draft.approved_at else f" [{draft_mark}]"
     story = [
-        _p(_pick(content["case"], "title", language) + mark, title),
+        _p(in_language(content["case"], "title", language) + mark, title),
         _p(_("As of %(day)s") % {"day": content["as_of"]}, body),
         Spacer(1, 4 * mm),
         _p(_("Timeline"), heading),
     ]
     actions = dict(ActionKind.choices)
     story += [
-        _p(f"{a['date']}: {actions.get(a['kind'], a['kind'])} — {_pick(a, 'title', language)}", body)
+        _p(f"{a['date']}: {actions.get(a['kind'], a['kind'])} — {in_language(a, 'title', language)}", body)
         for a in content["actions"]
     ]
     for side in content["sides"]:
@@ -118,7 +115,7 @@ def _story(draft: ReportDraft, language: str, body, heading, title) -> list:
     for pair in content["pairs"]:
         total = _("%(total)s incidents in all") % {"total": pair["incident_total"]}
         story += [
-            _p(f"({pair['number']}) {_pick(pair, 'group__name', language)} — {total}", body),
+            _p(f"({pair['number']}) {in_language(pair, 'group__name', language)} — {total}", body),
             _incidents_table(pair, language, body),
         ]
     if content["status_public"]:
@@ -149,19 +146,19 @@ def _findings_table(side: dict, language: str, style) -> Table:
         ]
     ]
     for finding in side["findings"]:
-        concerned = "、".join(_pick(c, "name", language) for c in finding["concerned"])
+        concerned = "、".join(in_language(c, "name", language) for c in finding["concerned"])
         for index, measure in enumerate(finding["measures"] or [{}]):
             carried = "\n".join(
-                _pick(c, "name", language) + (f" ({statuses.get(c['status'], '')})" if c.get("status") else "")
+                in_language(c, "name", language) + (f" ({statuses.get(c['status'], '')})" if c.get("status") else "")
                 for c in measure.get("implementers", [])
             )
             first = index == 0
             rows.append(
                 [
-                    _p(f"{finding['code']} {_pick(finding, 'text', language)}" if first else "", style),
+                    _p(f"{finding['code']} {in_language(finding, 'text', language)}" if first else "", style),
                     _p(concerned if first else "", style),
                     _p(
-                        f"{_pick(measure, 'text', language)} [{kinds.get(measure.get('kind'), '')}]"
+                        f"{in_language(measure, 'text', language)} [{kinds.get(measure.get('kind'), '')}]"
                         if measure
                         else "—",
                         style,
@@ -174,10 +171,9 @@ def _findings_table(side: dict, language: str, style) -> Table:
 
 def _incidents_table(pair: dict, language: str, style) -> Table:
     rows = [[_p(h, style) for h in (_("Incident"), _("Summary"), _("Fix"))]]
-    rows += [
-        [_p(i["label"], style), _p(_pick(i, "summary", language), style), _p(_pick(i, "fix", language), style)]
-        for i in pair["incidents"]
-    ]
+    for incident in pair["incidents"]:
+        texts = [incident["label"], in_language(incident, "summary", language), in_language(incident, "fix", language)]
+        rows.append([_p(text, style) for text in texts])
     return _table(rows, [20, 126, 127])
 
 
@@ -190,8 +186,8 @@ def _open_items_table(content: dict, language: str, style) -> Table:
         status = statuses.get(item["status"], _("Not reported")) if item["status"] else _("Not reported")
         rows.append(
             [
-                _p(f"{item['measure']} {_pick(item, 'text', language)[:80]}", style),
-                _p(_pick(item, "name", language), style),
+                _p(f"{item['measure']} {in_language(item, 'text', language)[:80]}", style),
+                _p(in_language(item, "name", language), style),
                 _p(date, style),
                 _p(str(status), style),
             ]

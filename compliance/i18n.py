@@ -15,6 +15,14 @@ def current_language() -> str:
     return "en" if (translation.get_language() or "ja").startswith("en") else "ja"
 
 
+def in_language(row: dict, base: str, language: str | None = None) -> str:
+    """`row[<base>_en]` in English when given, else the Japanese original: for content kept as data."""
+    original = row.get(f"{base}_ja", "")
+    if (language or current_language()) == "en":
+        return row.get(f"{base}_en") or original
+    return original
+
+
 class Localized:
     """A read-only attribute that answers `<base>_en` in English and `<base>_ja` otherwise.
 

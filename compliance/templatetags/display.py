@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from compliance.eras import format_era_date, format_era_month
+from compliance.i18n import in_language
 
 register = template.Library()
 
@@ -65,9 +66,7 @@ def index(values: list, position: int):
 @register.filter
 def bilingual(row: dict, name: str) -> str:
     """`row[name_en]` in English when there is one, else `row[name_ja]`: for published content kept as data."""
-    if translation.get_language() == "en" and row.get(f"{name}_en"):
-        return row[f"{name}_en"]
-    return row.get(f"{name}_ja", "")
+    return in_language(row, name)
 
 
 @register.filter
