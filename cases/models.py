@@ -158,7 +158,9 @@ class Finding(Scoped):
     text = Localized("text")
 
     class Meta:
-        ordering = ["case", "position"]
+        # By the case's id, not the case's own ordering: the index below serves every list of findings.
+        ordering = ["case_id", "position"]
+        indexes = [models.Index(fields=["case", "position"], name="finding_order")]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [
@@ -186,7 +188,7 @@ class IncidentPair(Scoped):
     incident_total = models.PositiveIntegerField(_("incidents in total (as reported)"))
 
     class Meta:
-        ordering = ["case", "number"]
+        ordering = ["case_id", "number"]
         verbose_name = _("incident pair")
         verbose_name_plural = _("incident pairs")
         constraints = [

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
+from compliance.aggregates import counted, summed
 from compliance.choices import ItemStatus
 from remediation.selectors import measures_prefetch
 
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 def case_list(*, user: User) -> QuerySet[Case]:
     """Every case the person may see, with its published counts of findings and incidents."""
     return Case.objects.visible_to(user).annotate(
-        finding_count=Count("findings", distinct=True),
-        incident_count=Sum("incident_pairs__incident_total"),
+        finding_count=counted(Finding.objects.all(), "case"),
+        incident_count=summed(IncidentPair.objects.all(), "case", "incident_total"),
     )
 
 

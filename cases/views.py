@@ -1,5 +1,6 @@
 """Pages of the published case: the case, its timeline, findings and incidents."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,8 @@ def names(related) -> str:
     return "、".join(row.name_ja for row in related.all())
 
 
+CASES_PER_PAGE = 100
+
 CASE_COLUMNS = [
     Column(_("Code"), "code"),
     Column(_("Title (Japanese)"), "title_ja"),
@@ -40,7 +43,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     exported = export_if_requested(request, filterset.qs, CASE_COLUMNS, "cases")
     if exported is not None:
         return exported
-    return render(request, "cases/case_list.html", {"filter": filterset, "cases": filterset.qs})
+    page = Paginator(filterset.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"filter": filterset, "cases": page, "page": page})
 
 
 def case_detail(request: HttpRequest, case: str) -> HttpResponse:

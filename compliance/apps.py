@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from compliance import signals  # noqa: F401 (connects the sign-in log)
+        from compliance.history import install_change_feed_after_migrate
+
+        post_migrate.connect(install_change_feed_after_migrate, sender=self)

@@ -51,10 +51,10 @@ class AccessLogFilterSet(django_filters.FilterSet):
 class HistoryFilterSet(django_filters.FilterSet):
     """The change history by words of its events, record type, record, person and date."""
 
-    q = SearchFilter(fields=["pgh_obj_model", "pgh_obj_id", "pgh_label", "url"])
+    q = SearchFilter(fields=["pgh_obj_model", "pgh_label", "url", "username"])
     pgh_obj_model = django_filters.CharFilter(label=_("Record type"), lookup_expr="iexact")
-    pgh_obj_id = django_filters.CharFilter(label=_("Record"))
-    user = django_filters.NumberFilter(label=_("Person (id)"), field_name="user")
+    pgh_obj_id = django_filters.NumberFilter(label=_("Record"), min_value=1, max_value=2**63 - 1)
+    user = django_filters.NumberFilter(label=_("Person (id)"), field_name="user_id", min_value=1, max_value=2**63 - 1)
     date_from = django_filters.DateFilter(label=_("From"), field_name="pgh_created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="pgh_created_at", lookup_expr="date__lte")
 

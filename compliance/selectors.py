@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
+from cases.models import Finding
+from compliance.aggregates import counted
 from compliance.choices import ItemStatus
 from compliance.models import AccessAnomaly, AccessLogEntry, Company
+from remediation.models import Implementation
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -19,11 +22,9 @@ def company_list(*, user: User) -> QuerySet[Company]:
         Company.objects.visible_to(user)
         .select_related("group")
         .annotate(
-            finding_count=Count("findings", distinct=True),
-            implementation_count=Count("implementations", distinct=True),
-            open_implementation_count=Count(
-                "implementations", filter=~Q(implementations__status=ItemStatus.DONE), distinct=True
-            ),
+            finding_count=counted(Finding.affected_companies.through.objects.all(), "company"),
+            implementation_count=counted(Implementation.objects.all(), "company"),
+            open_implementation_count=counted(Implementation.objects.exclude(status=ItemStatus.DONE), "company"),
         )
     )
 

@@ -206,6 +206,9 @@ REST_FRAMEWORK = {
 }
 # The throttle counts in this cache: shared by every process when it is Redis (`CACHE_URL=redis://…`).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long the dashboard's figures may be served from the cache at most; they are recomputed as soon as the data
+# they come from changes (remediation/dashboard_cache.py). 0 turns the cache off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Compliance case tracker API",
     "DESCRIPTION": "Cases, findings, measures, implementations and incidents under supervision.",

@@ -99,7 +99,7 @@ HISTORY_COLUMNS = [
     Column(_("Record type"), "pgh_obj_model"),
     Column(_("Record"), "pgh_obj_id"),
     Column(_("Event"), "pgh_label"),
-    Column(_("Person"), "user.username"),
+    Column(_("Person"), "username"),
     Column(_("Changes (before → after)"), lambda event: json.dumps(event.pgh_diff, ensure_ascii=False, default=str)),
 ]
 

@@ -14,6 +14,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from compliance.models.history import ChangeEvent
+
 # The apps whose models must classify every field.
 APPS = ("compliance", "cases", "remediation")
 
@@ -342,8 +344,8 @@ def _model_class(model: type[models.Model] | models.Model) -> type[models.Model]
 
 
 def is_history_event(model: type[models.Model] | models.Model) -> bool:
-    """True for a pghistory event model: RESTRICTED as a whole, its fields are not listed."""
-    return issubclass(_model_class(model), pghistory.models.Event)
+    """True for a pghistory event model or the view over them all: RESTRICTED as a whole, fields not listed."""
+    return issubclass(_model_class(model), (pghistory.models.Event, ChangeEvent))
 
 
 def classifiable_fields(model: type[models.Model]) -> list[models.Field]:

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +7,8 @@ class RemediationConfig(AppConfig):
 
     name = "remediation"
     verbose_name = _("Remediation")
+
+    def ready(self) -> None:
+        from remediation.dashboard_cache import watch_sources
+
+        watch_sources(apps.get_model)

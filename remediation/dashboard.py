@@ -156,7 +156,7 @@ TIMELINE_ROW = 26
 
 
 def timeline(*, user: User, today: datetime.date) -> dict:
-    """2023 to 2031 as SVG coordinates: regulatory actions, due dates, and each operator's window with its status."""
+    """2023 to 2031 as SVG coordinates: the latest regulatory actions, due dates, and open windows with their status."""
     from remediation.selectors import implementations
 
     first, last = datetime.date(TIMELINE_YEARS[0], 1, 1), datetime.date(TIMELINE_YEARS[1], 12, 31)
@@ -165,12 +165,9 @@ def timeline(*, user: User, today: datetime.date) -> dict:
     def x(day: datetime.date) -> int:
         return round(TIMELINE_WIDTH * (min(max(day, first), last) - first).days / span)
 
-    actions = list(
-        RegulatoryAction.objects.visible_to(user)
-        .filter(date__range=(first, last))
-        .select_related("case")
-        .order_by("date")
-    )
+    in_range = RegulatoryAction.objects.visible_to(user).filter(date__range=(first, last))
+    latest = in_range.select_related("case").order_by("-date", "-position", "-pk")[:ROWS]
+    actions = sorted(latest, key=lambda action: action.date)
     windows = list(
         implementations(user=user)
         .filter(window_end__isnull=False)
@@ -196,6 +193,7 @@ def timeline(*, user: User, today: datetime.date) -> dict:
     height = TIMELINE_FIRST_ROW + len(windows) * TIMELINE_ROW + 20
     return {
         "actions": actions,
+        "actions_total": in_range.count(),
         "windows": windows,
         "dated": dated,
         "years": years,

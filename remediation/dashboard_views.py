@@ -6,6 +6,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from compliance.access import is_regulator
 from compliance.choices import ItemStatus, ReportingState
 from compliance.guards import log_reads, regulator_only
 from remediation import dashboard, selectors
+from remediation.dashboard_cache import cached_figures
 from remediation.models import ReminderRecipient
 
 RECENT_REMINDERS = 20
@@ -29,28 +31,39 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @regulator_only
 def regulator_dashboard(request: HttpRequest) -> HttpResponse:
-    """Where each company stands, what is overdue, what waits for review, how far the physical split has come."""
-    user, today = request.user, timezone.localdate()
-    deadlines = dashboard.deadlines(user=user, today=today)
-    shown = [*deadlines["overdue"], *deadlines["due_soon"]]
-    log_reads(request, [item for item in shown if item.item_kind == "incident"])
-    queue = dashboard.review_queue_head(user=user)
-    log_reads(request, queue["oldest"])
-    trends = dashboard.monthly_trends(user=user)
-    context = {
-        "today": today,
+    """Where each company stands, what is overdue, what waits for review, how far the physical split has come.
+
+    The figures are rendered once and served from the cache until a table they are read from changes; the
+    private records among them are logged as read on every view, cached or not.
+    """
+    today = timezone.localdate()
+    page = cached_figures("regulator", today, lambda: _rendered_figures(request, today))
+    log_reads(request, page["private"])
+    return render(request, "remediation/dashboard.html", {"body": page["body"]})
+
+
+def _rendered_figures(request: HttpRequest, today: datetime.date) -> dict:
+    """The dashboard's figures as HTML, and the private records they show."""
+    figures = _figures(request.user, today)
+    shown = [*figures["deadlines"]["overdue"], *figures["deadlines"]["due_soon"]]
+    private = [item for item in shown if item.item_kind == "incident"] + list(figures["queue"]["oldest"])
+    context = {"today": today, **figures, "trend_chart": _trend_chart(figures["trends"])}
+    return {"body": render_to_string("remediation/dashboard_body.html", context, request=request), "private": private}
+
+
+def _figures(user, today: datetime.date) -> dict:
+    """Everything the dashboard shows, read from the database (the same for every member of the regulator's staff)."""
+    return {
         "status_counts": dashboard.status_counts(user=user),
         "heat_map": dashboard.heat_map(user=user),
         "timeline": dashboard.timeline(user=user, today=today),
-        "deadlines": deadlines,
+        "deadlines": dashboard.deadlines(user=user, today=today),
         "overdue_ages": dashboard.overdue_ages(user=user, today=today),
-        "queue": queue,
-        "pairs": dashboard.incident_pairs(user=user),
-        "trends": trends,
-        "trend_chart": _trend_chart(trends),
+        "queue": dashboard.review_queue_head(user=user),
+        "pairs": list(dashboard.incident_pairs(user=user)),
+        "trends": dashboard.monthly_trends(user=user),
         "time_to_close": dashboard.time_to_close(user=user),
     }
-    return render(request, "remediation/dashboard.html", context)
 
 
 def _trend_chart(trends: dict) -> dict:

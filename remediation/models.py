@@ -56,7 +56,9 @@ class Measure(Scoped):
     text = Localized("text")
 
     class Meta:
-        ordering = ["finding", "position"]
+        # By the finding's id, not the finding's own ordering: the index below serves every list of measures.
+        ordering = ["finding_id", "position"]
+        indexes = [models.Index(fields=["finding", "position"], name="measure_order")]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         constraints = [
@@ -93,6 +95,7 @@ class Implementation(TrackedItem):
 
     class Meta(TrackedItem.Meta):
         ordering = ["measure", "position"]
+        indexes = [*TrackedItem.Meta.indexes, models.Index(fields=["measure", "position"], name="implementation_order")]
         verbose_name = _("implementation")
         verbose_name_plural = _("implementations")
         constraints = [
@@ -186,7 +189,10 @@ class ProgressUpdate(AboutItem):
                 name="progressupdate_review_state_valid", condition=Q(review_state__in=ReviewState.values)
             ),
         ]
-        indexes = [models.Index(fields=["review_state", "submitted_at"], name="progressupdate_queue")]
+        indexes = [
+            models.Index(fields=["review_state", "submitted_at"], name="progressupdate_queue"),
+            models.Index(fields=["submitted_at", "id"], name="progressupdate_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.submitted_at:%Y-%m-%d}"
@@ -215,6 +221,7 @@ class Review(CompanyPrivate):
 
     class Meta(CompanyPrivate.Meta):
         ordering = ["reviewed_at", "pk"]
+        indexes = [models.Index(fields=["reviewed_at", "id"], name="review_order")]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
@@ -409,7 +416,7 @@ class Reminder(AboutItem):
     acted_on_at = models.DateTimeField(_("acted on at"), null=True, blank=True)
 
     class Meta(AboutItem.Meta):
-        ordering = ["-planned_for", "pk"]
+        ordering = ["-planned_for", "-pk"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
@@ -426,7 +433,10 @@ class Reminder(AboutItem):
                 condition=Q(incident__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["sent_at", "planned_for"], name="reminder_unsent")]
+        indexes = [
+            models.Index(fields=["sent_at", "planned_for"], name="reminder_unsent"),
+            models.Index(fields=["planned_for", "id"], name="reminder_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} {self.rule} {self.period}"

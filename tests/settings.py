@@ -24,3 +24,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-"))
 # A budget no test reaches by accident; the throttling test sets its own.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000000/hour"}}  # noqa: F405
+# Tests run in transactions that never commit, so the dashboard's change counter (raised at commit) never moves:
+# its cache is off, except in tests/remediation/test_dashboard_cache.py, which makes the triggers fire at once.
+DASHBOARD_CACHE_SECONDS = 0

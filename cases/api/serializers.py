@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.api.fields import listed_many
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:
     """A to-many relation shown as the codes of the related rows."""
-    return serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, **kwargs)
+    return listed_many(serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs))
 
 
 def code_of(**kwargs) -> serializers.SlugRelatedField:
@@ -59,7 +60,7 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
     article = code_of()
     safeguard_types = code_list()
     affected_companies = code_list()
-    measures = serializers.HyperlinkedRelatedField(view_name="api:measure-detail", many=True, read_only=True)
+    measures = listed_many(serializers.HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
 
     class Meta:
         model = Finding
@@ -74,7 +75,7 @@ class IncidentPairSerializer(serializers.HyperlinkedModelSerializer):
     case = code_of()
     group = code_of()
     companies = code_list()
-    incidents = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", many=True, read_only=True)
+    incidents = listed_many(serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True))
 
     class Meta:
         model = IncidentPair

@@ -1,10 +1,9 @@
 """Read-only API of cases and what the regulator found in them."""
 
-from django.db.models import Prefetch
-
 from cases.api import serializers
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.conditional import ETagRetrieveMixin
+from compliance.api.fields import listed
 from compliance.api.scoping import ScopedReadOnlyViewSet
 from remediation.api.reporting import ReportingDutyActionMixin
 
@@ -21,7 +20,9 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 class RegulatoryActionViewSet(ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
-    queryset = RegulatoryAction.objects.select_related("case").prefetch_related("articles", "addressees")
+    queryset = RegulatoryAction.objects.select_related("case").prefetch_related(
+        listed("articles"), listed("addressees")
+    )
     serializer_class = serializers.RegulatoryActionSerializer
     filterset_fields = {"case__code": ["exact"], "kind": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ["date"]
@@ -47,7 +48,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     """Problems the regulator found, with the companies concerned."""
 
     queryset = Finding.objects.select_related("case", "article").prefetch_related(
-        "safeguard_types", "affected_companies", "measures"
+        listed("safeguard_types"), listed("affected_companies"), listed("measures")
     )
     serializer_class = serializers.FindingSerializer
     filterset_fields = {
@@ -62,11 +63,11 @@ class FindingViewSet(ScopedReadOnlyViewSet):
 class IncidentPairViewSet(ScopedReadOnlyViewSet):
     """The pairs of companies whose inspection found incidents, with the reported totals."""
 
-    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related("companies")
+    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related(listed("companies"))
 
     def get_queryset(self):
         visible_incidents = Incident.objects.visible_to(self.request.user)
-        return super().get_queryset().prefetch_related(Prefetch("incidents", queryset=visible_incidents))
+        return super().get_queryset().prefetch_related(listed("incidents", visible_incidents))
 
     serializer_class = serializers.IncidentPairSerializer
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}

@@ -42,13 +42,9 @@ class ChangeEventSerializer(serializers.Serializer):
     record_type = serializers.CharField(source="pgh_obj_model")
     record_id = serializers.CharField(source="pgh_obj_id", allow_null=True)
     user = serializers.IntegerField(source="user_id", allow_null=True)
-    url = serializers.SerializerMethodField()
+    url = serializers.CharField(allow_null=True)
     data = serializers.JSONField(source="pgh_data")
     diff = serializers.JSONField(source="pgh_diff", allow_null=True)
-
-    def get_url(self, event) -> str | None:
-        context = event.pgh_context or {}
-        return context.get("url")
 
 
 class AccessAnomalySerializer(serializers.ModelSerializer):

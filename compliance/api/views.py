@@ -1,12 +1,15 @@
 """API of companies and groups; for the regulator, the access log, its analysis and the change history."""
 
 from django.conf import settings
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.response import Response
 
+from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
+from compliance.api.pagination import HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.api.serializers import (
     AccessAnomalySerializer,
@@ -18,7 +21,7 @@ from compliance.api.serializers import (
 )
 from compliance.audit import access_log_read_rows
 from compliance.history import change_history
-from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
+from compliance.models import AccessAnomaly, AccessLogEntry, ChangeEvent, Company, CompanyGroup
 
 
 class CompanyGroupViewSet(ScopedReadOnlyViewSet):
@@ -63,19 +66,30 @@ class AccessAnomalyViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"kind": ["exact"], "day": ["gte", "lte"]}
 
 
+class ChangeEventFilterSet(ApiFilterSet):
+    """The change history by record type (`cases.Finding`), record id, and time of the change."""
+
+    record_type = filters.CharFilter(field_name="pgh_obj_model")
+    record_id = filters.NumberFilter(field_name="pgh_obj_id", min_value=1, max_value=2**63 - 1)
+    at__gte = UtcIsoDateTimeFilter(field_name="pgh_created_at", lookup_expr="gte")
+    at__lte = UtcIsoDateTimeFilter(field_name="pgh_created_at", lookup_expr="lte")
+
+    class Meta:
+        model = ChangeEvent
+        fields = []
+
+
 class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every change to every record (regulator staff only): who, when, before and after."""
 
     serializer_class = ChangeEventSerializer
     permission_classes = [RegulatorOnly]
-    filter_backends = []
+    pagination_class = HistoryPagination
+    filter_backends = [ApiFilterBackend]
+    filterset_class = ChangeEventFilterSet
 
     def get_queryset(self):
-        queryset = change_history()
-        for parameter, field in (("record_type", "pgh_obj_model"), ("record_id", "pgh_obj_id")):
-            if value := self.request.query_params.get(parameter):
-                queryset = queryset.filter(**{field: value})
-        return queryset
+        return change_history()
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

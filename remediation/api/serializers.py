@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import code_of
-from compliance.api.fields import JapaneseDateField
+from compliance.api.fields import JapaneseDateField, listed_many
 from compliance.choices import ItemStatus
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
@@ -14,8 +14,8 @@ class MeasureSerializer(serializers.HyperlinkedModelSerializer):
     case = serializers.SlugRelatedField(source="finding.case", slug_field="code", read_only=True)
     finding = serializers.HyperlinkedRelatedField(view_name="api:finding-detail", read_only=True)
     safeguard_type = code_of()
-    implementations = serializers.HyperlinkedRelatedField(
-        view_name="api:implementation-detail", many=True, read_only=True
+    implementations = listed_many(
+        serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
     )
 
     class Meta:
@@ -57,7 +57,7 @@ class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
         view_name="api:progressupdate-detail", read_only=True, allow_null=True
     )
     review = serializers.HyperlinkedRelatedField(view_name="api:review-detail", read_only=True, allow_null=True)
-    evidence = serializers.HyperlinkedRelatedField(view_name="api:evidence-detail", many=True, read_only=True)
+    evidence = listed_many(serializers.HyperlinkedRelatedField(view_name="api:evidence-detail", read_only=True))
 
     class Meta:
         model = ProgressUpdate
@@ -164,7 +164,7 @@ class ReminderSerializer(serializers.HyperlinkedModelSerializer):
         view_name="api:implementation-detail", read_only=True, allow_null=True
     )
     incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
-    recipients = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    recipients = listed_many(serializers.SlugRelatedField(slug_field="username", read_only=True))
 
     class Meta:
         model = Reminder

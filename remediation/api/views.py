@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
+from compliance.api.fields import listed
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.audit import access_log_denied, record_label
 from compliance.guards import get_visible_or_404
@@ -69,7 +70,9 @@ def item_from(request, data: dict):
 class MeasureViewSet(ScopedReadOnlyViewSet):
     """Improvement measures, one per bullet under a finding."""
 
-    queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related("implementations")
+    queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related(
+        listed("implementations")
+    )
     serializer_class = MeasureSerializer
     filterset_fields = {
         "finding__case__code": ["exact"],
@@ -112,7 +115,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 
     queryset = ProgressUpdate.objects.select_related(
         "company", "author", "implementation", "incident", "in_reply_to", "review"
-    ).prefetch_related("evidence")
+    ).prefetch_related(listed("evidence"))
     serializer_class = ProgressUpdateSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = {
@@ -290,7 +293,9 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 class ReminderViewSet(ScopedReadOnlyViewSet):
     """The reminder ledger: private to the company reminded, and to the regulator."""
 
-    queryset = Reminder.objects.select_related("company", "implementation", "incident").prefetch_related("recipients")
+    queryset = Reminder.objects.select_related("company", "implementation", "incident").prefetch_related(
+        listed("recipients")
+    )
     serializer_class = ReminderSerializer
     filterset_fields = {
         "company__code": ["exact"],
