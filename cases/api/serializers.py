@@ -3,7 +3,11 @@
 from rest_framework import serializers
 
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
-from compliance.api.fields import listed_many
+from compliance.api.fields import (
+    HyperlinkedModelSerializer,
+    HyperlinkedRelatedField,
+    listed_many,
+)
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 
 
@@ -17,21 +21,21 @@ def code_of(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
-class LawArticleSerializer(serializers.HyperlinkedModelSerializer):
+class LawArticleSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = LawArticle
         fields = ["id", "url", "code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
         extra_kwargs = {"url": {"view_name": "api:lawarticle-detail", "lookup_field": "code"}}
 
 
-class SafeguardTypeSerializer(serializers.HyperlinkedModelSerializer):
+class SafeguardTypeSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = SafeguardType
         fields = ["id", "url", "code", "name_ja", "name_en"]
         extra_kwargs = {"url": {"view_name": "api:safeguardtype-detail", "lookup_field": "code"}}
 
 
-class CaseSerializer(serializers.HyperlinkedModelSerializer):
+class CaseSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = Case
         fields = [
@@ -41,7 +45,7 @@ class CaseSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
 
 
-class RegulatoryActionSerializer(serializers.HyperlinkedModelSerializer):
+class RegulatoryActionSerializer(HyperlinkedModelSerializer):
     case = code_of()
     articles = code_list()
     addressees = code_list()
@@ -55,12 +59,12 @@ class RegulatoryActionSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:regulatoryaction-detail"}}
 
 
-class FindingSerializer(serializers.HyperlinkedModelSerializer):
+class FindingSerializer(HyperlinkedModelSerializer):
     case = code_of()
     article = code_of()
     safeguard_types = code_list()
     affected_companies = code_list()
-    measures = listed_many(serializers.HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
+    measures = listed_many(HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
 
     class Meta:
         model = Finding
@@ -71,11 +75,11 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:finding-detail"}}
 
 
-class IncidentPairSerializer(serializers.HyperlinkedModelSerializer):
+class IncidentPairSerializer(HyperlinkedModelSerializer):
     case = code_of()
     group = code_of()
     companies = code_list()
-    incidents = listed_many(serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True))
+    incidents = listed_many(HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True))
 
     class Meta:
         model = IncidentPair
@@ -83,9 +87,9 @@ class IncidentPairSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:incidentpair-detail"}}
 
 
-class IncidentSerializer(serializers.HyperlinkedModelSerializer):
+class IncidentSerializer(HyperlinkedModelSerializer):
     case = serializers.SlugRelatedField(source="pair.case", slug_field="code", read_only=True)
-    pair = serializers.HyperlinkedRelatedField(view_name="api:incidentpair-detail", read_only=True)
+    pair = HyperlinkedRelatedField(view_name="api:incidentpair-detail", read_only=True)
     pair_number = serializers.IntegerField(source="pair.number", read_only=True)
     viewer = code_of(allow_null=True)
     owner = code_of(allow_null=True)

@@ -3,17 +3,18 @@
 from knox.models import AuthToken
 from rest_framework import serializers
 
+from compliance.api.fields import HyperlinkedModelSerializer
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 
 
-class CompanyGroupSerializer(serializers.HyperlinkedModelSerializer):
+class CompanyGroupSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = CompanyGroup
         fields = ["id", "url", "code", "name_ja", "name_en"]
         extra_kwargs = {"url": {"view_name": "api:companygroup-detail", "lookup_field": "code"}}
 
 
-class CompanySerializer(serializers.HyperlinkedModelSerializer):
+class CompanySerializer(HyperlinkedModelSerializer):
     group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:

@@ -4,19 +4,23 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import code_of
-from compliance.api.fields import JapaneseDateField, listed_many
+from compliance.api.fields import (
+    HyperlinkedIdentityField,
+    HyperlinkedModelSerializer,
+    HyperlinkedRelatedField,
+    JapaneseDateField,
+    listed_many,
+)
 from compliance.choices import ItemStatus
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 
 
-class MeasureSerializer(serializers.HyperlinkedModelSerializer):
+class MeasureSerializer(HyperlinkedModelSerializer):
     case = serializers.SlugRelatedField(source="finding.case", slug_field="code", read_only=True)
-    finding = serializers.HyperlinkedRelatedField(view_name="api:finding-detail", read_only=True)
+    finding = HyperlinkedRelatedField(view_name="api:finding-detail", read_only=True)
     safeguard_type = code_of()
-    implementations = listed_many(
-        serializers.HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True)
-    )
+    implementations = listed_many(HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True))
 
     class Meta:
         model = Measure
@@ -27,8 +31,8 @@ class MeasureSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:measure-detail"}}
 
 
-class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
-    measure = serializers.HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
+class ImplementationSerializer(HyperlinkedModelSerializer):
+    measure = HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
     measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
     slippage_days = serializers.IntegerField(read_only=True, allow_null=True)
@@ -46,18 +50,14 @@ class ImplementationSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:implementation-detail"}}
 
 
-class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
+class ProgressUpdateSerializer(HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(
-        view_name="api:implementation-detail", read_only=True, allow_null=True
-    )
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
+    implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
+    incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    in_reply_to = serializers.HyperlinkedRelatedField(
-        view_name="api:progressupdate-detail", read_only=True, allow_null=True
-    )
-    review = serializers.HyperlinkedRelatedField(view_name="api:review-detail", read_only=True, allow_null=True)
-    evidence = listed_many(serializers.HyperlinkedRelatedField(view_name="api:evidence-detail", read_only=True))
+    in_reply_to = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True, allow_null=True)
+    review = HyperlinkedRelatedField(view_name="api:review-detail", read_only=True, allow_null=True)
+    evidence = listed_many(HyperlinkedRelatedField(view_name="api:evidence-detail", read_only=True))
 
     class Meta:
         model = ProgressUpdate
@@ -69,10 +69,10 @@ class ProgressUpdateSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:progressupdate-detail"}}
 
 
-class EvidenceSerializer(serializers.HyperlinkedModelSerializer):
+class EvidenceSerializer(HyperlinkedModelSerializer):
     company = code_of()
-    update = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
-    download = serializers.HyperlinkedIdentityField(view_name="api:evidence-download")
+    update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
+    download = HyperlinkedIdentityField(view_name="api:evidence-download")
 
     class Meta:
         model = Evidence
@@ -91,9 +91,9 @@ class EvidenceSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:evidence-detail"}}
 
 
-class ReviewSerializer(serializers.HyperlinkedModelSerializer):
+class ReviewSerializer(HyperlinkedModelSerializer):
     company = code_of()
-    update = serializers.HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
+    update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
     reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -125,12 +125,10 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
 
-class DeadlineChangeSerializer(serializers.HyperlinkedModelSerializer):
+class DeadlineChangeSerializer(HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(
-        view_name="api:implementation-detail", read_only=True, allow_null=True
-    )
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
+    implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
+    incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -158,12 +156,10 @@ class DeadlineChangeInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ReminderSerializer(serializers.HyperlinkedModelSerializer):
+class ReminderSerializer(HyperlinkedModelSerializer):
     company = code_of()
-    implementation = serializers.HyperlinkedRelatedField(
-        view_name="api:implementation-detail", read_only=True, allow_null=True
-    )
-    incident = serializers.HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
+    implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
+    incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
     recipients = listed_many(serializers.SlugRelatedField(slug_field="username", read_only=True))
 
     class Meta:
