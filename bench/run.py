@@ -36,6 +36,7 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "compliance.settings"}
     env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     env["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    env["SECURE_SSL_REDIRECT"] = "False"  # loopback, plain HTTP
     return {**env, **extra}
 
 

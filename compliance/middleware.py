@@ -1,6 +1,9 @@
-"""Sign-in everywhere, and a second factor for those who need one."""
+"""Sign-in everywhere, a second factor for those who need one, and a log line per request."""
 
 from __future__ import annotations
+
+import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
@@ -9,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from compliance.access import is_regulator
+
+request_log = logging.getLogger("compliance.requests")
 
 # The API authenticates each request itself (tokens or session) and answers 401/403, never a redirect.
 API_PREFIX = "/api/"
@@ -56,3 +61,34 @@ class SecondFactorMiddleware:
 
         target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path, status, time taken and who (its request id added by the filter)."""
+
+    QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
+        response = self.get_response(request)
+        if request.path not in self.QUIET_PATHS:
+            milliseconds = round((time.monotonic() - started) * 1000)
+            user = getattr(request, "user", None)
+            request_log.info(
+                "%s %s %s %sms",
+                request.method,
+                request.path,
+                response.status_code,
+                milliseconds,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": milliseconds,
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+        return response

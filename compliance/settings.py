@@ -5,7 +5,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +30,8 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/compliance")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection kept between requests is checked before use, so that a restarted server costs no request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env("REDIS_URL")
 
 INSTALLED_APPS = [
@@ -38,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django_guid",
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -55,7 +61,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and every task it starts, carries its request id.
+    "django_guid.middleware.guid_middleware",
+    "compliance.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,8 +115,36 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "remediation:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions and cookies: HTTPS-only unless running locally with DEBUG.
+# Served over HTTPS only, unless running locally with DEBUG: secure cookies, plain HTTP redirected, HSTS.
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_COOKIES)
+# The orchestrator probes these over plain HTTP inside its own network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_COOKIES)
+# Behind a proxy that terminates TLS (docker compose): trust its X-Forwarded-Proto, and only then.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy: everything from this site, nothing inline, no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -187,6 +225,8 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 EVIDENCE_MAX_FILES = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as compliance/backup.py chooses.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -244,10 +284,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No Redis (the demo of `make run`): messages are files in one folder that web and worker share.
-    CELERY_QUEUE_FOLDER = env.path("CELERY_QUEUE_FOLDER", default=BASE_DIR / "var" / "celery")
+    CELERY_QUEUE_FOLDER = Path(env.str("CELERY_QUEUE_FOLDER", default=str(BASE_DIR / "var" / "celery")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_FOLDER),
         "data_folder_out": str(CELERY_QUEUE_FOLDER),
+        # The worker's control messages too, or kombu writes them to ./control in the working directory.
+        "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
@@ -283,10 +325,37 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The request id: taken from the proxy's X-Request-ID when it is a valid one, made otherwise, returned in the
+# response, and passed to every Celery task the request starts (and on to the tasks those start).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "IGNORE_URLS": ["healthz", "readyz"],
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+
+# Logs on standard error: one JSON object a line with LOG_FORMAT=json (production), plain text otherwise.
+# Every line carries the request id (`request_id`), in the web and in the worker alike.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "task": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "task"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes narrates every sign-in at INFO; our access log records them already.
     "loggers": {"axes": {"level": "WARNING"}},

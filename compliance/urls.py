@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from compliance import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("public/", include("cases.urls_public")),
     path("", include("cases.urls")),
     path("", include("remediation.urls")),
@@ -17,7 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(("compliance.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Errors outside any view: problem details under /api/, the site's pages elsewhere.

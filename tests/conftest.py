@@ -14,6 +14,7 @@ from compliance.models import Company, User
 from remediation.models import Implementation, ProgressUpdate
 from remediation.services import progress_update_submit
 from remediation.workflow import allowed_statuses
+from tests.real_services import running_postgres, running_redis, scratch_database_url
 
 PASSWORD = "correct horse battery staple"
 
@@ -94,3 +95,68 @@ def admin_client(regulator_admin) -> Client:
 def officer_client(officers) -> Client:
     """A client signed in as the officer of Kansai's T&D operator."""
     return signed_in(officers["kansai-td"], second_factor=False)
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server that the test may stop and start again."""
+    yield from running_redis()
+
+
+@pytest.fixture
+def scratch_database():
+    """An empty database of its own on the test server, for a test whose processes commit for real."""
+    yield from scratch_database_url()
+
+
+@pytest.fixture(scope="module")
+def module_scratch_database():
+    """An empty database of its own on the test server for the tests of one module, which share what they build."""
+    yield from scratch_database_url()
+
+
+@pytest.fixture
+def postgres_server():
+    """A private PostgreSQL server that the test may shut down and start again (never the shared one)."""
+    yield from running_postgres()
+
+
+# Fault drills report what they sent and what they found afterwards. Each record rides on the test's report
+# (`user_properties`), which pytest-xdist sends from its workers to the controller, where the summary prints.
+DRILL_PROPERTY = "fault_drill"
+DRILL_COUNTS = ("sent", "acknowledged", "present_after", "duplicates", "lost")
+
+
+@pytest.fixture
+def drill_report(request):
+    """Record a fault drill's counts: `drill_report(sent=…, acknowledged=…, present_after=…, duplicates=…, lost=…)`.
+
+    Other keyword arguments are printed after them. Call it before the drill's assertions, so that a failing
+    drill still reports what it counted.
+    """
+
+    def record(**counts: int | float | str) -> None:
+        missing = [name for name in DRILL_COUNTS if name not in counts]
+        assert not missing, f"a drill reports {', '.join(missing)} too"
+        request.node.user_properties.append((DRILL_PROPERTY, {"drill": request.node.name, **counts}))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line a fault drill that ran: what it sent, what was acknowledged, what is there afterwards."""
+    records = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == DRILL_PROPERTY and getattr(report, "when", "") == "call":
+                    records[report.nodeid] = value
+    if not records:
+        return
+    terminalreporter.section("fault drills")
+    for nodeid in sorted(records):
+        record = dict(records[nodeid])
+        line = f"{record.pop('drill')}: " + ", ".join(f"{record.pop(n)} {n.replace('_', ' ')}" for n in DRILL_COUNTS)
+        if record:
+            line += " (" + ", ".join(f"{n.replace('_', ' ')} {v}" for n, v in record.items()) + ")"
+        terminalreporter.write_line(line)

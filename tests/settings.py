@@ -18,6 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
+# The test client speaks plain HTTP; the production settings redirect it (tests/test_production_settings.py).
+SECURE_SSL_REDIRECT = False
 # Mail goes to django.core.mail.outbox; tasks run in the test's process (the worker tests start a real one).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -30,6 +30,7 @@ PUBLISHED = {
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
     "remediation:implementation_list",
     "public:case_list", "public:case_detail",  # no sign-in: tried in tests/cases/test_publication.py
+    "healthz", "readyz",  # no sign-in, no data: tried in tests/test_production_settings.py
 }  # fmt: skip
 # Signing in and out, the second factor, the language switch.
 ACCOUNT = {

@@ -95,8 +95,8 @@ class HyperlinkedIdentityField(ReversedOncePerRequest, serializers.HyperlinkedId
     """DRF's link to the record itself, reversed once per request."""
 
 
+# DRF's hyperlinked serializer with links reversed once per request. (No docstring: drf-spectacular would take it
+# as the description of every serializer that has none of its own.)
 class HyperlinkedModelSerializer(serializers.HyperlinkedModelSerializer):
-    """DRF's hyperlinked serializer with links reversed once per request."""
-
     serializer_related_field = HyperlinkedRelatedField
     serializer_url_field = HyperlinkedIdentityField

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -144,22 +145,24 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         reply_to = None
         if values.get("in_reply_to"):
             reply_to = get_visible_or_404(request, ProgressUpdate.objects.all(), pk=values["in_reply_to"])
-        update = run_service(
-            request,
-            lambda: progress_update_submit(
-                actor=request.user,
-                item=item,
-                item_version=version,
-                status=values["status"],
-                narrative=values["narrative"],
-                next_milestone_on=values.get("next_milestone_on"),
-                files=values.get("evidence", []),
-                in_reply_to=reply_to,
-            ),
-            record_label(type(item)),
-            item.pk,
-        )
-        body = ProgressUpdateSerializer(update, context=self.get_serializer_context()).data
+
+        def submit_and_answer() -> tuple[ProgressUpdate, dict]:
+            # The answer is read in the same transaction as the write: an update is saved only if its answer could
+            # be built, so that an officer never gets an error for an update that was in fact saved.
+            with transaction.atomic():
+                update = progress_update_submit(
+                    actor=request.user,
+                    item=item,
+                    item_version=version,
+                    status=values["status"],
+                    narrative=values["narrative"],
+                    next_milestone_on=values.get("next_milestone_on"),
+                    files=values.get("evidence", []),
+                    in_reply_to=reply_to,
+                )
+                return update, ProgressUpdateSerializer(update, context=self.get_serializer_context()).data
+
+        update, body = run_service(request, submit_and_answer, record_label(type(item)), item.pk)
         return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": update.etag})
 
     def _review(self, request, review) -> Response:
