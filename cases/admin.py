@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from cases.models import (
     Case,
+    CaseLink,
     Finding,
     Incident,
     IncidentPair,
@@ -69,3 +70,13 @@ class ReportDraftAdmin(ReadOnlyAdmin):
 
     list_display = ["case", "as_of", "created_by", "created_at", "approved_by", "approved_at"]
     list_select_related = ["case", "created_by", "approved_by"]
+
+
+@admin.register(CaseLink)
+class CaseLinkAdmin(ScopedAdmin):
+    """Links between related cases (made on the case's page or through the API)."""
+
+    list_display = ["from_case", "relation", "to_case", "created_at"]
+    list_filter = ["relation"]
+    list_select_related = ["from_case", "to_case"]
+    search_fields = ["from_case__code", "to_case__code", "note_ja", "note_en"]

@@ -37,3 +37,21 @@ class DataKind(models.TextChoices):
     CONTRACTOR_EMPLOYEE = "contractor_employee", _("Contractor employees' data")
     NEW_ENTRANT_CUSTOMER = "new_entrant_customer", _("New-entrant retailers' customer data")
     CUSTOMER_DATA = "customer_data", _("Customer personal data")
+
+
+class CaseRelation(models.TextChoices):
+    """How a related case stands to the case that links to it."""
+
+    SAME_COMPANIES = "same_companies", _("Same companies")
+    SAME_EVENTS = "same_events", _("Same events")
+    OTHER_REGULATOR = "other_regulator", _("Another regulator's case")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+# How the linking case stands to the linked one, seen from the linked case's page.
+CASE_RELATION_INVERSE_LABELS = {
+    CaseRelation.SAME_COMPANIES: _("Same companies"),
+    CaseRelation.SAME_EVENTS: _("Same events"),
+    CaseRelation.OTHER_REGULATOR: _("Case of this regulator on the same matter"),
+    CaseRelation.FOLLOW_UP: _("Earlier case (this is its follow-up)"),
+}

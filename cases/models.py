@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import ActionKind, CaseStatus, DataKind, Side
+from cases.choices import CASE_RELATION_INVERSE_LABELS, ActionKind, CaseRelation, CaseStatus, DataKind, Side
 from compliance.access import RegulatorOnly, Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.reference import NamedReference
 from compliance.tracking import TrackedItem
+from compliance.validators import validate_not_reserved
 
 
 @pghistory.track()
 class LawArticle(Scoped):
     """An article (and paragraph) of a law that a finding or an action rests on."""
 
-    code = models.SlugField(_("code"), unique=True)
+    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
     law_ja, law_en = bilingual_name(_("law"))
     article = models.PositiveIntegerField(_("article"))
     paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
@@ -73,7 +76,7 @@ class SafeguardType(NamedReference):
 class Case(Scoped):
     """A supervision case: what the regulator found at some companies and what it asked of them."""
 
-    code = models.SlugField(_("code"), unique=True)
+    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
     title_ja, title_en = bilingual_text(_("title"))
     summary_ja, summary_en = bilingual_text(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
@@ -103,6 +106,16 @@ class Case(Scoped):
 
     def __str__(self) -> str:
         return self.title_ja
+
+    def clean(self) -> None:
+        """A closed case has the day it closed, on or after the day it opened; an open one has none."""
+        super().clean()
+        if self.status == CaseStatus.CLOSED and self.closed_on is None:
+            raise ValidationError({"closed_on": _("Give the day the case was closed.")})
+        if self.status != CaseStatus.CLOSED and self.closed_on is not None:
+            raise ValidationError({"closed_on": _("Only a closed case has a closing day.")})
+        if self.closed_on is not None and self.opened_on is not None and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"case": self.code})
@@ -145,7 +158,7 @@ class Finding(Scoped):
     """A problem the regulator found (問題点): one row of the report's tables."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
-    code = models.SlugField(_("code"), max_length=40)
+    code = models.SlugField(_("code"), max_length=40, validators=[validate_not_reserved])
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     article = models.ForeignKey(
         LawArticle, verbose_name=_("law article"), on_delete=models.PROTECT, related_name="findings"
@@ -292,6 +305,30 @@ class Incident(TrackedItem):
     def is_private_record(self) -> bool:
         return not self.described_in_report
 
+    def clean(self) -> None:
+        """A described incident has a label and a summary, a counted-only one no detail; viewer and owner differ."""
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.described_in_report:
+            if not self.label:
+                errors["label"] = _("A described incident has a label (ア, イ, ウ…).")
+            if not self.summary_ja:
+                errors["summary_ja"] = _("A described incident has a summary.")
+        else:
+            detail = {
+                "label": self.label, "summary_ja": self.summary_ja, "summary_en": self.summary_en,
+                "fix_ja": self.fix_ja, "fix_en": self.fix_en, "data_kind": self.data_kind,
+                "viewer": self.viewer_id, "owner": self.owner_id,
+                "was_used": self.was_used, "involves_new_entrant_data": self.involves_new_entrant_data,
+            }  # fmt: skip
+            for name, value in detail.items():
+                if value not in ("", None):
+                    errors[name] = _("An incident the report only counts has no detail.")
+        if self.viewer_id is not None and self.viewer_id == self.owner_id:
+            errors["owner"] = _("The company that could view and the company whose data it was are the same.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def display_label(self) -> str:
         """ア, or "#4" for an incident the report counts but does not describe."""
@@ -353,3 +390,51 @@ class ReportDraft(RegulatorOnly):
     @property
     def is_draft(self) -> bool:
         return self.approved_at is None
+
+
+@pghistory.track()
+class CaseLink(Scoped):
+    """A link from one case to a related one: same companies, same events, another regulator's case, a follow-up.
+
+    One link per pair of cases, whichever way it was made; each case's page shows it.
+    """
+
+    from_case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="links_from")
+    to_case = models.ForeignKey(Case, verbose_name=_("related case"), on_delete=models.CASCADE, related_name="links_to")
+    relation = models.CharField(_("relation"), max_length=24, choices=CaseRelation.choices)
+    note_ja, note_en = bilingual_text(_("note"), blank=True)
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    note = Localized("note")
+
+    class Meta:
+        ordering = ["from_case_id", "to_case_id"]
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(
+                Least("from_case", "to_case"),
+                Greatest("from_case", "to_case"),
+                name="caselink_once_per_pair",
+                violation_error_message=_("These two cases are linked already."),
+            ),
+            models.CheckConstraint(
+                name="caselink_not_to_itself",
+                condition=~Q(from_case=models.F("to_case")),
+                violation_error_message=_("A case cannot be linked to itself."),
+            ),
+            models.CheckConstraint(name="caselink_relation_valid", condition=Q(relation__in=CaseRelation.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case.code} → {self.to_case.code} ({self.relation})"
+
+    def other_case(self, case: Case) -> Case:
+        """The case at the other end of the link from `case`."""
+        return self.to_case if self.from_case_id == case.pk else self.from_case
+
+    def label_from(self, case: Case) -> str:
+        """How the other case stands to `case`, in the interface's language."""
+        if self.from_case_id == case.pk:
+            return self.get_relation_display()
+        return str(CASE_RELATION_INVERSE_LABELS.get(self.relation, self.get_relation_display()))

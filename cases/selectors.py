@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
+from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance.aggregates import counted, summed
 from compliance.choices import ItemStatus
+from remediation.models import Implementation
 from remediation.selectors import measures_prefetch
 
 if TYPE_CHECKING:
@@ -100,3 +101,47 @@ def company_incidents(*, user: User, company: Company) -> QuerySet[Incident]:
 def company_actions(*, user: User, company: Company) -> QuerySet[RegulatoryAction]:
     """Regulatory actions addressed to the company."""
     return RegulatoryAction.objects.visible_to(user).filter(addressees=company).select_related("case")
+
+
+def case_links(*, user: User, case: Case) -> list[CaseLink]:
+    """The case's links to related cases, made from it or to it, each with `other` and its `label` seen from `case`."""
+    visible = Case.objects.visible_to(user)
+    links = list(
+        CaseLink.objects.visible_to(user)
+        .filter(Q(from_case=case) | Q(to_case=case))
+        .filter(from_case__in=visible, to_case__in=visible)
+        .select_related("from_case", "to_case")
+        .order_by("created_at", "pk")
+    )
+    for link in links:
+        link.other = link.other_case(case)
+        link.label = link.label_from(case)
+        link.direction = "outgoing" if link.from_case_id == case.pk else "incoming"
+    return links
+
+
+def company_cases(*, user: User, company: Company) -> QuerySet[Case]:
+    """Every case that concerns the company, with how many of the company's items are still open in each.
+
+    A case concerns it when an action is addressed to it, a finding names it, it carries out a measure, or it
+    belongs to an incident pair. One query, whatever the number of cases.
+    """
+    concerns = (
+        Exists(RegulatoryAction.objects.visible_to(user).filter(case=OuterRef("pk"), addressees=company))
+        | Exists(Finding.objects.visible_to(user).filter(case=OuterRef("pk"), affected_companies=company))
+        | Exists(Implementation.objects.visible_to(user).filter(measure__finding__case=OuterRef("pk"), company=company))
+        | Exists(IncidentPair.objects.visible_to(user).filter(case=OuterRef("pk"), companies=company))
+    )
+    open_implementations = (
+        Implementation.objects.visible_to(user).filter(company=company).exclude(status=ItemStatus.DONE)
+    )
+    open_incidents = incidents(user=user).filter(pair__companies=company).exclude(status=ItemStatus.DONE)
+    return (
+        Case.objects.visible_to(user)
+        .filter(concerns)
+        .annotate(
+            open_implementation_count=counted(open_implementations, "measure__finding__case"),
+            open_incident_count=counted(open_incidents, "pair__case"),
+        )
+        .order_by("-opened_on", "code")
+    )

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cases import report_format as fmt
+from cases.choices import CaseRelation
 from cases.models import (
     Case,
+    CaseLink,
     Finding,
     Incident,
     IncidentPair,
@@ -18,8 +24,12 @@ from cases.models import (
     RegulatoryAction,
     SafeguardType,
 )
+from compliance.access import is_regulator
 from compliance.models import Company, CompanyGroup
 from remediation.models import Implementation, Measure
+
+if TYPE_CHECKING:
+    from compliance.models import User
 
 DEFAULT_REPORT = Path(__file__).resolve().parent / "data" / "report-2024-03-06.yaml"
 
@@ -60,10 +70,14 @@ class _CaseLoader:
         self.safeguards: dict[str, SafeguardType] = {}
         self.groups: dict[str, CompanyGroup] = {}
         self.companies: dict[str, Company] = {}
+        # Since when new items are followed: the report's date; without a source, the day they are created.
+        self.since = document.source.published_on if document.source else None
 
     def load(self) -> LoadResult:
         self._load_reference_data()
-        case = self._upsert(Case, {"code": self.document.case.code}, self.document.case.model_dump(exclude={"code"}))
+        # Keys the file leaves out (a case's `closed_on`, `status_public`) keep what the case holds.
+        values = self.document.case.model_dump(exclude={"code"}, exclude_unset=True)
+        case = self._upsert(Case, {"code": self.document.case.code}, values)
         for position, action in enumerate(self.document.regulatory_actions):
             self._load_action(case, position, action)
         for position, finding in enumerate(self.document.findings):
@@ -79,24 +93,27 @@ class _CaseLoader:
             self.articles[article.code] = self._upsert(
                 LawArticle, {"code": article.code}, article.model_dump(exclude={"code"})
             )
-        for position, safeguard in enumerate(self.document.safeguard_types):
-            values = {**safeguard.model_dump(exclude={"code"}), "position": position}
+        for index, safeguard in enumerate(self.document.safeguard_types):
+            values = {**safeguard.model_dump(exclude={"code"}), "position": _position(safeguard, index)}
             self.safeguards[safeguard.code] = self._upsert(SafeguardType, {"code": safeguard.code}, values)
-        for position, group in enumerate(self.document.groups):
-            values = {**group.model_dump(exclude={"code"}), "position": position}
+        for index, group in enumerate(self.document.groups):
+            values = {**group.model_dump(exclude={"code"}), "position": _position(group, index)}
             self.groups[group.code] = self._upsert(CompanyGroup, {"code": group.code}, values)
-        for position, company in enumerate(self.document.companies):
+        for index, company in enumerate(self.document.companies):
             values = {
                 **company.model_dump(exclude={"code", "group"}),
                 "group": self.groups.get(company.group) if company.group else None,
-                "position": position,
+                "position": _position(company, index),
             }
             self.companies[company.code] = self._upsert(Company, {"code": company.code}, values)
 
     # The case -------------------------------------------------------------------------------------
 
     def _load_action(self, case: Case, position: int, action: fmt.RegulatoryAction) -> None:
-        values = {**action.model_dump(exclude={"code", "articles", "addressees"}), "position": position}
+        values = {
+            **action.model_dump(exclude={"code", "articles", "addressees"}),
+            "position": _position(action, position),
+        }
         row = self._upsert(RegulatoryAction, {"case": case, "code": action.code}, values)
         self._set_related(row, "articles", [self.articles[c] for c in action.articles])
         self._set_related(row, "addressees", [self.companies[c] for c in action.addressees])
@@ -107,7 +124,7 @@ class _CaseLoader:
             "article": self.articles[finding.article],
             "text_ja": finding.text_ja,
             "text_en": finding.text_en,
-            "position": position,
+            "position": _position(finding, position),
         }
         row = self._upsert(Finding, {"case": case, "code": finding.code}, values)
         self._set_related(row, "safeguard_types", [self.safeguards[c] for c in finding.safeguard_types])
@@ -121,40 +138,57 @@ class _CaseLoader:
             "kind": measure.kind,
             "text_ja": measure.text_ja,
             "text_en": measure.text_en,
-            "position": position,
+            "position": _position(measure, position),
         }
         row = self._upsert(Measure, {"finding": finding, "code": measure.code}, values)
-        start = measure.window.start if measure.window else None
-        end = measure.window.end if measure.window else None
-        tracked = {
-            "status": measure.status,
-            "tracked_since": self.document.source.published_on,
-            "window_start": start,
-            "window_end": end,
-            "baseline_window_start": start,
-            "baseline_window_end": end,
-        }
-        for implementer_position, code in enumerate(measure.implementers):
+        # Each company's own state when the file gives it; else the measure's status and window, as published.
+        published = fmt.TrackedState(window=measure.window, baseline_window=measure.window)
+        states = {state.company: state for state in measure.implementations}
+        for index, code in enumerate(measure.implementers):
+            state = states.get(code)
             self._upsert(
                 Implementation,
                 {"measure": row, "company": self.companies[code]},
-                {"position": implementer_position},
-                on_create=tracked,
+                {"position": _position(state, index)},
+                on_create=self._tracked(state or published, state.status if state else measure.status),
             )
+
+    def _tracked(self, state: fmt.TrackedState, status: str | None) -> dict:
+        """The tracked fields of an item about to be created."""
+        values = {
+            "status": status or "",
+            "due_on": state.due_on,
+            "window_start": state.window.start if state.window else None,
+            "window_end": state.window.end if state.window else None,
+            "baseline_due_on": state.baseline_due_on,
+            "baseline_window_start": state.baseline_window.start if state.baseline_window else None,
+            "baseline_window_end": state.baseline_window.end if state.baseline_window else None,
+            "reporting_every": state.reporting_every or "",
+            "reporting_since": state.reporting_since,
+        }
+        since = state.tracked_since or self.since
+        return {**values, "tracked_since": since} if since else values
 
     def _load_pair(self, case: Case, pair: fmt.Pair) -> None:
         values = {"group": self.groups[pair.group], "incident_total": pair.incident_total}
         row = self._upsert(IncidentPair, {"case": case, "number": pair.number}, values)
         self._set_related(row, "companies", [self.companies[c] for c in pair.companies])
-        for number, incident in enumerate(pair.incidents, start=1):
+        described = set()
+        for place, incident in enumerate(pair.incidents, start=1):
+            number = incident.number or place
+            described.add(number)
             self._load_described_incident(row, number, incident)
         # The incidents the report counts but does not describe: present, marked, with nothing invented.
-        for number in range(len(pair.incidents) + 1, pair.incident_total + 1):
+        states = {state.number: state for state in pair.undescribed}
+        for number in range(1, pair.incident_total + 1):
+            if number in described:
+                continue
+            state = states.get(number)
             self._upsert(
                 Incident,
                 {"pair": row, "number": number},
                 {"described_in_report": False},
-                on_create={"tracked_since": self.document.source.published_on},
+                on_create=self._tracked(state or fmt.TrackedState(), state.status if state else None),
             )
 
     def _load_described_incident(self, pair: IncidentPair, number: int, incident: fmt.Incident) -> None:
@@ -164,7 +198,7 @@ class _CaseLoader:
             "viewer": self.companies.get(incident.viewer) if incident.viewer else None,
             "owner": self.companies.get(incident.owner) if incident.owner else None,
             "mutual": incident.mutual,
-            "data_kind": incident.data_kind,
+            "data_kind": incident.data_kind or "",
             "was_used": incident.used,
             "involves_new_entrant_data": incident.new_entrant_data,
             "summary_ja": incident.summary_ja,
@@ -172,12 +206,8 @@ class _CaseLoader:
             "fix_ja": incident.fix_ja,
             "fix_en": incident.fix_en,
         }
-        since = self.document.source.published_on
         self._upsert(
-            Incident,
-            {"pair": pair, "number": number},
-            values,
-            on_create={"status": incident.status, "tracked_since": since},
+            Incident, {"pair": pair, "number": number}, values, on_create=self._tracked(incident, incident.status)
         )
 
     # Writing --------------------------------------------------------------------------------------
@@ -187,7 +217,7 @@ class _CaseLoader:
         row = model.objects.filter(**keys).first()
         if row is None:
             row = model(**keys, **values, **(on_create or {}))
-            row.full_clean(validate_unique=False, validate_constraints=False)
+            _check_row(row, keys)
             row.save()
             self.created[model._meta.label] += 1
             self.new_rows.add(row)
@@ -196,7 +226,7 @@ class _CaseLoader:
         if changed:
             for name in changed:
                 setattr(row, name, values[name])
-            row.full_clean(validate_unique=False, validate_constraints=False)
+            _check_row(row, keys)
             row.save(update_fields=changed)
             self.updated[model._meta.label] += 1
         return row
@@ -207,3 +237,53 @@ class _CaseLoader:
             manager.set(targets)
             if row not in self.new_rows:
                 self.updated[f"{row._meta.label}.{name}"] += 1
+
+
+def _position(record: object, index: int) -> int:
+    """A record's place in the product's lists: the one the file gives, else its place in the file."""
+    position = getattr(record, "position", None)
+    return index if position is None else position
+
+
+def _check_row(row: models.Model, keys: dict) -> None:
+    """The model's own field checks, each refusal a problem naming the row (the file's checks come first)."""
+    try:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        names = ", ".join(str(getattr(value, "code", value)) for value in keys.values())
+        record = f"{row._meta.verbose_name} ({names})"
+        problems = [
+            fmt.Problem(record, field, message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise fmt.CaseFileError(_("database"), problems) from None
+
+
+# Related cases ------------------------------------------------------------------------------------------
+
+
+def case_link(*, actor: User, case: Case, other: Case, relation: str, note_ja: str = "", note_en: str = "") -> CaseLink:
+    """Regulator staff link a case to a related one: one link per pair of cases, never a case to itself."""
+    if not is_regulator(actor):
+        raise PermissionDenied(_("Only regulator staff can link cases."))
+    if relation not in CaseRelation.values:
+        raise ValidationError({"relation": _("Choose how the cases are related.")})
+    if other.pk == case.pk:
+        raise ValidationError({"other": _("A case cannot be linked to itself.")})
+    with transaction.atomic():
+        # Both cases locked in one order: two people linking the same pair at once wait for each other.
+        list(Case.objects.select_for_update().filter(pk__in=[case.pk, other.pk]).order_by("pk"))
+        if CaseLink.objects.filter(Q(from_case=case, to_case=other) | Q(from_case=other, to_case=case)).exists():
+            raise ValidationError({"other": _("These two cases are linked already.")})
+        return CaseLink.objects.create(
+            from_case=case, to_case=other, relation=relation, note_ja=note_ja.strip(), note_en=note_en.strip()
+        )
+
+
+def case_unlink(*, actor: User, link: CaseLink) -> None:
+    """Regulator staff remove a link between two cases; a link removed already is no error."""
+    if not is_regulator(actor):
+        raise PermissionDenied(_("Only regulator staff can link cases."))
+    with transaction.atomic():
+        CaseLink.objects.filter(pk=link.pk).delete()

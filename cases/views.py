@@ -1,15 +1,23 @@
 """Pages of the published case: the case, its timeline, findings and incidents."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.filtersets import CaseFilterSet, FindingFilterSet, IncidentFilterSet
-from cases.models import Case
+from cases.forms import CaseLinkForm
+from cases.models import Case, CaseLink
+from cases.services import case_link, case_unlink
+from compliance.access import is_regulator
 from compliance.exports import Column
-from compliance.guards import get_visible_or_404, log_reads
+from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from compliance.listing import export_if_requested
 from remediation import selectors as remediation_selectors
 
@@ -57,8 +65,52 @@ def case_detail(request: HttpRequest, case: str) -> HttpResponse:
         "status_counts": remediation_selectors.implementation_status_counts(user=user, case=case_obj),
         "pairs": selectors.incident_pair_list(user=user, case=case_obj),
         "windows": remediation_selectors.open_windows(user=user, case=case_obj),
+        "related": selectors.case_links(user=user, case=case_obj),
+        "link_form": CaseLinkForm(user=user) if is_regulator(user) else None,
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _related_section(case_obj: Case) -> str:
+    return f"{case_obj.get_absolute_url()}#related-heading"
+
+
+@regulator_only
+@require_POST
+def case_link_add(request: HttpRequest, case: str) -> HttpResponse:
+    """Regulator staff link the case to a related one."""
+    case_obj = _case(request, case)
+    form = CaseLinkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(_related_section(case_obj))
+    data = form.cleaned_data
+    try:
+        case_link(
+            actor=request.user,
+            case=case_obj,
+            other=data["other"],
+            relation=data["relation"],
+            note_ja=data["note_ja"],
+            note_en=data["note_en"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, gettext("The cases were linked."))
+    return redirect(_related_section(case_obj))
+
+
+@regulator_only
+@require_POST
+def case_link_remove(request: HttpRequest, case: str, pk: int) -> HttpResponse:
+    """Regulator staff remove a link between the case and a related one."""
+    case_obj = _case(request, case)
+    links = CaseLink.objects.filter(Q(from_case=case_obj) | Q(to_case=case_obj))
+    link = get_visible_or_404(request, links, pk=pk)
+    case_unlink(actor=request.user, link=link)
+    messages.success(request, gettext("The link was removed."))
+    return redirect(_related_section(case_obj))
 
 
 FINDING_COLUMNS = [

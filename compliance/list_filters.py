@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import is_regulator
@@ -89,8 +91,12 @@ def visible_companies(request: HttpRequest | None) -> QuerySet[Company]:
 
 
 def code_input(example: str) -> forms.TextInput:
-    """A text box for a code: a menu of every company, group or case would not scale to thousands of them."""
-    return forms.TextInput(attrs={"placeholder": _("code, e.g. %(example)s") % {"example": example}})
+    """A text box for a code: a menu of every company, group or case would not scale to thousands of them.
+
+    Its example is in the language of the page that shows it (the box is made once, when its module loads).
+    """
+    placeholder = lazy(lambda: gettext("code, e.g. %(example)s") % {"example": example}, str)()
+    return forms.TextInput(attrs={"placeholder": placeholder})
 
 
 def company_filter(*, field_name: str = "company", private: bool = False) -> django_filters.ModelChoiceFilter:

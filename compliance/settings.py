@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "compliance.choices.ItemStatus",
         "CaseStatusEnum": "cases.choices.CaseStatus",
+        # Three `kind` fields, each now in a read and a write component: their names as before the writes.
+        "CompanyKindEnum": "compliance.choices.CompanyKind",
+        "MeasureKindEnum": "remediation.choices.MeasureKind",
+        "RegulatoryActionKindEnum": "cases.choices.ActionKind",
     },
     # The errors every operation may answer (problem details), and If-Match on conditional writes.
     "POSTPROCESSING_HOOKS": [
@@ -357,6 +361,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "task"]}
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes narrates every sign-in at INFO; our access log records them already.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes narrates every sign-in at INFO, which our access log records already; django-guid narrates
+    # each request id it makes, which our request line carries already.
+    "loggers": {"axes": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }

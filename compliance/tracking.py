@@ -1,5 +1,6 @@
 """What every tracked item (a measure's implementation, an incident's fix) holds: status and dates."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -72,6 +73,25 @@ class TrackedItem(Scoped):
     def get_tracking_url(self) -> str:
         """The page with the item's thread of progress updates and its forms."""
         return reverse("remediation:item_detail", args=[self.item_kind, self.pk])
+
+    def clean(self) -> None:
+        """The dates as field errors: a due date or a complete window, never both; a window never ends before it starts.
+
+        The table's constraints say the same; this says it per field, before anything is written.
+        """
+        super().clean()
+        errors: dict[str, str] = {}
+        if (self.window_start is None) != (self.window_end is None):
+            missing = "window_end" if self.window_end is None else "window_start"
+            errors[missing] = _("Give both the start and the end of the window.")
+        elif self.window_start is not None and self.window_end < self.window_start:
+            errors["window_end"] = _("The window cannot end before it starts.")
+        if self.due_on is not None and self.window_end is not None:
+            errors["due_on"] = _("Give a due date or a window, not both.")
+        if bool(self.reporting_every) != (self.reporting_since is not None):
+            errors["reporting_since"] = _("A required progress update needs both how often and since when.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def etag(self) -> str:

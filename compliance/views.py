@@ -56,6 +56,7 @@ def company_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "company": company,
         "siblings": company.siblings(),
+        "cases": case_selectors.company_cases(user=user, company=company),
         "actions": case_selectors.company_actions(user=user, company=company),
         "findings": case_selectors.company_findings(user=user, company=company),
         "implementations": remediation_selectors.company_implementations(user=user, company=company),

@@ -203,6 +203,10 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "fix_ja": PUBLIC,
         "fix_en": PUBLIC,
     },
+    # The regulator's links between related cases: not report content, shown to signed-in people beside the case.
+    "cases.CaseLink": dict.fromkeys(
+        ["id", "from_case", "to_case", "relation", "note_ja", "note_en", "created_at"], INTERNAL
+    ),
     # A report drafted by the regulator: unpublished until approved, and the people who drafted and approved it.
     "cases.ReportDraft": dict.fromkeys(
         ["id", "case", "as_of", "content", "created_by", "created_at", "approved_by", "approved_at"], RESTRICTED
@@ -332,7 +336,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
     "remediation.DigestSchedule": dict.fromkeys(["id", "earliest", "latest", "default_time"], RESTRICTED),
     "remediation.RegulatorDigest": dict.fromkeys(["id", "day", "created_at"], RESTRICTED),
     "remediation.DailyCount": dict.fromkeys(
-        ["id", "day", "item_kind", "company", "safeguard_type", "status", "count", "overdue", "overdue_days"],
+        ["id", "day", "item_kind", "case", "company", "safeguard_type", "status", "count", "overdue", "overdue_days"],
         RESTRICTED,
     ),
 }

@@ -152,6 +152,6 @@ class RegulatorDigestAdmin(ReadOnlyAdmin):
 class DailyCountAdmin(ReadOnlyAdmin):
     """The nightly snapshots behind the dashboard's trends."""
 
-    list_display = ["day", "item_kind", "company", "safeguard_type", "status", "count", "overdue"]
+    list_display = ["day", "item_kind", "case", "company", "safeguard_type", "status", "count", "overdue"]
     list_filter = ["item_kind", "status", "day"]
-    list_select_related = ["company", "safeguard_type"]
+    list_select_related = ["case", "company", "safeguard_type"]

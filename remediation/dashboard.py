@@ -17,6 +17,7 @@ from remediation.choices import ReviewState
 from remediation.models import DailyCount, Implementation, ProgressUpdate
 
 if TYPE_CHECKING:
+    from cases.models import Case
     from compliance.models import User
 
 DUE_SOON_DAYS = 90
@@ -27,6 +28,24 @@ TIMELINE_YEARS = (2023, 2031)
 SHARE_BUCKETS = (0, 25, 50, 75, 100)
 OVERDUE_AGE_BUCKETS = ((0, 30), (30, 90), (90, 180), (180, 365), (365, None))
 
+# How each source reaches its case: every figure is narrowed to one case through these, or covers them all.
+CASE_PATHS = {
+    Implementation: "measure__finding__case",
+    Incident: "pair__case",
+    IncidentPair: "case",
+    RegulatoryAction: "case",
+    DailyCount: "case",
+}
+
+
+def in_case(queryset: QuerySet, case: Case | None) -> QuerySet:
+    """The rows of one case, or all of them when `case` is None."""
+    if case is None:
+        return queryset
+    if queryset.model is ProgressUpdate:
+        return queryset.filter(Q(implementation__measure__finding__case=case) | Q(incident__pair__case=case))
+    return queryset.filter(**{CASE_PATHS[queryset.model]: case})
+
 
 def _status_rows(queryset: QuerySet) -> list[dict]:
     counts = {row["status"]: row["count"] for row in queryset.values("status").annotate(count=Count("pk")).order_by()}
@@ -36,11 +55,11 @@ def _status_rows(queryset: QuerySet) -> list[dict]:
     return rows
 
 
-def status_counts(*, user: User) -> dict[str, list[dict]]:
+def status_counts(*, user: User, case: Case | None = None) -> dict[str, list[dict]]:
     """How many implementations and incidents stand at each status (two queries)."""
     return {
-        "implementations": _status_rows(Implementation.objects.visible_to(user)),
-        "incidents": _status_rows(Incident.objects.visible_to(user)),
+        "implementations": _status_rows(in_case(Implementation.objects.visible_to(user), case)),
+        "incidents": _status_rows(in_case(Incident.objects.visible_to(user), case)),
     }
 
 
@@ -48,13 +67,13 @@ def _bucket(share: float) -> int:
     return max(i for i, floor in enumerate(SHARE_BUCKETS) if share >= floor)
 
 
-def heat_map(*, user: User, limit: int = ROWS) -> dict:
+def heat_map(*, user: User, case: Case | None = None, limit: int = ROWS) -> dict:
     """Companies against safeguard types: the share of each company's implementations of that type done.
 
     The companies with the most open implementations come first, at most `limit` of them.
     """
     types = list(SafeguardType.objects.visible_to(user).order_by("position", "pk"))
-    visible = Implementation.objects.visible_to(user)
+    visible = in_case(Implementation.objects.visible_to(user), case)
     busiest = (
         visible.values("company_id")
         .annotate(open=Count("pk", filter=~Q(status=ItemStatus.DONE)))
@@ -91,7 +110,7 @@ def _open_with_end(queryset: QuerySet) -> QuerySet:
     )
 
 
-def deadlines(*, user: User, today: datetime.date, limit: int = ROWS) -> dict:
+def deadlines(*, user: User, today: datetime.date, case: Case | None = None, limit: int = ROWS) -> dict:
     """The oldest overdue open items and the soonest due within 90 days: at most `limit` of each, and the totals."""
     from cases.selectors import incidents
     from remediation.selectors import implementations
@@ -100,8 +119,8 @@ def deadlines(*, user: User, today: datetime.date, limit: int = ROWS) -> dict:
     result: dict = {}
     for name, window in (("overdue", Q(end__lt=today)), ("due_soon", Q(end__gte=today, end__lte=soon))):
         kinds = [
-            _open_with_end(implementations(user=user)).filter(window),
-            _open_with_end(incidents(user=user)).filter(window),
+            _open_with_end(in_case(implementations(user=user), case)).filter(window),
+            _open_with_end(in_case(incidents(user=user), case)).filter(window),
         ]
         items = sorted([item for kind in kinds for item in kind.order_by("end", "pk")[:limit]], key=lambda i: i.end)
         for item in items[:limit]:
@@ -111,11 +130,14 @@ def deadlines(*, user: User, today: datetime.date, limit: int = ROWS) -> dict:
     return result
 
 
-def overdue_ages(*, user: User, today: datetime.date) -> list[dict]:
+def overdue_ages(*, user: User, today: datetime.date, case: Case | None = None) -> list[dict]:
     """How long the overdue items have been overdue, in buckets (two queries)."""
     ends = [
-        *_open_with_end(Implementation.objects.visible_to(user)).filter(end__lt=today).values_list("end", flat=True),
-        *_open_with_end(Incident.objects.visible_to(user)).filter(end__lt=today).values_list("end", flat=True),
+        end
+        for model in (Implementation, Incident)
+        for end in _open_with_end(in_case(model.objects.visible_to(user), case))
+        .filter(end__lt=today)
+        .values_list("end", flat=True)
     ]
     ages = [(today - end).days for end in ends]
     return [
@@ -124,20 +146,20 @@ def overdue_ages(*, user: User, today: datetime.date) -> list[dict]:
     ]
 
 
-def review_queue_head(*, user: User, limit: int = 10) -> dict:
+def review_queue_head(*, user: User, case: Case | None = None, limit: int = 10) -> dict:
     """The oldest updates waiting for review, and how many wait in all."""
     from remediation.selectors import review_queue
 
-    queue = review_queue(user=user)
+    queue = in_case(review_queue(user=user), case)
     return {"count": queue.count(), "oldest": list(queue[:limit])}
 
 
-def incident_pairs(*, user: User) -> QuerySet[IncidentPair]:
+def incident_pairs(*, user: User, case: Case | None = None) -> QuerySet[IncidentPair]:
     """Pairs' incidents counted (in all, described, data used, new entrants' data), most still open first."""
     visible = Incident.objects.visible_to(user).values("pk")
     in_scope = Q(incidents__in=visible)
     return (
-        IncidentPair.objects.visible_to(user)
+        in_case(IncidentPair.objects.visible_to(user), case)
         .select_related("case", "group")
         .annotate(
             recorded=Count("incidents", filter=in_scope),
@@ -155,7 +177,7 @@ TIMELINE_FIRST_ROW = 120
 TIMELINE_ROW = 26
 
 
-def timeline(*, user: User, today: datetime.date) -> dict:
+def timeline(*, user: User, today: datetime.date, case: Case | None = None) -> dict:
     """2023 to 2031 as SVG coordinates: the latest regulatory actions, due dates, and open windows with their status."""
     from remediation.selectors import implementations
 
@@ -165,20 +187,17 @@ def timeline(*, user: User, today: datetime.date) -> dict:
     def x(day: datetime.date) -> int:
         return round(TIMELINE_WIDTH * (min(max(day, first), last) - first).days / span)
 
-    in_range = RegulatoryAction.objects.visible_to(user).filter(date__range=(first, last))
+    in_range = in_case(RegulatoryAction.objects.visible_to(user), case).filter(date__range=(first, last))
     latest = in_range.select_related("case").order_by("-date", "-position", "-pk")[:ROWS]
     actions = sorted(latest, key=lambda action: action.date)
+    in_scope = in_case(implementations(user=user), case)
     windows = list(
-        implementations(user=user)
-        .filter(window_end__isnull=False)
+        in_scope.filter(window_end__isnull=False)
         .exclude(status=ItemStatus.DONE)
         .order_by("window_end", "window_start", "company__position")[:ROWS]
     )
     dated = list(
-        implementations(user=user)
-        .filter(due_on__range=(first, last))
-        .exclude(status=ItemStatus.DONE)
-        .order_by("due_on")[: ROWS * 5]
+        in_scope.filter(due_on__range=(first, last)).exclude(status=ItemStatus.DONE).order_by("due_on")[: ROWS * 5]
     )
     for action in actions:
         action.x = x(action.date)
@@ -202,10 +221,10 @@ def timeline(*, user: User, today: datetime.date) -> dict:
     }
 
 
-def monthly_trends(*, user: User) -> dict:
+def monthly_trends(*, user: User, case: Case | None = None) -> dict:
     """The counts of the last snapshot of each month: by status, overdue, and the share done of the companies
     furthest behind; summed by the database, so the work does not grow with the number of companies."""
-    snapshots = DailyCount.objects.visible_to(user)
+    snapshots = in_case(DailyCount.objects.visible_to(user), case)
     month_ends = list(
         snapshots.annotate(month=TruncMonth("day")).values("month").annotate(last=Max("day")).order_by("month")
     )
@@ -259,10 +278,10 @@ def _shares_furthest_behind(implementations: QuerySet, days: list, index: dict) 
     return [{"company": companies[company_id], "values": values[company_id]} for company_id in ordered]
 
 
-def time_to_close(*, user: User) -> list[dict]:
+def time_to_close(*, user: User, case: Case | None = None) -> list[dict]:
     """Per company, the days from being followed to the accepted update that closed each item: median, mean, count."""
     closings = (
-        ProgressUpdate.objects.visible_to(user)
+        in_case(ProgressUpdate.objects.visible_to(user), case)
         .filter(review_state=ReviewState.ACCEPTED, status=ItemStatus.DONE, implementation__isnull=False)
         .values_list("company_id", "review__reviewed_at", "implementation__tracked_since")
     )

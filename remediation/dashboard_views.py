@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from compliance.access import is_regulator
 from compliance.choices import ItemStatus, ReportingState
-from compliance.guards import log_reads, regulator_only
+from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from remediation import dashboard, selectors
 from remediation.dashboard_cache import cached_figures
 from remediation.models import ReminderRecipient
@@ -34,35 +35,45 @@ def regulator_dashboard(request: HttpRequest) -> HttpResponse:
     """Where each company stands, what is overdue, what waits for review, how far the physical split has come.
 
     The figures are rendered once and served from the cache until a table they are read from changes; the
-    private records among them are logged as read on every view, cached or not.
+    private records among them are logged as read on every view, cached or not. `?case=<code>` narrows every
+    figure to one case; without it they cover every case.
     """
     today = timezone.localdate()
-    page = cached_figures("regulator", today, lambda: _rendered_figures(request, today))
+    code = request.GET.get("case", "").strip()
+    case = get_visible_or_404(request, Case.objects.all(), code=code) if code else None
+    scope = f"regulator:case:{case.code}" if case else "regulator"
+    page = cached_figures(scope, today, lambda: _rendered_figures(request, today, case))
     log_reads(request, page["private"])
     return render(request, "remediation/dashboard.html", {"body": page["body"]})
 
 
-def _rendered_figures(request: HttpRequest, today: datetime.date) -> dict:
-    """The dashboard's figures as HTML, and the private records they show."""
-    figures = _figures(request.user, today)
+def _rendered_figures(request: HttpRequest, today: datetime.date, case: Case | None = None) -> dict:
+    """The dashboard's figures (of one case, or of all) as HTML, and the private records they show."""
+    figures = _figures(request.user, today, case)
     shown = [*figures["deadlines"]["overdue"], *figures["deadlines"]["due_soon"]]
     private = [item for item in shown if item.item_kind == "incident"] + list(figures["queue"]["oldest"])
-    context = {"today": today, **figures, "trend_chart": _trend_chart(figures["trends"])}
+    context = {"today": today, "case": case, **figures, "trend_chart": _trend_chart(figures["trends"])}
     return {"body": render_to_string("remediation/dashboard_body.html", context, request=request), "private": private}
 
 
-def _figures(user, today: datetime.date) -> dict:
-    """Everything the dashboard shows, read from the database (the same for every member of the regulator's staff)."""
+def _figures(user, today: datetime.date, case: Case | None = None) -> dict:
+    """Everything the dashboard shows, read from the database (the same for every member of the regulator's staff).
+
+    Each figure covers one case, or every case when `case` is None; the cases to choose from come with them.
+    """
     return {
-        "status_counts": dashboard.status_counts(user=user),
-        "heat_map": dashboard.heat_map(user=user),
-        "timeline": dashboard.timeline(user=user, today=today),
-        "deadlines": dashboard.deadlines(user=user, today=today),
-        "overdue_ages": dashboard.overdue_ages(user=user, today=today),
-        "queue": dashboard.review_queue_head(user=user),
-        "pairs": list(dashboard.incident_pairs(user=user)),
-        "trends": dashboard.monthly_trends(user=user),
-        "time_to_close": dashboard.time_to_close(user=user),
+        "cases": list(
+            Case.objects.visible_to(user).only("code", "title_ja", "title_en").order_by("-opened_on", "code")
+        ),
+        "status_counts": dashboard.status_counts(user=user, case=case),
+        "heat_map": dashboard.heat_map(user=user, case=case),
+        "timeline": dashboard.timeline(user=user, today=today, case=case),
+        "deadlines": dashboard.deadlines(user=user, today=today, case=case),
+        "overdue_ages": dashboard.overdue_ages(user=user, today=today, case=case),
+        "queue": dashboard.review_queue_head(user=user, case=case),
+        "pairs": list(dashboard.incident_pairs(user=user, case=case)),
+        "trends": dashboard.monthly_trends(user=user, case=case),
+        "time_to_close": dashboard.time_to_close(user=user, case=case),
     }
 
 
@@ -95,7 +106,12 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     requests = log_reads(request, selectors.open_requests_for_information(user=request.user))
     received = list(
         ReminderRecipient.objects.filter(user=request.user, reminder__in=selectors.reminders(user=request.user))
-        .select_related("reminder__company", "reminder__implementation__measure", "reminder__incident__pair__group")
+        .select_related(
+            "reminder__company",
+            "reminder__implementation__measure__finding__case",
+            "reminder__incident__pair__group",
+            "reminder__incident__pair__case",
+        )
         .order_by("-reminder__sent_at", "-pk")[:RECENT_REMINDERS]
     )
     log_reads(request, [row.reminder for row in received])

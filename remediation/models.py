@@ -19,6 +19,7 @@ from compliance.access import CompanyPrivate, RegulatorOnly, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
+from compliance.validators import validate_not_reserved
 from remediation.choices import (
     DeadlineChangeState,
     MeasureKind,
@@ -36,7 +37,7 @@ class Measure(Scoped):
     finding = models.ForeignKey(
         "cases.Finding", verbose_name=_("finding"), on_delete=models.CASCADE, related_name="measures"
     )
-    code = models.SlugField(_("code"), max_length=40)
+    code = models.SlugField(_("code"), max_length=40, validators=[validate_not_reserved])
     safeguard_type = models.ForeignKey(
         "cases.SafeguardType",
         verbose_name=_("safeguard type"),
@@ -108,6 +109,11 @@ class Implementation(TrackedItem):
 
     def get_absolute_url(self) -> str:
         return self.measure.get_absolute_url() + f"#implementation-{self.company.code}"
+
+    @property
+    def case(self):
+        """The case of the implemented measure (as `Incident.case`), so that either kind of item names its case."""
+        return self.measure.finding.case
 
 
 class AboutItem(CompanyPrivate):
@@ -526,12 +532,17 @@ class RegulatorDigest(RegulatorOnly):
 class DailyCount(RegulatorOnly):
     """One figure of the daily snapshot: how many items of a kind stood at a status that day, and how many overdue.
 
-    Implementations are counted per company and safeguard type; incidents per status only, since each
-    concerns two companies. Kept as data, so the dashboard shows how each figure moved month by month.
+    Implementations are counted per case, company and safeguard type; incidents per case and status only, since
+    each concerns two companies. Kept as data, so the dashboard shows how each figure moved month by month, for
+    all cases or for one.
     """
 
     day = models.DateField(_("day"))
     item_kind = models.CharField(_("kind of item"), max_length=16)
+    # Empty on snapshots taken before figures were kept per case (see migration 0009).
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     company = models.ForeignKey(
         "compliance.Company", verbose_name=_("company"), on_delete=models.CASCADE, null=True, blank=True
     )
@@ -544,13 +555,13 @@ class DailyCount(RegulatorOnly):
     overdue_days = models.PositiveIntegerField(_("days overdue, summed"))
 
     class Meta:
-        ordering = ["day", "item_kind", "company", "safeguard_type", "status"]
+        ordering = ["day", "item_kind", "case", "company", "safeguard_type", "status"]
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
         constraints = [
             models.UniqueConstraint(
                 name="dailycount_once_per_day",
-                fields=["day", "item_kind", "company", "safeguard_type", "status"],
+                fields=["day", "item_kind", "case", "company", "safeguard_type", "status"],
                 nulls_distinct=False,
             ),
             models.CheckConstraint(name="dailycount_overdue_within_count", condition=Q(overdue__lte=F("count"))),

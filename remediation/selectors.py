@@ -189,7 +189,13 @@ def reminders(*, user: User) -> QuerySet[Reminder]:
     """The reminder ledger the person may see: their company's, or all of it for the regulator."""
     return (
         Reminder.objects.visible_to(user)
-        .select_related("company", "implementation__measure", "implementation__company", "incident__pair__group")
+        .select_related(
+            "company",
+            "implementation__measure__finding__case",
+            "implementation__company",
+            "incident__pair__group",
+            "incident__pair__case",
+        )
         .order_by("-planned_for", "-pk")
     )
 
@@ -204,16 +210,18 @@ def regulator_digest_content(*, day: datetime.date) -> dict:
     overdue = [
         *Implementation.objects.exclude(status=ItemStatus.DONE)
         .filter(Q(due_on__lt=day) | Q(window_end__lt=day))
-        .select_related("company", "measure"),
+        .select_related("company", "measure__finding__case"),
         *Incident.objects.exclude(status=ItemStatus.DONE)
         .filter(Q(due_on__lt=day) | Q(window_end__lt=day))
-        .select_related("pair__group"),
+        .select_related("pair__group", "pair__case"),
     ]
     unanswered = (
         Reminder.objects.filter(
             acted_on_at__isnull=True, sent_at__date__lte=day - datetime.timedelta(days=UNANSWERED_AFTER_DAYS)
         )
-        .select_related("company", "implementation__measure", "incident__pair__group")
+        .select_related(
+            "company", "implementation__measure__finding__case", "incident__pair__group", "incident__pair__case"
+        )
         .order_by("planned_for")
     )
     return {

@@ -331,13 +331,14 @@ def reporting_duty_set(
 
 
 def daily_counts_take(*, day: datetime.date) -> int:
-    """Record the day's counts by status, company and safeguard type; taken again, it replaces that day's.
+    """Record the day's counts by case, status, company and safeguard type; taken again, it replaces that day's.
 
     Overdue means open with its due date or window end before `day`; `overdue_days` sums how long.
     """
+    by_implementation = ["measure__finding__case_id", "company_id", "measure__safeguard_type_id"]
     rows = [
-        *_counts(Implementation.objects.all(), "implementation", day, ["company_id", "measure__safeguard_type_id"]),
-        *_counts(Incident.objects.all(), "incident", day, []),
+        *_counts(Implementation.objects.all(), "implementation", day, by_implementation),
+        *_counts(Incident.objects.all(), "incident", day, ["pair__case_id"]),
     ]
     with transaction.atomic():
         DailyCount.objects.filter(day=day).delete()
@@ -367,6 +368,7 @@ def _counts(items, kind: str, day: datetime.date, groups: list[str]) -> list[Dai
         DailyCount(
             day=day,
             item_kind=kind,
+            case_id=row.get("measure__finding__case_id") or row.get("pair__case_id"),
             company_id=row.get("company_id"),
             safeguard_type_id=row.get("measure__safeguard_type_id"),
             status=row["status"],

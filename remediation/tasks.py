@@ -57,7 +57,7 @@ def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
     if person is None:
         return 0
     reminders = Reminder.objects.filter(pk__in=reminder_ids).select_related(
-        "company", "implementation__measure", "incident__pair__group"
+        "company", "implementation__measure__finding__case", "incident__pair__group", "incident__pair__case"
     )
     return send_mass_mail([mail_for(person, "reminder_digest", {"person": person, "reminders": reminders})])
 

@@ -1,20 +1,44 @@
 from django.urls import path
 
+from cases import views_editing
 from remediation import dashboard_views, views
 
 app_name = "remediation"
 
 urlpatterns = [
+    # Before the measure's page: "new" is no measure's code (the form refuses it).
+    path(
+        "cases/<slug:case>/findings/<slug:finding>/measures/new/",
+        views_editing.measure_create,
+        name="measure_create",
+    ),
     path(
         "cases/<slug:case>/findings/<slug:finding>/measures/<slug:code>/",
         views.measure_detail,
         name="measure_detail",
     ),
+    path(
+        "cases/<slug:case>/findings/<slug:finding>/measures/<slug:code>/edit/",
+        views_editing.measure_edit,
+        name="measure_edit",
+    ),
+    path(
+        "cases/<slug:case>/findings/<slug:finding>/measures/<slug:code>/delete/",
+        views_editing.measure_delete,
+        name="measure_delete",
+    ),
+    path(
+        "cases/<slug:case>/findings/<slug:finding>/measures/<slug:code>/implementers/new/",
+        views_editing.implementation_add,
+        name="implementation_add",
+    ),
+    path("implementations/<int:pk>/remove/", views_editing.implementation_remove, name="implementation_remove"),
     path("cases/<slug:case>/open-items/", views.open_item_list, name="open_item_list"),
     path("items/<slug:kind>/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<slug:kind>/<int:pk>/updates/", views.progress_update_submit_view, name="progress_update_submit"),
     path("items/<slug:kind>/<int:pk>/deadline/", views.deadline_change_submit_view, name="deadline_change_submit"),
     path("items/<slug:kind>/<int:pk>/reporting-duty/", views.reporting_duty_set_view, name="reporting_duty_set"),
+    path("items/<slug:kind>/<int:pk>/dates/", views_editing.item_dates_set, name="item_dates_set"),
     path("my-items/", dashboard_views.officer_home, name="my_items"),
     path("dashboard/", dashboard_views.regulator_dashboard, name="dashboard"),
     path("home/", dashboard_views.home, name="home"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -160,3 +162,11 @@ def pytest_terminal_summary(terminalreporter):
         if record:
             line += " (" + ", ".join(f"{n.replace('_', ' ')} {v}" for n, v in record.items()) + ")"
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever language the test before it switched to."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

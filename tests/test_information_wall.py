@@ -113,6 +113,40 @@ REGULATOR_ONLY = {
     "remediation:reporting_duty_set": None,  # POST, tried in tests/remediation/test_reporting_duties.py
     "api:implementation-reporting-duty": None,  # PUT, likewise
     "api:incident-reporting-duty": None,
+    "cases:case_link_add": None,  # POST, tried in tests/cases/test_case_links.py
+    "cases:case_link_remove": None,
+    "api:case-links": None,  # POST and DELETE, likewise
+    "cases:case_file_import": "/cases/import/",
+    "cases:case_file_export": "/cases/ppc-2024-utilities/export/",
+    "api:case-export": "/api/v1/cases/ppc-2024-utilities/export/",
+    "api:case-import": None,  # POST, tried in tests/cases/test_case_files.py
+    # Pages that open and keep a case; their POSTs are tried in tests/cases/test_case_pages.py.
+    "cases:case_open": "/cases/new/",
+    "cases:case_edit": "/cases/ppc-2024-utilities/edit/",
+    "cases:case_close": "/cases/ppc-2024-utilities/close/",
+    "cases:case_reopen": "/cases/ppc-2024-utilities/reopen/",
+    "cases:regulatory_action_create": "/cases/ppc-2024-utilities/actions/new/",
+    "cases:regulatory_action_edit": "/cases/ppc-2024-utilities/actions/guidance-2023-06-29/edit/",
+    "cases:regulatory_action_delete": "/cases/ppc-2024-utilities/actions/guidance-2023-06-29/delete/",
+    "cases:finding_create": "/cases/ppc-2024-utilities/findings/new/",
+    "cases:finding_edit": "/cases/ppc-2024-utilities/findings/td-1/edit/",
+    "cases:finding_delete": "/cases/ppc-2024-utilities/findings/td-1/delete/",
+    "cases:incident_pair_create": "/cases/ppc-2024-utilities/incident-pairs/new/",
+    "cases:incident_pair_edit": "/cases/ppc-2024-utilities/incident-pairs/1/edit/",
+    "cases:incident_create": "/cases/ppc-2024-utilities/incidents/1/new/",
+    "cases:incident_edit": "/cases/ppc-2024-utilities/incidents/1/1/edit/",
+    "cases:law_article_create": "/law-articles/new/",
+    "cases:law_article_edit": "/law-articles/appi-23/edit/",
+    "remediation:measure_create": "/cases/ppc-2024-utilities/findings/td-1/measures/new/",
+    "remediation:measure_edit": "/cases/ppc-2024-utilities/findings/td-1/measures/td-1-m1/edit/",
+    "remediation:measure_delete": "/cases/ppc-2024-utilities/findings/td-1/measures/td-1-m1/delete/",
+    "remediation:implementation_add": "/cases/ppc-2024-utilities/findings/td-1/measures/td-1-m1/implementers/new/",
+    "remediation:implementation_remove": None,  # by the item's id, tried in tests/cases/test_case_pages.py
+    "remediation:item_dates_set": None,  # likewise
+    "compliance:company_create": "/companies/new/",
+    "compliance:company_edit": "/companies/kansai-td/edit/",
+    "compliance:company_group_create": "/company-groups/new/",
+    "compliance:company_group_edit": "/company-groups/kansai/edit/",
 }
 # A person's own API tokens, looked up within that person's tokens only.
 PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}

@@ -1,6 +1,16 @@
-"""Read-only API of cases and what the regulator found in them."""
+"""API of cases and what the regulator found in them: read by everyone in scope, written by regulator staff."""
 
 from cases.api import serializers
+from cases.api.case_files import CaseFilesActionMixin
+from cases.api.links import CaseLinksActionMixin
+from cases.api.writes import (
+    CaseWrites,
+    FindingWrites,
+    IncidentPairWrites,
+    IncidentWrites,
+    LawArticleWrites,
+    RegulatoryActionWrites,
+)
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.fields import listed
@@ -8,7 +18,7 @@ from compliance.api.scoping import ScopedReadOnlyViewSet
 from remediation.api.reporting import ReportingDutyActionMixin
 
 
-class CaseViewSet(ScopedReadOnlyViewSet):
+class CaseViewSet(CaseFilesActionMixin, CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     """Supervision cases."""
 
     queryset = Case.objects.all()
@@ -17,7 +27,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"status": ["exact"], "opened_on": ["gte", "lte"]}
 
 
-class RegulatoryActionViewSet(ScopedReadOnlyViewSet):
+class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
     queryset = RegulatoryAction.objects.select_related("case").prefetch_related(
@@ -28,7 +38,7 @@ class RegulatoryActionViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["date"]
 
 
-class LawArticleViewSet(ScopedReadOnlyViewSet):
+class LawArticleViewSet(LawArticleWrites, ScopedReadOnlyViewSet):
     """Law articles that findings and actions rest on."""
 
     queryset = LawArticle.objects.all()
@@ -44,7 +54,7 @@ class SafeguardTypeViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
 
 
-class FindingViewSet(ScopedReadOnlyViewSet):
+class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
     """Problems the regulator found, with the companies concerned."""
 
     queryset = Finding.objects.select_related("case", "article").prefetch_related(
@@ -60,7 +70,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     }
 
 
-class IncidentPairViewSet(ScopedReadOnlyViewSet):
+class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
     """The pairs of companies whose inspection found incidents, with the reported totals."""
 
     queryset = IncidentPair.objects.select_related("case", "group").prefetch_related(listed("companies"))
@@ -73,7 +83,7 @@ class IncidentPairViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
 
 
-class IncidentViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
+class IncidentViewSet(IncidentWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Incidents found by the company-wide inspection, described or only counted by the report."""
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")

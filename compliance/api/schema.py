@@ -2,7 +2,8 @@
 
 # A drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds to each operation the
 # error responses it can give, each pointing at one shared `Problem` component served as application/problem+json,
-# and documents If-Match on the writes that require it (writes on the resources that serve ETags).
+# and documents If-Match on the writes that require it (writes on the resources that serve ETags, but for the
+# actions a view lists in `unconditional_actions`).
 
 from __future__ import annotations
 
@@ -61,7 +62,12 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
     """Add the common error responses, and `If-Match` where a write needs it, to every operation."""
     conditional = set()
     for path, _regex, method, callback in generator.endpoints:
-        if method.lower() in WRITE_METHODS and issubclass(getattr(callback, "cls", object), ETagRetrieveMixin):
+        view_class = getattr(callback, "cls", object)
+        if method.lower() in WRITE_METHODS and issubclass(view_class, ETagRetrieveMixin):
+            # A create on a resource with ETags has no record to match yet (unless the view says it names one).
+            action = (getattr(callback, "actions", None) or {}).get(method.lower())
+            if action in getattr(view_class, "unconditional_actions", ()):
+                continue
             view = generator.create_view(callback, method)
             conditional.add((generator.coerce_path(path, method, view), method.lower()))
     components = result.setdefault("components", {})
@@ -81,7 +87,8 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
         for method, operation in operations.items():
             parameters = operation.get("parameters", [])
             statuses = ["401", "403", "404", "429"]
-            if (method in WRITE_METHODS and "requestBody" in operation) or any(
+            # A DELETE may be refused as invalid too (a record that companies keep private records on).
+            if (method in WRITE_METHODS and ("requestBody" in operation or method == "delete")) or any(
                 p.get("in") == "query" for p in parameters
             ):
                 statuses.append("400")

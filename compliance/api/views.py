@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.response import Response
 
+from compliance.api import inputs
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
 from compliance.api.pagination import HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
@@ -19,20 +20,44 @@ from compliance.api.serializers import (
     CompanyGroupSerializer,
     CompanySerializer,
 )
+from compliance.api.writes import RegulatorWritesMixin, write_schema
 from compliance.audit import access_log_read_rows
 from compliance.history import change_history
 from compliance.models import AccessAnomaly, AccessLogEntry, ChangeEvent, Company, CompanyGroup
+from compliance.services import company_create, company_group_create, company_group_update, company_update
 
 
-class CompanyGroupViewSet(ScopedReadOnlyViewSet):
+@write_schema(
+    read=CompanyGroupSerializer,
+    create=inputs.CompanyGroupCreateSerializer,
+    update=inputs.CompanyGroupChangeSerializer,
+    created="Add a group (regulator staff).",
+    updated="Rename a group or move it in the list (regulator staff); its code stays.",
+)
+class CompanyGroupViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
     """Corporate groups."""
 
     queryset = CompanyGroup.objects.all()
     serializer_class = CompanyGroupSerializer
     lookup_field = "code"
+    create_input = inputs.CompanyGroupCreateSerializer
+    update_input = inputs.CompanyGroupChangeSerializer
+
+    def create_record(self, actor, values):
+        return company_group_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return company_group_update(actor=actor, group=record, **values)
 
 
-class CompanyViewSet(ScopedReadOnlyViewSet):
+@write_schema(
+    read=CompanySerializer,
+    create=inputs.CompanyCreateSerializer,
+    update=inputs.CompanyChangeSerializer,
+    created="Add a company or a contractor not yet known (regulator staff).",
+    updated="Change a company's names, kind, group or place in the list (regulator staff); its code stays.",
+)
+class CompanyViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
     """Companies under supervision, and the contractors the case names."""
 
     queryset = Company.objects.select_related("group")
@@ -40,6 +65,14 @@ class CompanyViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
     filterset_fields = ["kind", "group__code"]
     ordering_fields = ["position", "code"]
+    create_input = inputs.CompanyCreateSerializer
+    update_input = inputs.CompanyChangeSerializer
+
+    def create_record(self, actor, values):
+        return company_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return company_update(actor=actor, company=record, **values)
 
 
 class AccessLogViewSet(ScopedReadOnlyViewSet):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -34,6 +35,7 @@ from remediation.api.serializers import (
     ReminderSerializer,
     ReviewSerializer,
 )
+from remediation.api.writes import ImplementationWrites, MeasureWrites
 from remediation.evidence import ALLOWED_TYPES
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 from remediation.services import (
@@ -68,7 +70,7 @@ def item_from(request, data: dict):
     return get_visible_or_404(request, Incident.objects.all(), pk=data["incident"])
 
 
-class MeasureViewSet(ScopedReadOnlyViewSet):
+class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
     """Improvement measures, one per bullet under a finding."""
 
     queryset = Measure.objects.select_related("finding__case", "safeguard_type").prefetch_related(
@@ -86,10 +88,11 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     }
 
 
-class ImplementationViewSet(ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
+class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
-    queryset = Implementation.objects.select_related("measure", "company")
+    # The measure is shown by its code and its link (from measure_id): no measure is built for each row.
+    queryset = Implementation.objects.select_related("company").annotate(measure_code=F("measure__code"))
     serializer_class = ImplementationSerializer
     filterset_fields = {
         "measure__finding__case__code": ["exact"],

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from cases.report_format import CaseFileError
 from cases.services import DEFAULT_REPORT, case_file_load
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_REPORT)
 
+    @no_translations  # the command line speaks English, problems included
     def handle(self, *args, path: Path, **options):
         try:
             result = case_file_load(path=path)

@@ -1,0 +1,159 @@
+"""What regulator staff send to open and keep a case: cases, law articles, actions, findings, incident pairs, incidents.
+
+Related records are given by code (case, law article, company, group, safeguard type), a finding's parent by
+the case's code; an incident's pair by its id. Codes are set on creation and never change.
+"""
+
+from rest_framework import serializers
+
+from cases.choices import CaseStatus
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.api.fields import JapaneseDateField
+from compliance.api.writes import CodeRelatedField, InputSerializer
+from compliance.models import Company, CompanyGroup
+
+DATES = ["due_on", "window_start", "window_end"]
+
+
+def case_code() -> CodeRelatedField:
+    return CodeRelatedField(queryset=Case.objects.all(), help_text="The case's code.")
+
+
+def company_codes(**kwargs) -> serializers.ManyRelatedField:
+    return CodeRelatedField(queryset=Company.objects.all(), many=True, **kwargs)
+
+
+class CaseOpenSerializer(InputSerializer):
+    """A new case: open, or already under monitoring."""
+
+    status = serializers.ChoiceField(
+        choices=[CaseStatus.OPEN, CaseStatus.MONITORING], default=CaseStatus.OPEN, required=False
+    )
+
+    class Meta(InputSerializer.Meta):
+        model = Case
+        fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
+
+
+class CaseChangeSerializer(InputSerializer):
+    """A change to a case. `status: closed` closes it (on `closed_on`, today by default); `open` or `monitoring`
+    reopens a closed one."""
+
+    closed_on = JapaneseDateField(required=False, allow_null=True, help_text="The closing day, when closing.")
+
+    class Meta(InputSerializer.Meta):
+        model = Case
+        fields = [
+            "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "closed_on", "status_public",
+        ]  # fmt: skip
+
+
+class LawArticleCreateSerializer(InputSerializer):
+    """An article of any law: APPI, the Electricity Business Act…"""
+
+    class Meta(InputSerializer.Meta):
+        model = LawArticle
+        fields = ["code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+
+
+class LawArticleChangeSerializer(InputSerializer):
+    class Meta(InputSerializer.Meta):
+        model = LawArticle
+        fields = ["law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+
+
+class RegulatoryActionCreateSerializer(InputSerializer):
+    """A dated action of the regulator in a case, under law articles, addressed to companies."""
+
+    case = case_code()
+    articles = CodeRelatedField(queryset=LawArticle.objects.all(), many=True, required=False, default=list)
+    addressees = company_codes(required=False, default=list)
+
+    class Meta(InputSerializer.Meta):
+        model = RegulatoryAction
+        fields = [
+            "case", "code", "kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
+        ]  # fmt: skip
+
+
+class RegulatoryActionChangeSerializer(InputSerializer):
+    articles = CodeRelatedField(queryset=LawArticle.objects.all(), many=True)
+    addressees = company_codes()
+
+    class Meta(InputSerializer.Meta):
+        model = RegulatoryAction
+        fields = ["kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees"]
+
+
+class FindingCreateSerializer(InputSerializer):
+    """A finding of a case: its side, law article, safeguard types and the companies concerned."""
+
+    case = case_code()
+    article = CodeRelatedField(queryset=LawArticle.objects.all())
+    safeguard_types = CodeRelatedField(queryset=SafeguardType.objects.all(), many=True)
+    affected_companies = company_codes()
+
+    class Meta(InputSerializer.Meta):
+        model = Finding
+        fields = ["case", "code", "side", "article", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+
+
+class FindingChangeSerializer(InputSerializer):
+    article = CodeRelatedField(queryset=LawArticle.objects.all())
+    safeguard_types = CodeRelatedField(queryset=SafeguardType.objects.all(), many=True)
+    affected_companies = company_codes()
+
+    class Meta(InputSerializer.Meta):
+        model = Finding
+        fields = ["side", "article", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+
+
+class IncidentPairCreateSerializer(InputSerializer):
+    """The companies of a group whose inspection found incidents, and the total the report gives."""
+
+    case = case_code()
+    group = CodeRelatedField(queryset=CompanyGroup.objects.all())
+    companies = company_codes()
+
+    class Meta(InputSerializer.Meta):
+        model = IncidentPair
+        fields = ["case", "group", "companies", "incident_total"]
+
+
+class IncidentPairChangeSerializer(InputSerializer):
+    group = CodeRelatedField(queryset=CompanyGroup.objects.all())
+    companies = company_codes()
+
+    class Meta(InputSerializer.Meta):
+        model = IncidentPair
+        fields = ["group", "companies", "incident_total"]
+
+
+INCIDENT_CONTENT = [
+    "described_in_report", "label", "viewer", "owner", "mutual", "data_kind", "was_used",
+    "involves_new_entrant_data", "summary_ja", "summary_en", "fix_ja", "fix_en",
+]  # fmt: skip
+
+
+class IncidentCreateSerializer(InputSerializer):
+    """An incident of a pair, described or only counted, with the status and dates its fix starts with."""
+
+    pair = serializers.PrimaryKeyRelatedField(queryset=IncidentPair.objects.all(), help_text="The pair's id.")
+    viewer = CodeRelatedField(queryset=Company.objects.all(), required=False, allow_null=True)
+    owner = CodeRelatedField(queryset=Company.objects.all(), required=False, allow_null=True)
+
+    class Meta(InputSerializer.Meta):
+        model = Incident
+        fields = ["pair", *INCIDENT_CONTENT, "status", *DATES]
+        extra_kwargs = {"described_in_report": {"required": True}}
+
+
+class IncidentChangeSerializer(InputSerializer):
+    """A change to an incident; the dates given replace its current ones (its original dates stay)."""
+
+    viewer = CodeRelatedField(queryset=Company.objects.all(), allow_null=True)
+    owner = CodeRelatedField(queryset=Company.objects.all(), allow_null=True)
+
+    class Meta(InputSerializer.Meta):
+        model = Incident
+        fields = [*INCIDENT_CONTENT, *DATES]

@@ -1,0 +1,157 @@
+"""The API's writes on cases and their content, for regulator staff: each goes through a service of `cases.editing`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases import editing
+from cases.api import inputs, serializers
+from cases.choices import CaseStatus
+from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
+from remediation.editing import item_dates_set
+
+
+@write_schema(
+    read=serializers.CaseSerializer,
+    create=inputs.CaseOpenSerializer,
+    update=inputs.CaseChangeSerializer,
+    created="Open a case (regulator staff).",
+    updated=(
+        "Change a case (regulator staff). `status: closed` closes it on `closed_on` (today by default); "
+        "`open` or `monitoring` reopens a closed case."
+    ),
+)
+class CaseWrites(RegulatorWritesMixin):
+    create_input = inputs.CaseOpenSerializer
+    update_input = inputs.CaseChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.case_open(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        status, closed_on = values.pop("status", None), values.pop("closed_on", None)
+        if closed_on is not None and status != CaseStatus.CLOSED:
+            raise ValidationError({"closed_on": _("Give a closing day only with the status “closed”.")})
+        with transaction.atomic():
+            case = record
+            if status not in (None, CaseStatus.CLOSED):
+                if record.status == CaseStatus.CLOSED:
+                    case = editing.case_reopen(actor=actor, case=case, status=status)
+                else:
+                    values["status"] = status
+            if values:
+                case = editing.case_update(actor=actor, case=case, **values)
+            if status == CaseStatus.CLOSED:
+                case = editing.case_close(actor=actor, case=case, closed_on=closed_on)
+            return case
+
+
+@write_schema(
+    read=serializers.LawArticleSerializer,
+    create=inputs.LawArticleCreateSerializer,
+    update=inputs.LawArticleChangeSerializer,
+    created="Add an article of any law (regulator staff).",
+    updated="Correct a law article (regulator staff); its code stays.",
+)
+class LawArticleWrites(RegulatorWritesMixin):
+    create_input = inputs.LawArticleCreateSerializer
+    update_input = inputs.LawArticleChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.law_article_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return editing.law_article_update(actor=actor, law_article=record, **values)
+
+
+@write_schema(
+    read=serializers.RegulatoryActionSerializer,
+    create=inputs.RegulatoryActionCreateSerializer,
+    update=inputs.RegulatoryActionChangeSerializer,
+    delete=True,
+    created="Record an action of the regulator in a case (regulator staff); it goes last among the case's actions.",
+    updated="Change an action (regulator staff); lists given replace the current ones.",
+)
+class RegulatoryActionWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    create_input = inputs.RegulatoryActionCreateSerializer
+    update_input = inputs.RegulatoryActionChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.regulatory_action_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return editing.regulatory_action_update(actor=actor, action=record, **values)
+
+    def delete_record(self, actor, record, version):
+        editing.regulatory_action_delete(actor=actor, action=record)
+
+
+@write_schema(
+    read=serializers.FindingSerializer,
+    create=inputs.FindingCreateSerializer,
+    update=inputs.FindingChangeSerializer,
+    delete=True,
+    created="Record a finding of a case (regulator staff); it goes last among the case's findings.",
+    updated="Change a finding (regulator staff); lists given replace the current ones.",
+)
+class FindingWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    create_input = inputs.FindingCreateSerializer
+    update_input = inputs.FindingChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.finding_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return editing.finding_update(actor=actor, finding=record, **values)
+
+    def delete_record(self, actor, record, version):
+        editing.finding_delete(actor=actor, finding=record)
+
+
+@write_schema(
+    read=serializers.IncidentPairSerializer,
+    create=inputs.IncidentPairCreateSerializer,
+    update=inputs.IncidentPairChangeSerializer,
+    created="Record a pair of companies whose inspection found incidents (regulator staff); it takes the next number.",
+    updated="Change a pair's group, companies or reported total (regulator staff).",
+)
+class IncidentPairWrites(RegulatorWritesMixin):
+    create_input = inputs.IncidentPairCreateSerializer
+    update_input = inputs.IncidentPairChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.incident_pair_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return editing.incident_pair_update(actor=actor, pair=record, **values)
+
+
+@write_schema(
+    read=serializers.IncidentSerializer,
+    create=inputs.IncidentCreateSerializer,
+    update=inputs.IncidentChangeSerializer,
+    created="Add an incident to a pair, within its reported total (regulator staff); it takes the next number.",
+    updated=(
+        "Change an incident (regulator staff), with `If-Match` set to its ETag. Dates given replace the current "
+        "ones; the original dates stay."
+    ),
+)
+class IncidentWrites(RegulatorWritesMixin):
+    create_input = inputs.IncidentCreateSerializer
+    update_input = inputs.IncidentChangeSerializer
+
+    def create_record(self, actor, values):
+        return editing.incident_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        dates = {name: values.pop(name) for name in inputs.DATES if name in values}
+        with transaction.atomic():
+            incident = editing.incident_update(actor=actor, incident=record, item_version=version, **values)
+            if dates:
+                current = {name: getattr(incident, name) for name in inputs.DATES}
+                incident = item_dates_set(
+                    actor=actor, item=incident, item_version=incident.version, **{**current, **dates}
+                )
+            return incident

@@ -1,0 +1,386 @@
+"""Regulator staff keeping a case: the case, law articles, regulatory actions, findings, incident pairs, incidents.
+
+Every service here refuses anyone but regulator staff, runs in one transaction, validates the whole record
+(`full_clean()`: fields, `clean()`, uniqueness, constraints) before writing, and puts a new record last in its
+parent's order. Codes are the natural keys case files and other systems use: set on creation, never changed.
+Measures and their implementations are in `remediation.editing`, companies and groups in `compliance.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.choices import CaseStatus
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance.editing import assign, locked, next_position, require_regulator, require_some, save_validated
+from compliance.models import Company, CompanyGroup
+from remediation.workflow import check_version
+
+if TYPE_CHECKING:
+    from compliance.models import User
+
+CASE_FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "status_public")
+LAW_ARTICLE_FIELDS = ("law_ja", "law_en", "article", "paragraph", "title_ja", "title_en")
+ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en")
+FINDING_FIELDS = ("side", "article", "text_ja", "text_en")
+PAIR_FIELDS = ("group", "incident_total")
+# What the regulator edits of an incident; its status follows the progress workflow, its dates `item_dates_set`.
+INCIDENT_FIELDS = (
+    "described_in_report", "label", "viewer", "owner", "mutual", "data_kind", "was_used",
+    "involves_new_entrant_data", "summary_ja", "summary_en", "fix_ja", "fix_en",
+)  # fmt: skip
+
+
+# Cases ------------------------------------------------------------------------------------------------------
+
+
+def case_open(
+    *,
+    actor: User,
+    code: str,
+    title_ja: str,
+    opened_on: datetime.date,
+    title_en: str = "",
+    summary_ja: str = "",
+    summary_en: str = "",
+    status: str = CaseStatus.OPEN,
+) -> Case:
+    """Regulator staff open a case (open, or already under monitoring)."""
+    require_regulator(actor)
+    if status == CaseStatus.CLOSED:
+        raise ValidationError({"status": _("A case opens open or under monitoring; close it afterwards.")})
+    with transaction.atomic():
+        case = Case(
+            code=code,
+            title_ja=title_ja,
+            title_en=title_en,
+            summary_ja=summary_ja,
+            summary_en=summary_en,
+            status=status,
+            opened_on=opened_on,
+        )
+        return save_validated(case)
+
+
+def case_update(*, actor: User, case: Case, **changes: object) -> Case:
+    """Regulator staff change a case's texts, its opening day, or move it between open and monitoring."""
+    require_regulator(actor)
+    if changes.get("status") == CaseStatus.CLOSED:
+        raise ValidationError({"status": _("Close a case with its closing day.")})
+    with transaction.atomic():
+        case = locked(case)
+        if "status" in changes and case.status == CaseStatus.CLOSED:
+            raise ValidationError({"status": _("This case is closed: reopen it first.")})
+        if assign(case, changes, CASE_FIELDS):
+            save_validated(case)
+        return case
+
+
+def case_close(*, actor: User, case: Case, closed_on: datetime.date | None = None) -> Case:
+    """Regulator staff close a case on a day (today unless given)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        case = locked(case)
+        if case.status == CaseStatus.CLOSED:
+            raise ValidationError({"status": _("This case is closed already.")})
+        case.status, case.closed_on = CaseStatus.CLOSED, closed_on or timezone.localdate()
+        return save_validated(case)
+
+
+def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Case:
+    """Regulator staff reopen a closed case, as open or under monitoring; its closing day is cleared."""
+    require_regulator(actor)
+    if status not in (CaseStatus.OPEN, CaseStatus.MONITORING):
+        raise ValidationError({"status": _("A case reopens open or under monitoring.")})
+    with transaction.atomic():
+        case = locked(case)
+        if case.status != CaseStatus.CLOSED:
+            raise ValidationError({"status": _("This case is not closed.")})
+        case.status, case.closed_on = status, None
+        return save_validated(case)
+
+
+# Law articles -----------------------------------------------------------------------------------------------
+
+
+def law_article_create(
+    *,
+    actor: User,
+    code: str,
+    law_ja: str,
+    article: int,
+    title_ja: str,
+    law_en: str = "",
+    paragraph: int | None = None,
+    title_en: str = "",
+) -> LawArticle:
+    """Regulator staff add an article of any law (APPI, the Electricity Business Act…) for findings and actions."""
+    require_regulator(actor)
+    with transaction.atomic():
+        law_article = LawArticle(
+            code=code,
+            law_ja=law_ja,
+            law_en=law_en,
+            article=article,
+            paragraph=paragraph,
+            title_ja=title_ja,
+            title_en=title_en,
+        )
+        return save_validated(law_article)
+
+
+def law_article_update(*, actor: User, law_article: LawArticle, **changes: object) -> LawArticle:
+    """Regulator staff correct a law article's law, number or title (its code stays)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        law_article = locked(law_article)
+        if assign(law_article, changes, LAW_ARTICLE_FIELDS):
+            save_validated(law_article)
+        return law_article
+
+
+# Regulatory actions -----------------------------------------------------------------------------------------
+
+
+def regulatory_action_create(
+    *,
+    actor: User,
+    case: Case,
+    code: str,
+    kind: str,
+    date: datetime.date,
+    title_ja: str,
+    title_en: str = "",
+    source_ja: str = "",
+    source_en: str = "",
+    articles: Sequence[LawArticle] = (),
+    addressees: Sequence[Company] = (),
+) -> RegulatoryAction:
+    """Regulator staff record an action in a case (guidance, report request, order, publication, decision)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        action = RegulatoryAction(
+            case=case,
+            code=code,
+            kind=kind,
+            date=date,
+            title_ja=title_ja,
+            title_en=title_en,
+            source_ja=source_ja,
+            source_en=source_en,
+            position=next_position(RegulatoryAction.objects.filter(case=case)),
+        )
+        save_validated(action)
+        action.articles.set(articles)
+        action.addressees.set(addressees)
+        return action
+
+
+def regulatory_action_update(
+    *,
+    actor: User,
+    action: RegulatoryAction,
+    articles: Sequence[LawArticle] | None = None,
+    addressees: Sequence[Company] | None = None,
+    **changes: object,
+) -> RegulatoryAction:
+    """Regulator staff change an action: its kind, date, texts, law articles or addressees (None: unchanged)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        action = locked(action)
+        if assign(action, changes, ACTION_FIELDS):
+            save_validated(action)
+        if articles is not None:
+            action.articles.set(articles)
+        if addressees is not None:
+            action.addressees.set(addressees)
+        return action
+
+
+def regulatory_action_delete(*, actor: User, action: RegulatoryAction) -> None:
+    """Regulator staff remove an action recorded by mistake (an action holds no company's private records)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        locked(action).delete()
+
+
+# Findings ---------------------------------------------------------------------------------------------------
+
+
+def finding_create(
+    *,
+    actor: User,
+    case: Case,
+    code: str,
+    side: str,
+    article: LawArticle,
+    text_ja: str,
+    safeguard_types: Sequence[SafeguardType],
+    affected_companies: Sequence[Company],
+    text_en: str = "",
+) -> Finding:
+    """Regulator staff record a finding: its side, law article, safeguard types and the companies it concerns."""
+    require_regulator(actor)
+    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
+    require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+    with transaction.atomic():
+        finding = Finding(
+            case=case,
+            code=code,
+            side=side,
+            article=article,
+            text_ja=text_ja,
+            text_en=text_en,
+            position=next_position(Finding.objects.filter(case=case)),
+        )
+        save_validated(finding)
+        finding.safeguard_types.set(safeguard_types)
+        finding.affected_companies.set(affected_companies)
+        return finding
+
+
+def finding_update(
+    *,
+    actor: User,
+    finding: Finding,
+    safeguard_types: Sequence[SafeguardType] | None = None,
+    affected_companies: Sequence[Company] | None = None,
+    **changes: object,
+) -> Finding:
+    """Regulator staff change a finding's side, article, texts, safeguard types or companies (None: unchanged)."""
+    require_regulator(actor)
+    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
+    require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+    with transaction.atomic():
+        finding = locked(finding)
+        if assign(finding, changes, FINDING_FIELDS):
+            save_validated(finding)
+        if safeguard_types is not None:
+            finding.safeguard_types.set(safeguard_types)
+        if affected_companies is not None:
+            finding.affected_companies.set(affected_companies)
+        return finding
+
+
+def finding_delete(*, actor: User, finding: Finding) -> None:
+    """Regulator staff remove a finding with its measures, refused once any company keeps records on them."""
+    from remediation.editing import refuse_loss_of_private_records
+    from remediation.models import Implementation
+
+    require_regulator(actor)
+    with transaction.atomic():
+        finding = locked(finding)
+        refuse_loss_of_private_records(implementations=Implementation.objects.filter(measure__finding=finding))
+        finding.delete()
+
+
+# Incident pairs and incidents -------------------------------------------------------------------------------
+
+
+def incident_pair_create(
+    *, actor: User, case: Case, group: CompanyGroup, companies: Sequence[Company], incident_total: int
+) -> IncidentPair:
+    """Regulator staff record the companies of a group whose inspection found incidents, and the total reported.
+
+    The pair takes the next number in the case; its incidents are added with `incident_create`, up to the total.
+    """
+    require_regulator(actor)
+    require_some(companies, "companies", _("Choose the companies of the pair."))
+    with transaction.atomic():
+        pair = IncidentPair(
+            case=case,
+            group=group,
+            incident_total=incident_total,
+            number=next_position(IncidentPair.objects.filter(case=case), "number") or 1,
+        )
+        save_validated(pair)
+        pair.companies.set(companies)
+        return pair
+
+
+def incident_pair_update(
+    *, actor: User, pair: IncidentPair, companies: Sequence[Company] | None = None, **changes: object
+) -> IncidentPair:
+    """Regulator staff change a pair's group, companies or reported total (never below the incidents it has)."""
+    require_regulator(actor)
+    require_some(companies, "companies", _("Choose the companies of the pair."))
+    with transaction.atomic():
+        pair = locked(pair)
+        if assign(pair, changes, PAIR_FIELDS):
+            recorded = pair.incidents.count()
+            if pair.incident_total is not None and pair.incident_total < recorded:
+                message = ngettext(
+                    "The pair has %(n)d incident already: the total cannot be less.",
+                    "The pair has %(n)d incidents already: the total cannot be less.",
+                    recorded,
+                ) % {"n": recorded}
+                raise ValidationError({"incident_total": message})
+            save_validated(pair)
+        if companies is not None:
+            pair.companies.set(companies)
+        return pair
+
+
+def incident_create(
+    *,
+    actor: User,
+    pair: IncidentPair,
+    described_in_report: bool,
+    status: str = "",
+    due_on: datetime.date | None = None,
+    window_start: datetime.date | None = None,
+    window_end: datetime.date | None = None,
+    tracked_since: datetime.date | None = None,
+    **content: object,
+) -> Incident:
+    """Regulator staff add an incident to a pair: described (label, summary, who could view whose data…) or counted.
+
+    It takes the pair's next number and stays within the pair's reported total. Its first dates are kept as its
+    baseline; afterwards its status follows the progress workflow and its dates `item_dates_set`.
+    `content`: the fields of INCIDENT_FIELDS.
+    """
+    require_regulator(actor)
+    with transaction.atomic():
+        pair = locked(pair)
+        recorded = pair.incidents.count()
+        if recorded >= pair.incident_total:
+            message = ngettext(
+                "The pair has the %(n)d incident the report counts: raise its total first.",
+                "The pair has all %(n)d incidents the report counts: raise its total first.",
+                recorded,
+            )
+            raise ValidationError({"pair": message % {"n": recorded}})
+        incident = Incident(
+            pair=pair,
+            number=next_position(pair.incidents.all(), "number") or 1,
+            status=status,
+            due_on=due_on,
+            window_start=window_start,
+            window_end=window_end,
+            baseline_due_on=due_on,
+            baseline_window_start=window_start,
+            baseline_window_end=window_end,
+            tracked_since=tracked_since or timezone.localdate(),
+        )
+        assign(incident, {"described_in_report": described_in_report, **content}, INCIDENT_FIELDS)
+        return save_validated(incident)
+
+
+def incident_update(*, actor: User, incident: Incident, item_version: int | None, **changes: object) -> Incident:
+    """Regulator staff change what is known of an incident, at the version they saw; its version is raised."""
+    require_regulator(actor)
+    with transaction.atomic():
+        incident = locked(incident)
+        check_version(item_version, incident.version)
+        if assign(incident, changes, INCIDENT_FIELDS):
+            incident.version += 1
+            save_validated(incident)
+        return incident

@@ -1,0 +1,28 @@
+"""python manage.py export_case CODE [--output FILE]: a whole case as a case file, on stdout or into a file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from cases.case_files import case_file_export
+from cases.models import Case
+
+
+class Command(BaseCommand):
+    help = "Export a case, with the reference data it refers to and its items' current state, as a case file (YAML)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="the case's code")
+        parser.add_argument("--output", "-o", type=Path, help="write the file here instead of to standard output")
+
+    @no_translations
+    def handle(self, *args, code: str, output: Path | None, **options):
+        case = Case.objects.filter(code=code).first()
+        if case is None:
+            raise CommandError(f"no case with the code '{code}'")
+        text = case_file_export(case=case)
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        output.write_text(text, encoding="utf-8")
+        self.stderr.write(self.style.SUCCESS(f"{case.code}: exported to {output}."))

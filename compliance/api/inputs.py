@@ -1,0 +1,36 @@
+"""What regulator staff send to add companies and groups that cases name and the product does not know yet."""
+
+from compliance.api.writes import CodeRelatedField, InputSerializer
+from compliance.models import Company, CompanyGroup
+
+
+class CompanyGroupCreateSerializer(InputSerializer):
+    """A corporate group; it goes last in the list of groups."""
+
+    class Meta(InputSerializer.Meta):
+        model = CompanyGroup
+        fields = ["code", "name_ja", "name_en"]
+
+
+class CompanyGroupChangeSerializer(InputSerializer):
+    class Meta(InputSerializer.Meta):
+        model = CompanyGroup
+        fields = ["name_ja", "name_en", "position"]
+
+
+class CompanyCreateSerializer(InputSerializer):
+    """A company under supervision, or a contractor; it goes last in the list of companies."""
+
+    group = CodeRelatedField(queryset=CompanyGroup.objects.all(), required=False, allow_null=True, default=None)
+
+    class Meta(InputSerializer.Meta):
+        model = Company
+        fields = ["code", "name_ja", "name_en", "kind", "group"]
+
+
+class CompanyChangeSerializer(InputSerializer):
+    group = CodeRelatedField(queryset=CompanyGroup.objects.all(), allow_null=True)
+
+    class Meta(InputSerializer.Meta):
+        model = Company
+        fields = ["name_ja", "name_en", "kind", "group", "position"]

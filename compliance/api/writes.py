@@ -1,0 +1,167 @@
+"""Writes in the API for regulator staff: POST, PATCH and DELETE on case records, each through one service.
+
+Anyone else gets 404, exactly as for a record out of their scope, and the attempt is logged. A service's
+refusal answers 400 with field errors, a stale `If-Match` 412 and a missing one 428 (on records with ETags).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.encoding import smart_str
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from compliance.api.conditional import ETagRetrieveMixin, expected_version
+from compliance.api.fields import JapaneseDateField
+from compliance.api.scoping import RegulatorOnly
+from compliance.guards import log_reads
+
+WRITE_ACTIONS = frozenset({"create", "partial_update", "destroy"})
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A relation given by the code of the related record (`kansai-td`), as the read side shows it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        # Only what could be a code reaches the database (a NUL character would not even reach it).
+        if not isinstance(data, str) or not SLUG.match(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:100])
+        return super().to_internal_value(data)
+
+
+class InputSerializer(serializers.ModelSerializer):
+    """What regulator staff send to create or change a record: the model's fields, dates as Japanese users type them.
+
+    Uniqueness across fields is left to the service, which validates the whole record.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: JapaneseDateField,
+    }
+
+    class Meta:
+        validators: list = []
+
+
+def _field_errors(error: DjangoValidationError) -> DjangoValidationError:
+    """A service's errors with the record-wide ones named as the API names them (`non_field_errors`)."""
+    if hasattr(error, "error_dict") and NON_FIELD_ERRORS in error.error_dict:
+        errors = dict(error.error_dict)
+        errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+        return DjangoValidationError(errors)
+    return error
+
+
+def run_write(request, call: Callable[[], object]) -> object:
+    """Run a service as `run_service` does (400, 412, 404), record-wide errors under `non_field_errors`."""
+    from remediation.api.views import run_service
+
+    def translated() -> object:
+        try:
+            return call()
+        except DjangoValidationError as error:
+            raise _field_errors(error) from None
+
+    return run_service(request, translated, f"api:{request.resolver_match.view_name}")
+
+
+class RegulatorWritesMixin:
+    """POST (create), PATCH (partial update) and DELETE for regulator staff, each through a service.
+
+    A viewset names its input serializers and implements `create_record`, `update_record` and, where records may
+    be removed, `delete_record`. On a viewset with ETags, PATCH and DELETE need `If-Match`; a create does not.
+    """
+
+    create_input: type[serializers.Serializer] | None = None
+    update_input: type[serializers.Serializer] | None = None
+    # Writes that need no If-Match even on a resource with ETags (read by the schema's hook).
+    unconditional_actions = frozenset({"create"})
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        # The description `write_schema` gave a mixin goes on each viewset built with it (a view, with a `schema`).
+        operations = getattr(cls, "write_operations", None)
+        if operations and hasattr(cls, "schema"):
+            extend_schema_view(**operations)(cls)
+
+    def get_permissions(self):
+        if self.action in WRITE_ACTIONS:
+            return [IsAuthenticated(), RegulatorOnly()]
+        return super().get_permissions()
+
+    @property
+    def conditional_writes(self) -> bool:
+        return isinstance(self, ETagRetrieveMixin)
+
+    def write_input(self, serializer_class, request, *, partial: bool = False) -> dict:
+        payload = serializer_class(data=request.data, partial=partial, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        return dict(payload.validated_data)
+
+    def answer(self, record: models.Model, status_code: int) -> Response:
+        """The record as the read side shows it, with its ETag where it has one."""
+        shown = log_reads(self.request, [self.get_queryset().get(pk=record.pk)])[0]
+        headers = {"ETag": shown.etag} if self.conditional_writes else {}
+        return Response(self.get_serializer(shown).data, status=status_code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        values = self.write_input(self.create_input, request)
+        record = run_write(request, lambda: self.create_record(request.user, values))
+        return self.answer(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        record = self.get_object()
+        values = self.write_input(self.update_input, request, partial=True)
+        version = expected_version(request) if self.conditional_writes else None
+        changed = run_write(request, lambda: self.update_record(request.user, record, values, version))
+        return self.answer(changed, status.HTTP_200_OK)
+
+    def create_record(self, actor, values: dict) -> models.Model:
+        raise NotImplementedError
+
+    def update_record(self, actor, record: models.Model, values: dict, version: int | None) -> models.Model:
+        raise NotImplementedError
+
+
+class RegulatorDeleteMixin:
+    """DELETE for regulator staff through the viewset's `delete_record` service (If-Match where there are ETags)."""
+
+    def destroy(self, request, *args, **kwargs):
+        record = self.get_object()
+        version = expected_version(request) if self.conditional_writes else None
+        run_write(request, lambda: self.delete_record(request.user, record, version))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def delete_record(self, actor, record: models.Model, version: int | None) -> None:
+        raise NotImplementedError
+
+
+def write_schema(*, read, create=None, update=None, delete: bool = False, created: str = "", updated: str = ""):
+    """The OpenAPI description of a viewset's writes (what each takes and answers), on a viewset or on its mixin."""
+    operations = {}
+    if create is not None:
+        operations["create"] = extend_schema(request=create, responses={201: read}, description=created)
+    if update is not None:
+        operations["partial_update"] = extend_schema(request=update, responses={200: read}, description=updated)
+    if delete:
+        operations["destroy"] = extend_schema(request=None, responses={204: None})
+
+    def decorate(cls):
+        if hasattr(cls, "schema"):
+            return extend_schema_view(**operations)(cls)
+        cls.write_operations = operations
+        return cls
+
+    return decorate

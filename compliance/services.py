@@ -1,0 +1,63 @@
+"""Writes of the compliance app: companies and groups the regulator adds as cases name them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from compliance.editing import assign, locked, next_position, require_regulator, save_validated
+from compliance.models import Company, CompanyGroup
+
+if TYPE_CHECKING:
+    from compliance.models import User
+
+GROUP_FIELDS = ("name_ja", "name_en", "position")
+COMPANY_FIELDS = ("name_ja", "name_en", "kind", "group", "position")
+
+
+def company_group_create(*, actor: User, code: str, name_ja: str, name_en: str = "") -> CompanyGroup:
+    """Regulator staff add a corporate group not yet known to the product; it goes last in the list of groups."""
+    require_regulator(actor)
+    with transaction.atomic():
+        group = CompanyGroup(
+            code=code, name_ja=name_ja, name_en=name_en, position=next_position(CompanyGroup.objects.all())
+        )
+        return save_validated(group)
+
+
+def company_group_update(*, actor: User, group: CompanyGroup, **changes: object) -> CompanyGroup:
+    """Regulator staff rename a group or move it in the list (its code, the key other records use, stays)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        group = locked(group)
+        if assign(group, changes, GROUP_FIELDS):
+            save_validated(group)
+        return group
+
+
+def company_create(
+    *, actor: User, code: str, name_ja: str, kind: str, name_en: str = "", group: CompanyGroup | None = None
+) -> Company:
+    """Regulator staff add a company (or a contractor) not yet known to the product; it goes last in the list."""
+    require_regulator(actor)
+    with transaction.atomic():
+        company = Company(
+            code=code,
+            name_ja=name_ja,
+            name_en=name_en,
+            kind=kind,
+            group=group,
+            position=next_position(Company.objects.all()),
+        )
+        return save_validated(company)
+
+
+def company_update(*, actor: User, company: Company, **changes: object) -> Company:
+    """Regulator staff rename a company, change its kind or group, or move it in the list (its code stays)."""
+    require_regulator(actor)
+    with transaction.atomic():
+        company = locked(company)
+        if assign(company, changes, COMPANY_FIELDS):
+            save_validated(company)
+        return company

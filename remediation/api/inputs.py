@@ -1,0 +1,59 @@
+"""What regulator staff send to keep measures, their implementing companies, and the dates of open items."""
+
+from rest_framework import serializers
+
+from cases.models import Finding, SafeguardType
+from compliance.api.fields import JapaneseDateField
+from compliance.api.writes import CodeRelatedField, InputSerializer
+from compliance.choices import ItemStatus
+from compliance.models import Company
+from remediation.models import Implementation, Measure
+
+DATES = ["due_on", "window_start", "window_end"]
+
+
+class MeasureCreateSerializer(InputSerializer):
+    """A measure under a finding, with the companies implementing it.
+
+    `status`, `due_on`, `window_start` and `window_end` are those each new implementation starts with; give
+    each company its own dates afterwards with `PATCH /implementations/{id}/`.
+    """
+
+    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), help_text="The finding's id.")
+    safeguard_type = CodeRelatedField(queryset=SafeguardType.objects.all())
+    implementers = CodeRelatedField(queryset=Company.objects.all(), many=True, required=False, default=list)
+    status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True, default="")
+    due_on = JapaneseDateField(required=False, allow_null=True, default=None)
+    window_start = JapaneseDateField(required=False, allow_null=True, default=None)
+    window_end = JapaneseDateField(required=False, allow_null=True, default=None)
+
+    class Meta(InputSerializer.Meta):
+        model = Measure
+        fields = ["finding", "code", "safeguard_type", "kind", "text_ja", "text_en", "implementers", "status", *DATES]
+
+
+class MeasureChangeSerializer(InputSerializer):
+    safeguard_type = CodeRelatedField(queryset=SafeguardType.objects.all())
+
+    class Meta(InputSerializer.Meta):
+        model = Measure
+        fields = ["safeguard_type", "kind", "text_ja", "text_en"]
+
+
+class ImplementationCreateSerializer(InputSerializer):
+    """Another company implementing a measure: an open item, its first dates kept as its original dates."""
+
+    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), help_text="The measure's id.")
+    company = CodeRelatedField(queryset=Company.objects.all())
+
+    class Meta(InputSerializer.Meta):
+        model = Implementation
+        fields = ["measure", "company", "status", *DATES]
+
+
+class ItemDatesSerializer(InputSerializer):
+    """An open item's new due date or window; the dates left out keep their values, `null` clears one."""
+
+    class Meta(InputSerializer.Meta):
+        model = Implementation
+        fields = DATES
