@@ -83,6 +83,9 @@ def case_file_export(*, case: Case) -> str:
         "findings": _placed([_finding(f) for f in findings], findings),
         "pairs": [_pair(p) for p in pairs],
     }
+    if "source" in document and not fmt.quotes_match_source(document):
+        # Edited in the product since the report: its texts are no longer all quotes of it.
+        del document["source"]
     body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=LINE_WIDTH)
     return HEADER.format(code=case.code) + body
 

@@ -26,7 +26,7 @@ from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, Regu
 from compliance.forms import JapaneseDateField, normalise
 from compliance.list_filters import code_input
 from compliance.models import Company, CompanyGroup
-from compliance.validators import validate_not_reserved
+from compliance.validators import CODE_VALIDATORS
 from remediation.models import Implementation, Measure
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class NewCodeField(forms.SlugField):
     def to_python(self, value: object) -> str:
         return super().to_python(normalise(value) if isinstance(value, str) else value)
 
-    default_validators = [validate_not_reserved]
+    default_validators = CODE_VALIDATORS
 
 
 class RecordCodeField(forms.CharField):

@@ -17,14 +17,14 @@ from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.reference import NamedReference
 from compliance.tracking import TrackedItem
-from compliance.validators import validate_not_reserved
+from compliance.validators import CODE_VALIDATORS
 
 
 @pghistory.track()
 class LawArticle(Scoped):
     """An article (and paragraph) of a law that a finding or an action rests on."""
 
-    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
     law_ja, law_en = bilingual_name(_("law"))
     article = models.PositiveIntegerField(_("article"))
     paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
@@ -76,7 +76,7 @@ class SafeguardType(NamedReference):
 class Case(Scoped):
     """A supervision case: what the regulator found at some companies and what it asked of them."""
 
-    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
     title_ja, title_en = bilingual_text(_("title"))
     summary_ja, summary_en = bilingual_text(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
@@ -126,7 +126,7 @@ class RegulatoryAction(Scoped):
     """One dated step of the regulator in a case: guidance, a report request, a publication..."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
-    code = models.SlugField(_("code"), max_length=80)
+    code = models.SlugField(_("code"), max_length=80, validators=CODE_VALIDATORS)
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
     date = models.DateField(_("date"))
     articles = models.ManyToManyField(LawArticle, verbose_name=_("law articles"), related_name="actions", blank=True)
@@ -158,7 +158,7 @@ class Finding(Scoped):
     """A problem the regulator found (問題点): one row of the report's tables."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
-    code = models.SlugField(_("code"), max_length=40, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), max_length=40, validators=CODE_VALIDATORS)
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     article = models.ForeignKey(
         LawArticle, verbose_name=_("law article"), on_delete=models.PROTECT, related_name="findings"

@@ -35,7 +35,7 @@ import yaml
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from compliance.validators import RESERVED_CODES
+from compliance.validators import CODE_PATTERN, RESERVED_CODES
 
 FORMAT_VERSION = 1
 # The product's own library of published texts: a file's `source.text_file` is looked up beside the file first.
@@ -43,9 +43,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 # As long as the database's columns allow.
-Code = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=50)
-ShortCode = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)
-LongCode = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)
+Code = Field(pattern=CODE_PATTERN, max_length=50)
+ShortCode = Field(pattern=CODE_PATTERN, max_length=40)
+LongCode = Field(pattern=CODE_PATTERN, max_length=80)
 Text = Field(min_length=1)
 Name = Field(min_length=1, max_length=200)
 Translation = Field(max_length=200)
@@ -190,7 +190,7 @@ class Measure(Record):
     status: Status | None = None
     text_ja: str = Text
     text_en: str
-    implementers: list[str] = Field(min_length=1)
+    implementers: list[str] = []  # a measure may be recorded before anyone is asked to carry it out
     window: Window | None = None
     implementations: list[Implementation] = []
     position: int | None = Position
@@ -204,7 +204,7 @@ class Finding(Record):
     text_ja: str = Text
     text_en: str
     affected: list[str] = Field(min_length=1)
-    measures: list[Measure] = Field(min_length=1)
+    measures: list[Measure] = []  # a finding may be recorded before its measures
     position: int | None = Position
 
 
@@ -599,6 +599,11 @@ def _duplicates(record: str, keys: Iterable, field: str = "code") -> Iterator[Pr
 def comparable(text: str) -> str:
     """The report's text with markup and all white space removed, so quotes compare exactly."""
     return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", text))
+
+
+def quotes_match_source(document: dict) -> bool:
+    """True when the document's `source` text is found and every quote of the document is in it, word for word."""
+    return not any(_source_problems(document, [DATA_DIR]))
 
 
 def _source_problems(raw: object, folders: Sequence[Path]) -> Iterator[Problem]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, RegulatoryAction
+from compliance.access import is_regulator
 from compliance.aggregates import counted, summed
 from compliance.choices import ItemStatus
 from remediation.models import Implementation
@@ -104,7 +105,10 @@ def company_actions(*, user: User, company: Company) -> QuerySet[RegulatoryActio
 
 
 def case_links(*, user: User, case: Case) -> list[CaseLink]:
-    """The case's links to related cases, made from it or to it, each with `other` and its `label` seen from `case`."""
+    """The case's links to related cases, made from it or to it, each with `other` and its `label` seen from `case`.
+
+    The notes on a link are the regulator's own: anyone else gets the links without them.
+    """
     visible = Case.objects.visible_to(user)
     links = list(
         CaseLink.objects.visible_to(user)
@@ -117,6 +121,8 @@ def case_links(*, user: User, case: Case) -> list[CaseLink]:
         link.other = link.other_case(case)
         link.label = link.label_from(case)
         link.direction = "outgoing" if link.from_case_id == case.pk else "incoming"
+        if not is_regulator(user):
+            link.note_ja = link.note_en = ""
     return links
 
 

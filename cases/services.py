@@ -26,6 +26,7 @@ from cases.models import (
 )
 from compliance.access import is_regulator
 from compliance.models import Company, CompanyGroup
+from compliance.tracking import TrackedItem
 from remediation.models import Implementation, Measure
 
 if TYPE_CHECKING:
@@ -172,6 +173,10 @@ class _CaseLoader:
     def _load_pair(self, case: Case, pair: fmt.Pair) -> None:
         values = {"group": self.groups[pair.group], "incident_total": pair.incident_total}
         row = self._upsert(IncidentPair, {"case": case, "number": pair.number}, values)
+        recorded = row.incidents.count()
+        if recorded > pair.incident_total:  # the rule of incident_pair_update, for files too
+            reason = _("the pair has %(n)d incidents already: the total cannot be less") % {"n": recorded}
+            raise fmt.CaseFileError(_("database"), [fmt.Problem(f"pairs ({pair.number})", "incident_total", reason)])
         self._set_related(row, "companies", [self.companies[c] for c in pair.companies])
         described = set()
         for place, incident in enumerate(pair.incidents, start=1):
@@ -224,8 +229,11 @@ class _CaseLoader:
             return row
         changed = [name for name, value in values.items() if getattr(row, name) != value]
         if changed:
+            if isinstance(row, TrackedItem):  # its ETag changes with it, as with every other change of an item
+                row.version += 1
+                changed.append("version")
             for name in changed:
-                setattr(row, name, values[name])
+                setattr(row, name, values.get(name, getattr(row, name)))
             _check_row(row, keys)
             row.save(update_fields=changed)
             self.updated[model._meta.label] += 1

@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_name
-from compliance.validators import validate_not_reserved
+from compliance.validators import CODE_VALIDATORS
 
 
 class NamedReference(Scoped):
     """A row known by its code, named in Japanese and English, listed in a set order."""
 
-    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
     name_ja, name_en = bilingual_name(_("name"))
     position = models.PositiveIntegerField(_("position"), default=0)
 

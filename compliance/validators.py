@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+# A record's code: lower-case letters, digits, hyphens and underscores, starting with a letter or a digit. The codes
+# are the keys of case files and of URLs, so the models, the forms, the API and case files all hold to this one.
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 # Codes that are the names of pages (/cases/new/, /cases/import/, /companies/new/…): a record given one would be
 # hidden behind that page.
 RESERVED_CODES = frozenset({"new", "import"})
+
+
+validate_code_form = RegexValidator(
+    CODE_PATTERN,
+    _("Use lower-case letters, digits, hyphens and underscores, starting with a letter or a digit."),
+    code="invalid_code",
+)
 
 
 def validate_not_reserved(value: str) -> None:
@@ -15,3 +27,7 @@ def validate_not_reserved(value: str) -> None:
     if value in RESERVED_CODES:
         message = _("“%(code)s” is the name of a page: choose another code.")
         raise ValidationError(message, code="reserved", params={"code": value})
+
+
+# Every record code's checks, for the models' `code` fields.
+CODE_VALIDATORS = [validate_code_form, validate_not_reserved]

@@ -204,9 +204,11 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "fix_en": PUBLIC,
     },
     # The regulator's links between related cases: not report content, shown to signed-in people beside the case.
-    "cases.CaseLink": dict.fromkeys(
-        ["id", "from_case", "to_case", "relation", "note_ja", "note_en", "created_at"], INTERNAL
-    ),
+    # A link between two cases is shown to everyone who sees both; the notes on it are the regulator's own.
+    "cases.CaseLink": {
+        **dict.fromkeys(["id", "from_case", "to_case", "relation", "created_at"], INTERNAL),
+        **dict.fromkeys(["note_ja", "note_en"], RESTRICTED),
+    },
     # A report drafted by the regulator: unpublished until approved, and the people who drafted and approved it.
     "cases.ReportDraft": dict.fromkeys(
         ["id", "case", "as_of", "content", "created_by", "created_at", "approved_by", "approved_at"], RESTRICTED

@@ -48,7 +48,14 @@ class Implementer:
 def refuse_loss_of_private_records(
     *, implementations: QuerySet[Implementation] | None = None, incidents: QuerySet[Incident] | None = None
 ) -> None:
-    """Refuse to remove items on which a company keeps records: progress updates, deadline changes, reminders."""
+    """Refuse to remove items on which a company keeps records: progress updates, deadline changes, reminders.
+
+    The items are locked first (inside the caller's transaction), as submitting an update locks its item: an update
+    cannot arrive between this check and the removal, to be deleted with its item.
+    """
+    for items in (implementations, incidents):
+        if items is not None:
+            list(items.select_for_update().values_list("pk", flat=True))
     for model in (ProgressUpdate, DeadlineChange, Reminder):
         records = model.objects.none()
         if implementations is not None:

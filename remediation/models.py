@@ -19,7 +19,7 @@ from compliance.access import CompanyPrivate, RegulatorOnly, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from compliance.validators import validate_not_reserved
+from compliance.validators import CODE_VALIDATORS
 from remediation.choices import (
     DeadlineChangeState,
     MeasureKind,
@@ -37,7 +37,7 @@ class Measure(Scoped):
     finding = models.ForeignKey(
         "cases.Finding", verbose_name=_("finding"), on_delete=models.CASCADE, related_name="measures"
     )
-    code = models.SlugField(_("code"), max_length=40, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), max_length=40, validators=CODE_VALIDATORS)
     safeguard_type = models.ForeignKey(
         "cases.SafeguardType",
         verbose_name=_("safeguard type"),

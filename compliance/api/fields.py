@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from operator import attrgetter
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import Hyperlink, PKOnlyObject
 from rest_framework.reverse import reverse
 
 from compliance.eras import parse_era_date
@@ -86,6 +91,19 @@ class ReversedOncePerRequest:
             templates[(viewname, key)] = template
         return template.replace(str(cls.PLACEHOLDER), str(value), 1)
 
+    def to_representation(self, value):
+        """The link to the record `value` (its key alone is enough), as DRF gives it, without DRF's detours."""
+        context = self.__dict__.get("_context")
+        if context is None:
+            context = self._context = self.context  # found by walking up the serializers: once per field
+        request = context.get("request")
+        if request is None or context.get("format") or self.lookup_field != "pk":
+            return super().to_representation(value)
+        if value.pk in (None, ""):
+            return None
+        url = self.reverse_once(self.view_name, kwargs={self.lookup_url_kwarg: value.pk}, request=request)
+        return Hyperlink(url, value)
+
 
 class HyperlinkedRelatedField(ReversedOncePerRequest, serializers.HyperlinkedRelatedField):
     """DRF's link to a related record, reversed once per request."""
@@ -95,8 +113,69 @@ class HyperlinkedIdentityField(ReversedOncePerRequest, serializers.HyperlinkedId
     """DRF's link to the record itself, reversed once per request."""
 
 
-# DRF's hyperlinked serializer with links reversed once per request. (No docstring: drf-spectacular would take it
-# as the description of every serializer that has none of its own.)
-class HyperlinkedModelSerializer(serializers.HyperlinkedModelSerializer):
+class ColumnsReadOnce:
+    """A model serializer that reads a plain column of each row straight from the row.
+
+    DRF looks up every field of every row through a general path (nested sources, dictionaries, callables); a column
+    of the model (not a relation, a property or a method) needs none of it. Worth about a third of the time spent
+    serializing a page of 100 rows. Everything else, and any row that is not a model instance, goes DRF's way.
+    """
+
+    def to_representation(self, instance):
+        if not isinstance(instance, models.Model):
+            return super().to_representation(instance)
+        plan = self.__dict__.get("_read_plan")
+        if plan is None:
+            plan = self._read_plan = [(field, _column_reader(field, type(instance))) for field in self._readable_fields]
+        row = {}
+        for field, read in plan:
+            if read is None:
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
+                    row[field.field_name] = None
+                    continue
+            else:
+                value = read(instance)
+                if value is None:
+                    row[field.field_name] = None
+                    continue
+            row[field.field_name] = field.to_representation(value)
+        return row
+
+
+def _column_reader(field: serializers.Field, model: type[models.Model]):
+    """How to read `field` straight from a row of `model`: a getter of its column, or None for DRF's way.
+
+    A to-one relation shown by its key alone (a link) reads the key's column, as DRF's own shortcut does; one shown
+    by another of its fields (a code) reads the related row.
+    """
+    if isinstance(field, serializers.ManyRelatedField | serializers.Serializer):
+        return None
+    if len(field.source_attrs) != 1 or field.source == "*":
+        return None
+    try:
+        column = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not column.concrete:
+        return None
+    if isinstance(field, serializers.RelatedField):
+        if not column.many_to_one:
+            return None
+        if not field.use_pk_only_optimization():
+            return attrgetter(column.name)  # the related row, as select_related left it
+        key = attrgetter(column.attname)
+        return lambda row: None if (pk := key(row)) is None else PKOnlyObject(pk=pk)
+    if column.is_relation:
+        return None
+    return attrgetter(column.attname)
+
+
+# DRF's hyperlinked serializer with links reversed once per request and columns read once. (No docstring:
+# drf-spectacular would take it as the description of every serializer that has none of its own.)
+class HyperlinkedModelSerializer(ColumnsReadOnce, serializers.HyperlinkedModelSerializer):
     serializer_related_field = HyperlinkedRelatedField
     serializer_url_field = HyperlinkedIdentityField

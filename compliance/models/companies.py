@@ -15,7 +15,7 @@ from compliance.access import Scoped, ScopedQuerySet, is_regulator, is_regulator
 from compliance.choices import CompanyKind, Role
 from compliance.i18n import Localized, bilingual_name
 from compliance.reference import NamedReference
-from compliance.validators import validate_not_reserved
+from compliance.validators import CODE_VALIDATORS
 
 
 @pghistory.track()
@@ -31,7 +31,7 @@ class CompanyGroup(NamedReference):
 class Company(Scoped):
     """A legal entity under supervision, or a contractor the case names."""
 
-    code = models.SlugField(_("code"), unique=True, validators=[validate_not_reserved])
+    code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
     name_ja, name_en = bilingual_name(_("name"))
     kind = models.CharField(_("kind"), max_length=16, choices=CompanyKind.choices)
     group = models.ForeignKey(

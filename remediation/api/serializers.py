@@ -33,7 +33,7 @@ class MeasureSerializer(HyperlinkedModelSerializer):
 
 class ImplementationSerializer(HyperlinkedModelSerializer):
     measure = HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
-    measure_code = serializers.CharField(read_only=True)  # annotated by the viewset's queryset
+    measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
     slippage_days = serializers.IntegerField(read_only=True, allow_null=True)
     reporting_duty = ReportingDutyField()

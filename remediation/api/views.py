@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -91,8 +90,9 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
 class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
-    # The measure is shown by its code and its link (from measure_id): no measure is built for each row.
-    queryset = Implementation.objects.select_related("company").annotate(measure_code=F("measure__code"))
+    # The measure is shown by its code and its link: its texts (long, in Japanese) are not read for each row. (Not an
+    # annotation of its code: the count of every page would then join the measures.)
+    queryset = Implementation.objects.select_related("measure", "company").defer("measure__text_ja", "measure__text_en")
     serializer_class = ImplementationSerializer
     filterset_fields = {
         "measure__finding__case__code": ["exact"],

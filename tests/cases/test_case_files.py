@@ -453,3 +453,52 @@ def test_the_items_own_rules_are_checked_with_the_file_before_anything_is_writte
         "case: -: Value error, a closed case has the day it was closed (closed_on)",
         f"{implementation}: -: Value error, a due date or a window, not both",
     ]
+
+
+def test_a_file_cannot_lower_a_pairs_total_below_its_incidents(case, regulator_staff):
+    document = yaml.safe_load(case_file_export(case=case))
+    pair = next(p for p in document["pairs"] if p.get("undescribed"))
+    pair["incident_total"] -= 1
+    del pair["undescribed"]  # as a file written before undescribed incidents were listed: only the total says it
+    before = row_counts()
+    with pytest.raises(CaseFileError) as refused:
+        case_file_import(actor=regulator_staff, text_or_path=yaml.safe_dump(document, allow_unicode=True))
+    assert [problem.field for problem in refused.value.problems] == ["incident_total"]
+    assert row_counts() == before
+
+
+def test_an_import_that_changes_an_item_raises_its_version(case, regulator_staff):
+    incident = Incident.objects.filter(pair__case=case, described_in_report=True).first()
+    document = yaml.safe_load(case_file_export(case=case))
+    pair = next(p for p in document["pairs"] if p["number"] == incident.pair.number)
+    described = next(i for i in pair["incidents"] if i["label"] == incident.label)
+    described["summary_en"] = "A corrected translation"
+    case_file_import(actor=regulator_staff, text_or_path=yaml.safe_dump(document, allow_unicode=True))
+    incident.refresh_from_db()
+    assert incident.summary_en == "A corrected translation" and incident.version == 2  # the old ETag is stale
+
+
+def test_a_case_edited_in_the_product_still_exports_and_imports(case, regulator_staff):
+    from cases.editing import finding_create
+
+    finding_create(
+        actor=regulator_staff,
+        case=case,
+        code="added-later",
+        side="td_operator",
+        article=LawArticle.objects.get(code="appi-23"),
+        text_ja="報告書の後に加えた問題点",
+        safeguard_types=[SafeguardType.objects.get(code="technical")],
+        affected_companies=[Company.objects.get(code="kansai-td")],
+    )  # not a quote of the report, and with no measure yet
+    text = case_file_export(case=case)
+    assert "source:" not in text.split("law_articles:")[0]
+    result = case_file_import(actor=regulator_staff, text_or_path=text)
+    assert sum(result.created.values()) == 0
+
+
+def test_the_export_command_logs_the_private_records_it_writes(case, tmp_path):
+    before = AccessLogEntry.objects.filter(object_type="cases.incident").count()
+    call_command("export_case", case.code, "--output", str(tmp_path / "case.yaml"))
+    undescribed = Incident.objects.filter(pair__case=case, described_in_report=False).count()
+    assert AccessLogEntry.objects.filter(object_type="cases.incident").count() == before + undescribed

@@ -147,3 +147,13 @@ def test_the_case_page_reads_its_links_in_one_query(case, second, regulator_clie
         page = regulator_client.get(url).content.decode()
     assert page.count('class="inline"') == 3
     assert len(with_links) == len(without)
+
+
+def test_the_regulators_notes_on_a_link_are_its_own(case, regulator_staff, officers):
+    other = second_case()
+    case_link(actor=regulator_staff, case=case, other=other, relation="same_companies", note_ja="内部メモ")
+    officer_view = signed_in(officers["kansai-td"]).get(f"/api/v1/cases/{case.code}/").json()["related"]
+    assert officer_view and officer_view[0]["note_ja"] == ""
+    assert "内部メモ" not in signed_in(officers["kansai-td"]).get(case.get_absolute_url()).content.decode()
+    regulator_view = signed_in(regulator_staff).get(f"/api/v1/cases/{case.code}/").json()["related"]
+    assert regulator_view[0]["note_ja"] == "内部メモ"

@@ -685,9 +685,9 @@ def test_removals_and_incident_changes_through_the_api(case, officers, staff_api
         ("companies", {"name_ja": "会社", "kind": "retailer"}),
     ],
 )
-@pytest.mark.parametrize("code", ["new", "import"])
-def test_a_code_that_names_a_page_is_refused(db, staff_api, resource, extra, code):
-    # /cases/new/ and /cases/import/ are pages: a record with such a code could never be opened.
+@pytest.mark.parametrize("code", ["new", "import", "Kansai-TD", "-leading"])
+def test_a_code_that_names_a_page_or_a_case_file_cannot_hold_is_refused(db, staff_api, resource, extra, code):
+    # /cases/new/ and /cases/import/ are pages; and a code must read back from a case file as it was written.
     response = staff_api.post(f"{API}/{resource}/", {"code": code, **extra}, content_type="application/json")
     assert response.status_code == 400, response.content
     assert "code" in response.json()["errors"]

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from cases.case_files import case_file_export
+from cases.case_files import case_file_export, exported_records
 from cases.models import Case
+from compliance.audit import access_log_reads
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         if case is None:
             raise CommandError(f"no case with the code '{code}'")
         text = case_file_export(case=case)
+        # The file holds the incidents the report does not describe: their read is logged, from the command line.
+        access_log_reads(request=None, records=exported_records(case=case))
         if output is None:
             self.stdout.write(text, ending="")
             return
