@@ -37,6 +37,8 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
     env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     env["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     env["SECURE_SSL_REDIRECT"] = "False"  # loopback, plain HTTP
+    # No line per request: thousands of them written to the bench's own pipes would measure the pipes.
+    env.setdefault("LOG_LEVEL", "WARNING")
     return {**env, **extra}
 
 

@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import environ
+import pghistory
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -328,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
     },
 }
+
+# The change history records every insert, update and delete of a tracked model (pghistory records no deletes by
+# default: a regulatory action, finding or measure removed would leave no trace).
+PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 # The request id: taken from the proxy's X-Request-ID when it is a valid one, made otherwise, returned in the
 # response, and passed to every Celery task the request starts (and on to the tasks those start).

@@ -1,4 +1,4 @@
-"""Pagination of the API lists: numbered pages, or a cursor for the change history."""
+"""Pagination of the API lists: numbered pages, or a cursor for the logs that grow without end."""
 
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
@@ -11,11 +11,22 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 500
 
 
-class HistoryPagination(CursorPagination):
-    """The change history, newest first, page after page from a cursor: no count of every change ever made, and
-    the hundredth page costs what the first does."""
+class NewestFirstPagination(CursorPagination):
+    """A log, newest first, page after page from a cursor: no count of every entry ever written, and the hundredth
+    page costs what the first does. Pages of 50 by default; `page_size` up to 500."""
 
-    ordering = ("-pgh_created_at", "-pgh_id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class HistoryPagination(NewestFirstPagination):
+    """The change history."""
+
+    ordering = ("-pgh_created_at", "-pgh_id")
+
+
+class AccessLogPagination(NewestFirstPagination):
+    """The access log: every read of private data adds to it."""
+
+    ordering = ("-id",)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from compliance.api import inputs
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
-from compliance.api.pagination import HistoryPagination
+from compliance.api.pagination import AccessLogPagination, HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.api.serializers import (
     AccessAnomalySerializer,
@@ -81,6 +81,8 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
     queryset = AccessLogEntry.objects.order_by("-id")
     serializer_class = AccessLogEntrySerializer
     permission_classes = [RegulatorOnly]
+    pagination_class = AccessLogPagination
+    filter_backends = [ApiFilterBackend]  # newest first only: the cursor follows the entries' order
     filterset_fields = {
         "username": ["exact"],
         "action": ["exact"],

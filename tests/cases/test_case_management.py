@@ -133,6 +133,10 @@ def test_content_goes_last_in_its_parents_order_and_is_recorded_in_the_history(r
     assert all(other.position < action.position for other in same_day)
     recorded = set(ChangeEvent.objects.values_list("pgh_obj_model", flat=True))
     assert {"cases.Finding", "remediation.Measure", "remediation.Implementation", "compliance.Company"} <= recorded
+    # A removal is recorded too, with the row as it was.
+    case_editing.regulatory_action_delete(actor=regulator_staff, action=action)
+    removed = ChangeEvent.objects.get(pgh_obj_model="cases.RegulatoryAction", pgh_obj_id=action.pk, pgh_label="delete")
+    assert removed.pgh_data["code"] == "guidance-2026"
 
 
 def test_any_law_and_article(regulator_staff):
