@@ -50,3 +50,10 @@ class ApiFilterBackend(filters.DjangoFilterBackend):
     """django-filter's backend, building its filter sets on `ApiFilterSet`."""
 
     filterset_base = ApiFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        # A request that names no filter is not filtered: building the filter form would cost it a millisecond.
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
