@@ -215,6 +215,14 @@ def regulatory_action_delete(*, actor: User, action: RegulatoryAction) -> None:
 # Findings ---------------------------------------------------------------------------------------------------
 
 
+def _require_finding_relations(
+    safeguard_types: Sequence[SafeguardType] | None, affected_companies: Sequence[Company] | None
+) -> None:
+    """A finding names at least one safeguard type and one company concerned (None: left as they are)."""
+    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
+    require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+
+
 def finding_create(
     *,
     actor: User,
@@ -229,8 +237,7 @@ def finding_create(
 ) -> Finding:
     """Regulator staff record a finding: its side, law article, safeguard types and the companies it concerns."""
     require_regulator(actor)
-    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
-    require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+    _require_finding_relations(safeguard_types, affected_companies)
     with transaction.atomic():
         finding = Finding(
             case=case,
@@ -257,8 +264,7 @@ def finding_update(
 ) -> Finding:
     """Regulator staff change a finding's side, article, texts, safeguard types or companies (None: unchanged)."""
     require_regulator(actor)
-    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
-    require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+    _require_finding_relations(safeguard_types, affected_companies)
     with transaction.atomic():
         finding = locked(finding)
         if assign(finding, changes, FINDING_FIELDS):
@@ -285,6 +291,11 @@ def finding_delete(*, actor: User, finding: Finding) -> None:
 # Incident pairs and incidents -------------------------------------------------------------------------------
 
 
+def _require_pair_companies(companies: Sequence[Company] | None) -> None:
+    """A pair names its companies (None: left as they are)."""
+    require_some(companies, "companies", _("Choose the companies of the pair."))
+
+
 def incident_pair_create(
     *, actor: User, case: Case, group: CompanyGroup, companies: Sequence[Company], incident_total: int
 ) -> IncidentPair:
@@ -293,7 +304,7 @@ def incident_pair_create(
     The pair takes the next number in the case; its incidents are added with `incident_create`, up to the total.
     """
     require_regulator(actor)
-    require_some(companies, "companies", _("Choose the companies of the pair."))
+    _require_pair_companies(companies)
     with transaction.atomic():
         pair = IncidentPair(
             case=case,
@@ -311,7 +322,7 @@ def incident_pair_update(
 ) -> IncidentPair:
     """Regulator staff change a pair's group, companies or reported total (never below the incidents it has)."""
     require_regulator(actor)
-    require_some(companies, "companies", _("Choose the companies of the pair."))
+    _require_pair_companies(companies)
     with transaction.atomic():
         pair = locked(pair)
         if assign(pair, changes, PAIR_FIELDS):

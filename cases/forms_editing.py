@@ -26,6 +26,7 @@ from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, Regu
 from compliance.forms import JapaneseDateField, normalise
 from compliance.list_filters import code_input
 from compliance.models import Company, CompanyGroup
+from compliance.tracking import DATE_FIELDS
 from compliance.validators import CODE_VALIDATORS
 from remediation.models import Implementation, Measure
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 # Codes typed in one box: separated by spaces or commas, the Japanese comma too.
 CODE_SEPARATORS = re.compile(r"[\s,、]+")
 REOPEN_STATUSES = [(CaseStatus.OPEN, CaseStatus.OPEN.label), (CaseStatus.MONITORING, CaseStatus.MONITORING.label)]
-DATES = ["due_on", "window_start", "window_end"]
 
 
 def label(model: type[models.Model], name: str) -> str:
@@ -311,13 +311,13 @@ class ImplementerForm(RecordForm):
 
     class Meta:
         model = Implementation
-        fields = ["company", "status", *DATES]
+        fields = ["company", "status", *DATE_FIELDS]
         formfield_callback = record_formfield
 
     def clean(self) -> dict:
         """The dates checked here too, so that an error names the company's row (the service checks them again)."""
         cleaned = super().clean()
-        item = Implementation(status=cleaned.get("status") or "", **{name: cleaned.get(name) for name in DATES})
+        item = Implementation(status=cleaned.get("status") or "", **{name: cleaned.get(name) for name in DATE_FIELDS})
         try:
             item.clean()
         except ValidationError as error:
@@ -405,7 +405,7 @@ class IncidentForm(RecordForm):
 
     class Meta:
         model = Incident
-        fields = [*INCIDENT_FIELDS, "status", *DATES]
+        fields = [*INCIDENT_FIELDS, "status", *DATE_FIELDS]
         formfield_callback = record_formfield
 
 

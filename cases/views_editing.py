@@ -30,6 +30,7 @@ from compliance import services as compliance_services
 from compliance.audit import access_log_denied
 from compliance.guards import get_visible_or_404, regulator_only
 from compliance.models import Company, CompanyGroup
+from compliance.tracking import DATE_FIELDS
 from remediation import editing as remediation_editing
 from remediation import selectors as remediation_selectors
 from remediation.models import Implementation, Measure
@@ -629,7 +630,7 @@ def implementation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def item_dates_set(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Regulator staff set or move an open item's due date or window, at the version they saw."""
     item = _item(request, kind, pk)
-    initial = {"version": item.version, **{name: getattr(item, name) for name in f.DATES}}
+    initial = {"version": item.version, **{name: getattr(item, name) for name in DATE_FIELDS}}
     return record_form_page(
         request,
         f.ItemDatesForm(bound(request), initial=initial),

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from compliance.access import Scoped
 from compliance.choices import ItemStatus, ReportingEvery
 
+# The dates an item is chased by: a due date, or a window (start and end).
+DATE_FIELDS = ("due_on", "window_start", "window_end")
+
 
 class TrackedItem(Scoped):
     """An item someone must carry out: its status, and a due date or a window, or neither."""

@@ -7,12 +7,12 @@ the case's code; an incident's pair by its id. Codes are set on creation and nev
 from rest_framework import serializers
 
 from cases.choices import CaseStatus
+from cases.editing import INCIDENT_FIELDS
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.fields import JapaneseDateField
 from compliance.api.writes import CodeRelatedField, InputSerializer
 from compliance.models import Company, CompanyGroup
-
-DATES = ["due_on", "window_start", "window_end"]
+from compliance.tracking import DATE_FIELDS
 
 
 def case_code() -> CodeRelatedField:
@@ -129,12 +129,6 @@ class IncidentPairChangeSerializer(InputSerializer):
         fields = ["group", "companies", "incident_total"]
 
 
-INCIDENT_CONTENT = [
-    "described_in_report", "label", "viewer", "owner", "mutual", "data_kind", "was_used",
-    "involves_new_entrant_data", "summary_ja", "summary_en", "fix_ja", "fix_en",
-]  # fmt: skip
-
-
 class IncidentCreateSerializer(InputSerializer):
     """An incident of a pair, described or only counted, with the status and dates its fix starts with."""
 
@@ -144,7 +138,7 @@ class IncidentCreateSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Incident
-        fields = ["pair", *INCIDENT_CONTENT, "status", *DATES]
+        fields = ["pair", *INCIDENT_FIELDS, "status", *DATE_FIELDS]
         extra_kwargs = {"described_in_report": {"required": True}}
 
 
@@ -156,4 +150,4 @@ class IncidentChangeSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Incident
-        fields = [*INCIDENT_CONTENT, *DATES]
+        fields = [*INCIDENT_FIELDS, *DATE_FIELDS]

@@ -10,6 +10,7 @@ from cases import editing
 from cases.api import inputs, serializers
 from cases.choices import CaseStatus
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
+from compliance.tracking import DATE_FIELDS
 from remediation.editing import item_dates_set
 
 
@@ -24,9 +25,6 @@ from remediation.editing import item_dates_set
     ),
 )
 class CaseWrites(RegulatorWritesMixin):
-    create_input = inputs.CaseOpenSerializer
-    update_input = inputs.CaseChangeSerializer
-
     def create_record(self, actor, values):
         return editing.case_open(actor=actor, **values)
 
@@ -56,9 +54,6 @@ class CaseWrites(RegulatorWritesMixin):
     updated="Correct a law article (regulator staff); its code stays.",
 )
 class LawArticleWrites(RegulatorWritesMixin):
-    create_input = inputs.LawArticleCreateSerializer
-    update_input = inputs.LawArticleChangeSerializer
-
     def create_record(self, actor, values):
         return editing.law_article_create(actor=actor, **values)
 
@@ -75,9 +70,6 @@ class LawArticleWrites(RegulatorWritesMixin):
     updated="Change an action (regulator staff); lists given replace the current ones.",
 )
 class RegulatoryActionWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    create_input = inputs.RegulatoryActionCreateSerializer
-    update_input = inputs.RegulatoryActionChangeSerializer
-
     def create_record(self, actor, values):
         return editing.regulatory_action_create(actor=actor, **values)
 
@@ -97,9 +89,6 @@ class RegulatoryActionWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     updated="Change a finding (regulator staff); lists given replace the current ones.",
 )
 class FindingWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    create_input = inputs.FindingCreateSerializer
-    update_input = inputs.FindingChangeSerializer
-
     def create_record(self, actor, values):
         return editing.finding_create(actor=actor, **values)
 
@@ -118,9 +107,6 @@ class FindingWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     updated="Change a pair's group, companies or reported total (regulator staff).",
 )
 class IncidentPairWrites(RegulatorWritesMixin):
-    create_input = inputs.IncidentPairCreateSerializer
-    update_input = inputs.IncidentPairChangeSerializer
-
     def create_record(self, actor, values):
         return editing.incident_pair_create(actor=actor, **values)
 
@@ -139,18 +125,15 @@ class IncidentPairWrites(RegulatorWritesMixin):
     ),
 )
 class IncidentWrites(RegulatorWritesMixin):
-    create_input = inputs.IncidentCreateSerializer
-    update_input = inputs.IncidentChangeSerializer
-
     def create_record(self, actor, values):
         return editing.incident_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        dates = {name: values.pop(name) for name in inputs.DATES if name in values}
+        dates = {name: values.pop(name) for name in DATE_FIELDS if name in values}
         with transaction.atomic():
             incident = editing.incident_update(actor=actor, incident=record, item_version=version, **values)
             if dates:
-                current = {name: getattr(incident, name) for name in inputs.DATES}
+                current = {name: getattr(incident, name) for name in DATE_FIELDS}
                 incident = item_dates_set(
                     actor=actor, item=incident, item_version=incident.version, **{**current, **dates}
                 )

@@ -40,8 +40,6 @@ class CompanyGroupViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
     queryset = CompanyGroup.objects.all()
     serializer_class = CompanyGroupSerializer
     lookup_field = "code"
-    create_input = inputs.CompanyGroupCreateSerializer
-    update_input = inputs.CompanyGroupChangeSerializer
 
     def create_record(self, actor, values):
         return company_group_create(actor=actor, **values)
@@ -65,8 +63,6 @@ class CompanyViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
     lookup_field = "code"
     filterset_fields = ["kind", "group__code"]
     ordering_fields = ["position", "code"]
-    create_input = inputs.CompanyCreateSerializer
-    update_input = inputs.CompanyChangeSerializer
 
     def create_record(self, actor, values):
         return company_create(actor=actor, **values)

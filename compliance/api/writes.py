@@ -149,7 +149,8 @@ class RegulatorDeleteMixin:
 
 
 def write_schema(*, read, create=None, update=None, delete: bool = False, created: str = "", updated: str = ""):
-    """The OpenAPI description of a viewset's writes (what each takes and answers), on a viewset or on its mixin."""
+    """What a viewset's writes take (`create`, `update`: the input serializers they validate) and answer, and their
+    OpenAPI description, on a viewset or on its mixin."""
     operations = {}
     if create is not None:
         operations["create"] = extend_schema(request=create, responses={201: read}, description=created)
@@ -159,6 +160,10 @@ def write_schema(*, read, create=None, update=None, delete: bool = False, create
         operations["destroy"] = extend_schema(request=None, responses={204: None})
 
     def decorate(cls):
+        if create is not None:
+            cls.create_input = create
+        if update is not None:
+            cls.update_input = update
         if hasattr(cls, "schema"):
             return extend_schema_view(**operations)(cls)
         cls.write_operations = operations

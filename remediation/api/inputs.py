@@ -7,9 +7,8 @@ from compliance.api.fields import JapaneseDateField
 from compliance.api.writes import CodeRelatedField, InputSerializer
 from compliance.choices import ItemStatus
 from compliance.models import Company
+from compliance.tracking import DATE_FIELDS
 from remediation.models import Implementation, Measure
-
-DATES = ["due_on", "window_start", "window_end"]
 
 
 class MeasureCreateSerializer(InputSerializer):
@@ -29,7 +28,17 @@ class MeasureCreateSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Measure
-        fields = ["finding", "code", "safeguard_type", "kind", "text_ja", "text_en", "implementers", "status", *DATES]
+        fields = [
+            "finding",
+            "code",
+            "safeguard_type",
+            "kind",
+            "text_ja",
+            "text_en",
+            "implementers",
+            "status",
+            *DATE_FIELDS,
+        ]
 
 
 class MeasureChangeSerializer(InputSerializer):
@@ -48,7 +57,7 @@ class ImplementationCreateSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Implementation
-        fields = ["measure", "company", "status", *DATES]
+        fields = ["measure", "company", "status", *DATE_FIELDS]
 
 
 class ItemDatesSerializer(InputSerializer):
@@ -56,4 +65,4 @@ class ItemDatesSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Implementation
-        fields = DATES
+        fields = DATE_FIELDS

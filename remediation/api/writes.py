@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
+from compliance.tracking import DATE_FIELDS
 from remediation import editing
 from remediation.api import inputs
 from remediation.api.serializers import ImplementationSerializer, MeasureSerializer
@@ -20,11 +21,8 @@ from remediation.api.serializers import ImplementationSerializer, MeasureSeriali
     updated="Change a measure's safeguard type, kind or texts (regulator staff).",
 )
 class MeasureWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    create_input = inputs.MeasureCreateSerializer
-    update_input = inputs.MeasureChangeSerializer
-
     def create_record(self, actor, values):
-        start = {name: values.pop(name) for name in ("status", *inputs.DATES)}
+        start = {name: values.pop(name) for name in ("status", *DATE_FIELDS)}
         implementers = [editing.Implementer(company, **start) for company in values.pop("implementers")]
         return editing.measure_create(actor=actor, implementers=implementers, **values)
 
@@ -47,14 +45,11 @@ class MeasureWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     ),
 )
 class ImplementationWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    create_input = inputs.ImplementationCreateSerializer
-    update_input = inputs.ItemDatesSerializer
-
     def create_record(self, actor, values):
         return editing.implementation_add(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        dates = {name: values.get(name, getattr(record, name)) for name in inputs.DATES}
+        dates = {name: values.get(name, getattr(record, name)) for name in DATE_FIELDS}
         return editing.item_dates_set(actor=actor, item=record, item_version=version, **dates)
 
     def delete_record(self, actor, record, version):
