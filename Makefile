@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test screenshots install lint format messages schema schema-check bench bench-reminders clean
+.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ run: install
 
 test: install
 	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The tests whose outcome depends on the day (marked `dates`), again with the clock at hard moments (tests/clock.py):
+# a fiscal year's last minute, a leap day, the day after the split's last window (still the 31st in UTC) and an
+# era's first day (still the 30th in UTC).
+HARD_MOMENTS := 2027-03-31T23:59:00+09:00 2028-02-29T00:30:00+09:00 2031-04-01T08:59:00+09:00 2019-05-01T00:00:30+09:00
+test-hard-days: install
+	@for moment in $(HARD_MOMENTS); do \
+	  echo "the tests marked dates, at $$moment"; \
+	  TEST_CLOCK=$$moment $(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) -q -m dates $(PYTEST_ARGS) || exit 1; \
+	done
 
 # The browser tests only (headless Chromium, /usr/bin/chromium): a full-page screenshot of each page they visit,
 # in $SCREENSHOT_DIR (var/screenshots/ by default).

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.choices import CaseStatus
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance import clock
 from compliance.editing import assign, locked, next_position, require_regulator, require_some, save_validated
 from compliance.models import Company, CompanyGroup
 from remediation.workflow import check_version
@@ -91,7 +91,7 @@ def case_close(*, actor: User, case: Case, closed_on: datetime.date | None = Non
         case = locked(case)
         if case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed already.")})
-        case.status, case.closed_on = CaseStatus.CLOSED, closed_on or timezone.localdate()
+        case.status, case.closed_on = CaseStatus.CLOSED, closed_on or clock.today()
         return save_validated(case)
 
 
@@ -379,7 +379,7 @@ def incident_create(
             baseline_due_on=due_on,
             baseline_window_start=window_start,
             baseline_window_end=window_end,
-            tracked_since=tracked_since or timezone.localdate(),
+            tracked_since=tracked_since or clock.today(),
         )
         assign(incident, {"described_in_report": described_in_report, **content}, INCIDENT_FIELDS)
         return save_validated(incident)

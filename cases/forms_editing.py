@@ -15,7 +15,6 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import slug_re
 from django.db import models
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +22,7 @@ from django.utils.translation import ngettext
 from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from compliance import clock
 from compliance.forms import JapaneseDateField, normalise
 from compliance.list_filters import code_input
 from compliance.models import Company, CompanyGroup
@@ -200,7 +200,7 @@ class CaseEditForm(RecordForm):
 class CaseCloseForm(forms.Form):
     """The day a case closes."""
 
-    closed_on = JapaneseDateField(label=label(Case, "closed_on"), initial=timezone.localdate)
+    closed_on = JapaneseDateField(label=label(Case, "closed_on"), initial=clock.today)
 
 
 class CaseReopenForm(forms.Form):

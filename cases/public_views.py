@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_headers
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
 from cases.models import Case
 from cases.publication import case_publication, published_values
+from compliance import clock
 from compliance.choices import ItemStatus
 from remediation.choices import MeasureKind
 
@@ -54,7 +54,7 @@ def public_case_detail(request: HttpRequest, case: str) -> HttpResponse:
     found = Case.objects.filter(code=case).first()
     if found is None:
         raise Http404
-    content = case_publication(case=found, as_of=timezone.localdate())
+    content = case_publication(case=found, as_of=clock.today())
     context = {"content": content, "labels": publication_labels(), "by_company": _by_company(content)}
     return render(request, "public/case_detail.html", context)
 

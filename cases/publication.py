@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.choices import Side
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
+from compliance import clock
 from compliance.choices import ItemStatus
 from compliance.models import Company
 from compliance.visibility import Visibility, visibility_of
@@ -67,7 +68,7 @@ def _statuses_as_of(case: Case, as_of: datetime.date) -> dict[int, dict]:
     """Each implementation's status and dates on `as_of`, from the change history (live values for today on)."""
     fields = ("status", "due_on", "window_start", "window_end")
     implementations = Implementation.objects.filter(measure__finding__case=case)
-    if as_of >= timezone.localdate():
+    if as_of >= clock.today():
         return {row["id"]: row for row in published_values(implementations, "id", *fields, internal=True)}
     for name in fields:
         _check(Implementation, name, {Visibility.PUBLIC, Visibility.INTERNAL})

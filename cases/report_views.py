@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case, ReportDraft
 from cases.public_views import publication_labels
 from cases.reports import report_draft_approve, report_draft_create, report_pdf
+from compliance import clock
 from compliance.access import is_regulator_admin
 from compliance.forms import JapaneseDateField
 from compliance.guards import get_visible_or_404, regulator_only
@@ -30,7 +30,7 @@ class ReportDraftForm(forms.Form):
 @regulator_only
 def report_draft_list(request: HttpRequest) -> HttpResponse:
     """The drafts so far, and a form to draft another."""
-    form = ReportDraftForm(request.POST or None, initial={"as_of": timezone.localdate()})
+    form = ReportDraftForm(request.POST or None, initial={"as_of": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             draft = report_draft_create(actor=request.user, **form.cleaned_data)

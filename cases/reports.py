@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from cases.choices import ActionKind, Side
 from cases.models import Case, ReportDraft
 from cases.publication import case_publication
+from compliance import clock
 from compliance.access import is_regulator, is_regulator_admin
 from compliance.choices import ItemStatus
 from compliance.i18n import in_language
@@ -56,7 +57,7 @@ def report_draft_approve(*, actor: User, draft: ReportDraft) -> ReportDraft:
         locked = ReportDraft.objects.select_for_update().get(pk=draft.pk)
         if locked.approved_at is not None:
             raise ValidationError(_("This report is approved already."))
-        locked.approved_by, locked.approved_at = actor, timezone.now()
+        locked.approved_by, locked.approved_at = actor, clock.now()
         locked.save(update_fields=["approved_by", "approved_at"])
         return locked
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from axes.helpers import get_client_ip_address
 from django.db import connection, transaction
-from django.utils import timezone
 
+from compliance import clock
 from compliance.models import AccessLogEntry
 from compliance.models.audit import AccessAction
 
@@ -74,7 +74,7 @@ def _append(entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
 
 def access_log_reads(*, request: HttpRequest, records: Iterable[Scoped]) -> list[AccessLogEntry]:
     """Log a read of each private record among `records` (published content is not logged)."""
-    now = timezone.now()
+    now = clock.now()
     context = _context(request, None)
     entries = [
         AccessLogEntry(
@@ -93,7 +93,7 @@ def access_log_reads(*, request: HttpRequest, records: Iterable[Scoped]) -> list
 
 def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: Iterable[str]) -> list[AccessLogEntry]:
     """Log a read of rows that are not records of a scoped model (the change history's events)."""
-    now = timezone.now()
+    now = clock.now()
     context = _context(request, None)
     entries = [
         AccessLogEntry(
@@ -107,7 +107,7 @@ def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: 
 def access_log_denied(*, request: HttpRequest, object_type: str, object_id: str = "") -> AccessLogEntry:
     """Log an attempt on a record or a page the person may not see."""
     entry = AccessLogEntry(
-        at=timezone.now(),
+        at=clock.now(),
         action=AccessAction.DENIED,
         object_type=_text(object_type, 100),
         object_id=_text(object_id, 100),
@@ -123,7 +123,7 @@ def access_log_sign_in(
     context = _context(request, user)
     if username and not context["username"]:
         context["username"] = _text(username, 150)
-    entry = AccessLogEntry(at=timezone.now(), action=action, object_type="auth", **context)
+    entry = AccessLogEntry(at=clock.now(), action=action, object_type="auth", **context)
     return _append([entry])[0]
 
 

@@ -32,9 +32,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.utils import timezone
 
-from compliance import embedded_db
+from compliance import clock, embedded_db
 
 FORMAT = 1
 DUMP = "database.dump"
@@ -280,7 +279,7 @@ def _database_state(cursor: Any, major: int) -> dict[str, Any]:
     cursor.execute("SHOW server_version")
     return {
         "format": FORMAT,
-        "created_at": timezone.now().isoformat(),
+        "created_at": clock.now().isoformat(),
         "database": settings.DATABASES["default"]["NAME"],
         "server_version": cursor.fetchone()[0],
         "server_major": major,
@@ -319,7 +318,7 @@ def _write_archive(path: Path, dump: Path, evidence: list[tuple[str, Path]], man
 
 def _member(name: str, size: int) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = size, 0o644, int(time.time())
+    info.size, info.mode, info.mtime = size, 0o644, int(clock.now().timestamp())
     return info
 
 

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compliance import clock
 from compliance.access import is_regulator, is_signed_in
 from compliance.choices import ItemStatus
 from compliance.models import CalendarFeed
@@ -55,7 +55,7 @@ def calendar_feed_issue(*, actor: User) -> str:
 def calendar_feed_revoke(*, actor: User) -> int:
     """Revoke the person's feed address, if any; returns how many were revoked."""
     with transaction.atomic():
-        return CalendarFeed.objects.filter(person=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return CalendarFeed.objects.filter(person=actor, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
 # Reads ------------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def event_lines(event: Event, stamp: str) -> list[str]:
 
 def calendar_text(items: Iterable[TrackedItem], *, name: str) -> str:
     """The iCalendar document of the items' dates, in the active language."""
-    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     events = sorted((event for item in items for event in item_events(item)), key=lambda e: (e.day, e.uid))
     lines = [
         "BEGIN:VCALENDAR",

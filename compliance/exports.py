@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from compliance import clock
+
 CSV, XLSX = "csv", "xlsx"
 CONTENT_TYPES = {
     CSV: "text/csv; charset=utf-8",
@@ -102,7 +104,7 @@ def export_response(
     table = [headers, *([cell(column.of(row), file_format) for column in columns] for row in rows)]
     body = _csv_body(table) if file_format == CSV else _xlsx_body(table, filename)
     response = HttpResponse(body, content_type=CONTENT_TYPES[file_format])
-    stamped = f"{filename}-{timezone.localdate().isoformat()}.{file_format}"
+    stamped = f"{filename}-{clock.today().isoformat()}.{file_format}"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=stamped)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

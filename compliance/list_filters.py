@@ -8,11 +8,11 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compliance import clock
 from compliance.access import is_regulator
 from compliance.choices import ItemStatus
 from compliance.models import Company
@@ -73,7 +73,7 @@ class DatesFilter(django_filters.ChoiceFilter):
         if value == self.UNDATED:
             return qs.exclude(dated)
         if value == self.OVERDUE:
-            today = timezone.localdate()
+            today = clock.today()
             return qs.exclude(status=ItemStatus.DONE).filter(Q(due_on__lt=today) | Q(window_end__lt=today))
         return qs
 

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from compliance import clock
 from compliance.access import is_regulator
 
 request_log = logging.getLogger("compliance.requests")
@@ -61,6 +62,17 @@ class SecondFactorMiddleware:
 
         target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+class OneDayMiddleware:
+    """A request works on one day throughout, the day it arrived on (see `compliance.clock`)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with clock.one_day():
+            return self.get_response(request)
 
 
 class RequestLogMiddleware:

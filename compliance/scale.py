@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from cases.choices import ActionKind, CaseStatus
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
+from compliance import clock
 from compliance.audit import CHAIN_LOCK_KEY, GENESIS_HASH, record_label
 from compliance.choices import CompanyKind, ItemStatus, Role
 from compliance.models import AccessLogEntry, Company, CompanyGroup, User
@@ -610,6 +611,7 @@ class _CopyBuilder:
                 planned_for=planned,
                 escalation=escalation,
                 sent_at=sent,
+                addressed_on=clock.day_of(sent),
                 late=sent.date() > planned,
             )
         )

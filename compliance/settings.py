@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # First: every log line of the request, and every task it starts, carries its request id.
     "django_guid.middleware.guid_middleware",
     "compliance.middleware.RequestLogMiddleware",
+    "compliance.middleware.OneDayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

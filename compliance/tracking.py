@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance import clock
 from compliance.access import Scoped
 from compliance.choices import ItemStatus, ReportingEvery
 
@@ -33,7 +33,7 @@ class TrackedItem(Scoped):
     baseline_window_start = models.DateField(_("original window start"), null=True, blank=True)
     baseline_window_end = models.DateField(_("original window end"), null=True, blank=True)
     # Since when the regulator follows the item: the anchor of reminders for items without a date.
-    tracked_since = models.DateField(_("followed since"), default=timezone.localdate)
+    tracked_since = models.DateField(_("followed since"), default=clock.today)
     # A progress update owed every month or quarter until the item closes, counted from `reporting_since`.
     reporting_every = models.CharField(
         _("progress update required"), max_length=16, choices=ReportingEvery.choices, blank=True

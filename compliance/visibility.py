@@ -308,6 +308,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "planned_for": INTERNAL,
         "escalation": INTERNAL,
         "sent_at": INTERNAL,
+        "addressed_on": INTERNAL,
         "late": INTERNAL,
         "acted_on_at": INTERNAL,
         "recipients": RESTRICTED,

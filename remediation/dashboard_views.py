@@ -7,10 +7,10 @@ import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from compliance import clock
 from compliance.access import is_regulator
 from compliance.choices import ItemStatus, ReportingState
 from compliance.guards import get_visible_or_404, log_reads, regulator_only
@@ -38,7 +38,7 @@ def regulator_dashboard(request: HttpRequest) -> HttpResponse:
     private records among them are logged as read on every view, cached or not. `?case=<code>` narrows every
     figure to one case; without it they cover every case.
     """
-    today = timezone.localdate()
+    today = clock.today()
     code = request.GET.get("case", "").strip()
     case = get_visible_or_404(request, Case.objects.all(), code=code) if code else None
     scope = f"regulator:case:{case.code}" if case else "regulator"
@@ -95,7 +95,7 @@ def _next_date(item, today: datetime.date) -> datetime.date | None:
 
 def officer_home(request: HttpRequest) -> HttpResponse:
     """An officer's company's open items with their next date, what the regulator asked, the reminders received."""
-    today = timezone.localdate()
+    today = clock.today()
     own_implementations, own_incidents = selectors.own_open_items(user=request.user)
     items = [*own_implementations, *log_reads(request, own_incidents)]
     selectors.attach_reporting(user=request.user, items=items, today=today)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Finding, Incident, SafeguardType
+from compliance import clock
 from compliance.editing import assign, locked, next_position, require_regulator, save_validated
 from compliance.models import Company
 from compliance.tracking import TrackedItem
@@ -155,7 +155,7 @@ def _add_implementation(measure: Measure, implementer: Implementer) -> Implement
         baseline_due_on=implementer.due_on,
         baseline_window_start=implementer.window_start,
         baseline_window_end=implementer.window_end,
-        tracked_since=timezone.localdate(),
+        tracked_since=clock.today(),
         position=next_position(Implementation.objects.filter(measure=measure)),
     )
     return save_validated(implementation)

@@ -415,6 +415,8 @@ class Reminder(AboutItem):
     # 0: the company's officers; 1: its lead officer too; 2: regulator staff too.
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The day of the sweep that sent it: a sweep run by hand for an earlier day sends on that day, whatever the clock.
+    addressed_on = models.DateField(_("sent on"), null=True, blank=True)
     late = models.BooleanField(_("sent late"), default=False)
     recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("recipients"), through="ReminderRecipient", blank=True
@@ -428,6 +430,11 @@ class Reminder(AboutItem):
         constraints = [
             *AboutItem.Meta.constraints,
             models.CheckConstraint(name="reminder_rule_valid", condition=Q(rule__in=ReminderRule.values)),
+            models.CheckConstraint(
+                name="reminder_sent_on_a_day",
+                condition=Q(sent_at__isnull=True, addressed_on__isnull=True)
+                | Q(sent_at__isnull=False, addressed_on__isnull=False),
+            ),
             models.UniqueConstraint(
                 name="reminder_once_per_implementation_period",
                 fields=["implementation", "company", "rule", "period"],

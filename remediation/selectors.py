@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
 
+from compliance import clock
 from compliance.access import is_regulator
 from compliance.choices import ItemStatus
 from remediation.choices import ReviewState
@@ -217,7 +217,7 @@ def regulator_digest_content(*, day: datetime.date) -> dict:
     ]
     unanswered = (
         Reminder.objects.filter(
-            acted_on_at__isnull=True, sent_at__date__lte=day - datetime.timedelta(days=UNANSWERED_AFTER_DAYS)
+            acted_on_at__isnull=True, addressed_on__lte=day - datetime.timedelta(days=UNANSWERED_AFTER_DAYS)
         )
         .select_related(
             "company", "implementation__measure__finding__case", "incident__pair__group", "incident__pair__case"
@@ -226,7 +226,7 @@ def regulator_digest_content(*, day: datetime.date) -> dict:
     )
     return {
         "day": day,
-        "sent_count": Reminder.objects.filter(sent_at__date=day).count(),
+        "sent_count": Reminder.objects.filter(addressed_on=day).count(),
         "overdue": overdue,
         "unanswered": list(unanswered[:100]),
         "unanswered_count": unanswered.count(),
@@ -246,7 +246,7 @@ def latest_update_days(updates: QuerySet[ProgressUpdate]) -> UpdateDays:
             "implementation" if row["implementation_id"] else "incident",
             row["implementation_id"] or row["incident_id"],
             row["company_id"],
-        ): timezone.localdate(row["last"])
+        ): clock.day_of(row["last"])
         for row in rows
     }
 
@@ -259,7 +259,7 @@ def attach_reporting(*, user: User, items: list, today: datetime.date | None = N
     """
     from remediation.reminders import companies_concerned
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with_duty = [item for item in items if item.reporting_every]
     for item in items:
         item.reporting = []

@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Incident
+from compliance import clock
 from compliance.access import REGULATOR_ROLES, is_regulator
 from compliance.choices import ItemStatus, ReportingEvery, Role
 from compliance.tracking import TrackedItem
@@ -140,7 +140,7 @@ def progress_update_submit(
                 stored.append(_store_evidence(update, checked))
             _bump(locked)
             Reminder.objects.filter(company_id=actor.company_id, acted_on_at__isnull=True, **about(locked)).update(
-                acted_on_at=timezone.now()
+                acted_on_at=clock.now()
             )
             notify_after_commit("submitted", update.pk)
             return update
@@ -283,7 +283,7 @@ def deadline_change_decide(
                 _bump(item, due_on=locked.proposed_due_on)
         locked.state = DeadlineChangeState.APPROVED if approve else DeadlineChangeState.REFUSED
         locked.decided_by = actor
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         locked.decision_comment = comment.strip()
         locked.version += 1
         locked.save()
@@ -326,7 +326,7 @@ def reporting_duty_set(
         check_version(item_version, locked.version)
         if every and not locked.is_open:
             raise ValidationError(_("This item is done: it owes no more progress updates."))
-        _bump(locked, reporting_every=every, reporting_since=(since or timezone.localdate()) if every else None)
+        _bump(locked, reporting_every=every, reporting_since=(since or clock.today()) if every else None)
         return locked
 
 
@@ -429,9 +429,9 @@ def reminder_sweep(
 
 def dispatch_moment(day: datetime.date) -> datetime.datetime:
     """The moment a sweep for `day` mails digests as of: now for today; for a day run by hand, its last moment."""
-    if day == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    if day == clock.today():
+        return clock.now()
+    return clock.end_of(day)
 
 
 def digest_dispatch(*, now: datetime.datetime) -> dict[int, list[int]]:
@@ -442,18 +442,17 @@ def digest_dispatch(*, now: datetime.datetime) -> dict[int, list[int]]:
     marked mailed in the same transaction; the mail is queued after commit. Returns {person: reminders}.
     """
     schedule = DigestSchedule.current()
-    local_now = timezone.localtime(now)
+    local_now = now.astimezone(clock.TOKYO)
     due: dict[int, list[ReminderRecipient]] = {}
     with transaction.atomic():
         pending = (
             ReminderRecipient.objects.filter(mailed_at__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("user", "reminder")
-            .only("reminder_id", "user__digest_time", "reminder__sent_at")
+            .only("reminder_id", "user__digest_time", "reminder__addressed_on")
         )
         for row in pending:
-            addressed_on = timezone.localtime(row.reminder.sent_at).date()
-            if addressed_on < local_now.date() or local_now.time() >= schedule.time_for(row.user):
+            if row.reminder.addressed_on < local_now.date() or local_now.time() >= schedule.time_for(row.user):
                 due.setdefault(row.user_id, []).append(row)
         ReminderRecipient.objects.filter(pk__in=[row.pk for rows in due.values() for row in rows]).update(mailed_at=now)
         digests = {person: [row.reminder_id for row in rows] for person, rows in due.items()}
@@ -527,13 +526,13 @@ def _address(reminders: list[Reminder], today: datetime.date) -> None:
     for officer in people.filter(role=Role.COMPANY_OFFICER):
         (leads if officer.is_lead_officer else officers).setdefault(officer.company_id, []).append(officer)
     staff = list(people.filter(role__in=REGULATOR_ROLES))
-    now = timezone.now()
+    now = clock.now()
     links = []
     for reminder in reminders:
-        reminder.sent_at, reminder.late = now, reminder.planned_for < today
+        reminder.sent_at, reminder.addressed_on, reminder.late = now, today, reminder.planned_for < today
         recipients = _ladder(reminder, officers, leads, staff)
         links += [ReminderRecipient(reminder_id=reminder.pk, user_id=person.pk) for person in recipients]
     # One statement, whatever the number of rows (bulk_update's CASE grows with them).
     late = ExpressionWrapper(Q(planned_for__lt=today), output_field=BooleanField())
-    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now, late=late)
+    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now, addressed_on=today, late=late)
     ReminderRecipient.objects.bulk_create(links, ignore_conflicts=True)

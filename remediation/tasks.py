@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from compliance import clock
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import Role
 from remediation.models import ProgressUpdate, Reminder
@@ -65,14 +66,14 @@ def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
 @shared_task
 def sweep_reminders(today: str | None = None) -> int:
     """The daily sweep (beat, 09:00 Asia/Tokyo): record and send every reminder owed and never sent."""
-    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    day = datetime.date.fromisoformat(today) if today else clock.today()
     return len(reminder_sweep(today=day).reminders)
 
 
 @shared_task
 def dispatch_digests() -> int:
     """Every quarter of an hour (beat): mail the digests whose time has come; returns how many."""
-    return len(digest_dispatch(now=timezone.now()))
+    return len(digest_dispatch(now=clock.now()))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -88,4 +89,4 @@ def send_regulator_digest(day: str) -> int:
 @shared_task
 def take_daily_counts(day: str | None = None) -> int:
     """The daily snapshot of counts for the dashboard's trends (beat, 00:30 Asia/Tokyo); taking it again replaces it."""
-    return daily_counts_take(day=datetime.date.fromisoformat(day) if day else timezone.localdate())
+    return daily_counts_take(day=datetime.date.fromisoformat(day) if day else clock.today())

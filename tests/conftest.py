@@ -16,6 +16,7 @@ from compliance.models import Company, User
 from remediation.models import Implementation, ProgressUpdate
 from remediation.services import progress_update_submit
 from remediation.workflow import allowed_statuses
+from tests.clock import _test_clock, at_test_moment, on_follow_up_day  # noqa: F401 - the clock of every test
 from tests.real_services import running_postgres, running_redis, scratch_database_url
 
 PASSWORD = "correct horse battery staple"
@@ -24,7 +25,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated, with the report loaded once for the whole session."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), at_test_moment():
         case_file_load()
 
 

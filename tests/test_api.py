@@ -40,6 +40,7 @@ def test_the_root_is_browsable(regulator_client):
 
 
 @pytest.mark.parametrize(("resource", "count"), RESOURCES.items())
+@pytest.mark.dates
 def test_each_list_and_its_first_detail(regulator_client, resource, count):
     client = regulator_client
     response = client.get(f"/api/v1/{resource}/", {"page_size": 100})
@@ -51,6 +52,7 @@ def test_each_list_and_its_first_detail(regulator_client, resource, count):
     assert client.get(first["url"]).status_code == 200
 
 
+@pytest.mark.dates
 def test_filters_by_company_and_status(regulator_client):
     client = regulator_client
     body = client.get("/api/v1/implementations/", {"company__code": "okinawa", "status": "planned"}).json()

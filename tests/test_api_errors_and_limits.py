@@ -68,6 +68,7 @@ def test_each_token_has_its_own_budget(case, officers, monkeypatch):
     assert second.get("/api/v1/cases/").status_code == 200  # the same person's other token is not throttled
 
 
+@pytest.mark.dates
 def test_filters_by_side_article_safeguard_type_and_group(case, regulator_client):
     rows = regulator_client.get(
         "/api/v1/implementations/",

@@ -39,7 +39,7 @@ from remediation.services import progress_update_accept
 from remediation.workflow import allowed_statuses
 from tests.conftest import make_person, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "openapi" / "schema.yaml"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

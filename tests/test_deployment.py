@@ -101,6 +101,7 @@ def test_the_compose_file_is_valid_with_the_example_settings(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here")
+@pytest.mark.real_clock  # the servers and the worker it starts keep real time
 def test_the_services_commands_migrate_serve_run_tasks_and_schedule(scratch_database, redis_server, tmp_path):
     services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
     machine = Machine(tmp_path, scratch_database, redis_server.url)

@@ -25,7 +25,11 @@ import redis
 
 from tests.real_services import environment, free_port, manage, query, start_web, stop_web, wait_for
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here"),
+    # The worker and the servers these tests start keep real time; every day the tests need is given explicitly.
+    pytest.mark.real_clock,
+]
 PATH = "/api/v1/progress-updates/"
 QUEUE = "celery"  # the broker's list of tasks waiting for a worker
 BURST = 80  # updates acknowledged before the restart, and again after it

@@ -267,6 +267,7 @@ def test_sister_companies_see_nothing_private_of_each_other(officers, private_up
 
 
 @pytest.mark.parametrize("view_name", sorted(UNDESCRIBED_INCIDENT))
+@pytest.mark.dates
 def test_incidents_the_report_does_not_describe_are_the_regulators_alone(case, officers, regulator_client, view_name):
     build = UNDESCRIBED_INCIDENT[view_name]
     undescribed = list(Incident.objects.filter(pair__case=case, described_in_report=False).select_related("pair__case"))
@@ -280,6 +281,7 @@ def test_incidents_the_report_does_not_describe_are_the_regulators_alone(case, o
 
 
 @pytest.mark.parametrize("view_name", sorted(LISTS_WITH_PRIVATE_ROWS))
+@pytest.mark.dates
 def test_lists_show_an_officer_their_own_private_rows_only(case, officers, private_updates, view_name):
     undescribed_urls = [
         i.get_absolute_url() for i in Incident.objects.filter(described_in_report=False).select_related("pair__case")
@@ -325,6 +327,7 @@ def regulator_only_urls(regulator_client) -> list[str]:
     return [*urls, reverse("api:accesslog-detail", args=[entry.pk])]
 
 
+@pytest.mark.dates
 def test_the_regulators_own_pages_answer_404_to_officers(officers, regulator_client):
     urls = regulator_only_urls(regulator_client)
     for url in urls:

@@ -7,7 +7,7 @@ from cases.models import Finding, Incident
 from compliance.models import Company
 from remediation.models import Measure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def page_urls(case) -> list[str]:

@@ -86,6 +86,7 @@ def test_every_page_carries_the_security_headers(production_client):
     assert settings.SESSION_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
 
 
+@pytest.mark.dates
 def test_no_page_has_inline_script_or_style(case, regulator_client):
     # What the CSP would block: the pages must not need it (the browser tests also fail on any CSP error).
     for url in ["/dashboard/", "/cases/ppc-2024-utilities/", "/api/docs/", "/public/"]:

@@ -166,6 +166,6 @@ class ReminderSerializer(HyperlinkedModelSerializer):
         model = Reminder
         fields = [
             "id", "url", "company", "implementation", "incident", "rule", "period", "planned_for",
-            "escalation", "sent_at", "late", "recipients", "acted_on_at",
+            "escalation", "sent_at", "addressed_on", "late", "recipients", "acted_on_at",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:reminder-detail"}}

@@ -17,7 +17,8 @@ from tests.browser.helpers import (
 )
 from tests.conftest import PASSWORD, submit_update
 
-pytestmark = pytest.mark.browser
+# Chromium keeps real time (cookies expire by it), so the live server does too.
+pytestmark = [pytest.mark.browser, pytest.mark.real_clock]
 
 
 def test_officer_signs_in_and_reports_progress_on_an_item(page, officer):

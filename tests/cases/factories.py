@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from cases.choices import ActionKind, CaseStatus, Side
 from cases.models import Case, Finding, LawArticle, RegulatoryAction, SafeguardType
+from compliance import clock
 from compliance.choices import ItemStatus
 from compliance.models import Company
 from remediation.choices import MeasureKind
@@ -61,7 +60,7 @@ def second_case(
         text_ja="アクセス権限を棚卸しすることとした。",
         text_en="Decided to review access rights.",
     )
-    due = timezone.localdate() + datetime.timedelta(days=due_in_days)
+    due = clock.today() + datetime.timedelta(days=due_in_days)
     Implementation.objects.create(
         measure=measure,
         company=first,

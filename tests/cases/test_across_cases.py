@@ -12,11 +12,11 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
 from cases.models import Case, Incident, ReportDraft
+from compliance import clock
 from compliance.models import Company
 from remediation.dashboard import deadlines, incident_pairs, monthly_trends, status_counts, timeline
 from remediation.models import Implementation, Measure
@@ -24,7 +24,7 @@ from remediation.services import daily_counts_take, reminder_sweep
 from tests.cases.factories import SECOND_TITLE_EN, SECOND_TITLE_JA, second_case
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_the_dashboards_figures_cover_one_case_or_all(case, second, regulator_st
     assert total(second_only["implementations"]) == 2 and total(second_only["incidents"]) == 0
     assert total(everything["implementations"]) == total(first_only["implementations"]) + 2
     assert total(everything["incidents"]) == total(first_only["incidents"]) == 23
-    today = timezone.localdate()
+    today = clock.today()
     soon = deadlines(user=regulator_staff, today=today, case=second)
     assert [item.measure.code for item in soon["due_soon"]] == ["s2-1-m1"] and soon["overdue_count"] == 0
     assert list(incident_pairs(user=regulator_staff, case=second)) == []
@@ -144,9 +144,7 @@ def test_the_dashboard_of_one_case_issues_a_fixed_number_of_queries(case, second
         second_case(code=f"more-{n}")
     measure = Measure.objects.get(finding__case=second)
     for company in Company.objects.filter(code__in=["okinawa", "kyushu-td", "chubu-td"]):
-        Implementation.objects.create(
-            measure=measure, company=company, status="in_progress", due_on=timezone.localdate()
-        )
+        Implementation.objects.create(measure=measure, company=company, status="in_progress", due_on=clock.today())
     submit_update(officers["okinawa"], item=Implementation.objects.get(measure=measure, company__code="okinawa"))
     daily_counts_take(day=datetime.date(2026, 11, 1))
     with CaptureQueriesContext(connection) as many:
@@ -173,12 +171,14 @@ def test_each_case_has_its_own_cached_dashboard(case, second, regulator_client, 
 # Reminders -------------------------------------------------------------------------------------------------
 
 
-def test_reminders_name_the_case_of_each_item(case, second, officers, django_capture_on_commit_callbacks):
+def test_reminders_name_the_case_of_each_item(
+    on_follow_up_day, case, second, officers, django_capture_on_commit_callbacks
+):
     officer = officers["kansai-td"]
     officer.email, officer.language = "kansai-td@example.invalid", "en"
     officer.save()
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminder_sweep(today=timezone.localdate())
+        result = reminder_sweep(today=clock.today())
     cases_reminded = {
         reminder.subject.case.code for reminder in result.reminders if reminder.company == officer.company
     }

@@ -24,7 +24,7 @@ from tests.cases.factories import second_case
 from tests.conftest import signed_in
 from tests.real_services import environment, manage, query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 API = "/api/v1"
 YAML = "application/yaml"
 

@@ -12,7 +12,7 @@ from cases.services import case_link, case_unlink
 from tests.cases.factories import SECOND_TITLE_EN, SECOND_TITLE_JA, second_case
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 API = "/api/v1"
 
 

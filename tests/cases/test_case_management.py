@@ -10,13 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from knox.models import AuthToken
 
 from cases import editing as case_editing
 from cases.choices import ActionKind, CaseStatus, Side
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from cases.selectors import open_incident_list
+from compliance import clock
 from compliance import services as company_services
 from compliance.choices import Role
 from compliance.models import AccessLogEntry, ChangeEvent, Company, CompanyGroup
@@ -28,7 +28,7 @@ from remediation.services import reminder_sweep
 from remediation.workflow import ConflictError
 from tests.conftest import make_person, signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 API = "/api/v1"
 FIRST = "ppc-2024-utilities"
@@ -563,7 +563,7 @@ def csv_of(client: Client, url: str, **params) -> list[dict]:
 
 def test_a_second_case_opened_through_the_api_alone(case, regulator_staff, officers, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
-    today = timezone.localdate()
+    today = clock.today()
     due_on = today + datetime.timedelta(days=30)
     before = status_counts(user=regulator_staff)
     second = open_second_case(token_client(regulator_staff), due_on)

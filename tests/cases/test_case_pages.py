@@ -19,7 +19,7 @@ from remediation import editing
 from remediation.models import Implementation, Measure
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 CASE = "ppc-2024-utilities"
 NEW = "meti-2026-hokkaido"

@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
+from compliance import clock
 from compliance.analysis import UNUSUAL_FLOOR, access_log_analyse
 from compliance.models import AccessAnomaly, AccessLogEntry
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_denied_cross_company_attempts_are_flagged(officers):
@@ -21,12 +21,12 @@ def test_denied_cross_company_attempts_are_flagged(officers):
     client = signed_in(snooper, second_factor=False)
     for _ in range(3):
         assert client.get(update.get_absolute_url()).status_code == 404
-    [anomaly] = access_log_analyse(day=timezone.localdate())
+    [anomaly] = access_log_analyse(day=clock.today())
     assert (anomaly.kind, anomaly.user, anomaly.count) == ("cross_company_denied", snooper, 3)
 
 
 def test_an_unusual_volume_of_reads_is_flagged_once(regulator_staff):
-    now = timezone.now()
+    now = clock.now()
     entries = [
         AccessLogEntry(at=now, user=regulator_staff, username="regulator-staff", action="read", object_id=str(n))
         for n in range(UNUSUAL_FLOOR + 1)
@@ -34,7 +34,7 @@ def test_an_unusual_volume_of_reads_is_flagged_once(regulator_staff):
     from compliance.audit import _append
 
     _append(entries)
-    day = timezone.localdate()
+    day = clock.today()
     assert [a.kind for a in access_log_analyse(day=day)] == ["unusual_volume"]
     access_log_analyse(day=day)
     assert AccessAnomaly.objects.filter(kind="unusual_volume", user=regulator_staff, day=day).count() == 1
@@ -43,7 +43,7 @@ def test_an_unusual_volume_of_reads_is_flagged_once(regulator_staff):
 def test_a_lockout_is_flagged(officers, capsys):
     for attempt in range(10):
         Client().post("/accounts/login/", {"username": "officer-okinawa", "password": f"wrong-{attempt}"})
-    call_command("analyse_access_log", "--day", timezone.localdate().isoformat())
+    call_command("analyse_access_log", "--day", clock.today().isoformat())
     assert "lockout officer-okinawa" in capsys.readouterr().out
     assert AccessAnomaly.objects.filter(kind="lockout", user=officers["okinawa"]).exists()
 
@@ -53,7 +53,7 @@ def test_nothing_is_flagged_on_a_quiet_day(regulator_staff):
 
 
 def test_the_regulator_sees_the_analysis(regulator_client, officers):
-    AccessAnomaly.objects.create(kind="lockout", user=officers["okinawa"], day=timezone.localdate(), count=1)
+    AccessAnomaly.objects.create(kind="lockout", user=officers["okinawa"], day=clock.today(), count=1)
     page = regulator_client.get("/audit/anomalies/").content.decode()
     assert "officer-okinawa" in page
 
@@ -70,6 +70,6 @@ def test_the_analysis_runs_every_night_from_the_beat_schedule(officers):
     assert settings.CELERY_TIMEZONE == "Asia/Tokyo"
     for attempt in range(10):
         Client().post("/accounts/login/", {"username": "officer-tohoku-td", "password": f"wrong-{attempt}"})
-    assert analyse_access_log.apply(args=[timezone.localdate().isoformat()]).get() == 1
-    assert analyse_access_log.apply(args=[timezone.localdate().isoformat()]).get() == 1
+    assert analyse_access_log.apply(args=[clock.today().isoformat()]).get() == 1
+    assert analyse_access_log.apply(args=[clock.today().isoformat()]).get() == 1
     assert AccessAnomaly.objects.filter(kind="lockout").count() == 1

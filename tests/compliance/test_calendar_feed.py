@@ -16,7 +16,7 @@ from compliance.models import AccessLogEntry, CalendarFeed
 from remediation.models import Implementation
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 PAGE = "/calendar/"
 

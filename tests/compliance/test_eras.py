@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from compliance.eras import ERAS, era_of, format_era_date, format_era_month
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.mark.parametrize(
     ("day", "expected"),

@@ -5,17 +5,27 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import Finding, Incident, SafeguardType
+from compliance import clock
 from compliance.models import Company
 from remediation.dashboard import heat_map, monthly_trends, overdue_ages, status_counts, time_to_close
 from remediation.models import DailyCount, Implementation, Measure
 from remediation.services import daily_counts_take, progress_update_accept, reminder_sweep
+from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    """These tests draw their data and their expectations on TODAY: the whole test runs on that day."""
+    with on_day(TODAY):
+        yield
+
+
 SPLIT_OPERATORS = {"tohoku-td", "chubu-td", "hokuriku-td", "kansai-td", "chugoku-td", "okinawa"}
 
 
@@ -104,8 +114,8 @@ def test_trends_take_the_last_snapshot_of_each_month(case, regulator_staff):
 
 def test_overdue_ages_and_time_to_close(case, officers, regulator_staff):
     item = Implementation.objects.filter(company__code="okinawa", status="in_progress").first()
-    Implementation.objects.filter(pk=item.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=45))
-    buckets = {(b["from"], b["to"]): b["count"] for b in overdue_ages(user=regulator_staff, today=timezone.localdate())}
+    Implementation.objects.filter(pk=item.pk).update(due_on=clock.today() - datetime.timedelta(days=45))
+    buckets = {(b["from"], b["to"]): b["count"] for b in overdue_ages(user=regulator_staff, today=clock.today())}
     assert buckets[(30, 90)] >= 1
     update = submit_update(officers["okinawa"], item=item, status="done")
     progress_update_accept(actor=regulator_staff, update=update, update_version=update.version)

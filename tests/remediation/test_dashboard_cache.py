@@ -14,7 +14,7 @@ from remediation.dashboard_cache import SOURCES, changes_counter
 from remediation.models import Implementation
 from tests.conftest import submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

@@ -12,10 +12,20 @@ from django.urls import reverse
 
 from remediation.models import DigestSchedule, Reminder, ReminderRecipient
 from remediation.services import digest_dispatch, reminder_sweep
+from tests.clock import on_day
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    """These tests draw their data and their expectations on TODAY: the whole test runs on that day."""
+    with on_day(TODAY):
+        yield
+
+
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
@@ -79,7 +89,8 @@ def test_reminders_of_an_earlier_day_go_at_once(with_addresses, django_capture_o
         reminder_sweep(today=TODAY, digest_at=at(9))
     ReminderRecipient.objects.update(mailed_at=None)  # as if nothing had gone out
     mail.outbox.clear()
-    Reminder.objects.update(sent_at=at(9, day=TODAY - datetime.timedelta(days=1)))
+    yesterday = TODAY - datetime.timedelta(days=1)
+    Reminder.objects.update(sent_at=at(9, day=yesterday), addressed_on=yesterday)
     with django_capture_on_commit_callbacks(execute=True):
         digest_dispatch(now=at(8))
     assert mailed_to("officer-kansai-td@example.invalid") == 1

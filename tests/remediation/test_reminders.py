@@ -9,10 +9,20 @@ from django.core.management import call_command
 from cases.models import Incident
 from remediation.models import Implementation, Reminder, ReminderPolicy, ReminderRecipient
 from remediation.services import deadline_change_decide, deadline_change_request, reminder_sweep
+from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    """These tests draw their data and their expectations on TODAY: the whole test runs on that day."""
+    with on_day(TODAY):
+        yield
+
+
 SPLIT_OPERATORS = {"tohoku-td", "chubu-td", "hokuriku-td", "kansai-td", "chugoku-td", "okinawa"}
 
 
@@ -129,6 +139,27 @@ def test_the_command_prints_and_a_dry_run_sends_nothing(case, officers, capsys):
     assert "sent" in capsys.readouterr().out
     call_command("send_reminders", "--today", "2026-11-25")
     assert "sent 0 reminder(s)" in capsys.readouterr().out
+
+
+def test_a_sweep_run_by_hand_for_an_earlier_day_reports_on_that_day(
+    case, officers, regulator_staff, django_capture_on_commit_callbacks
+):
+    """`send_reminders --today D` run days later: the ledger, the digests and their counts all speak of D."""
+    regulator_staff.email, regulator_staff.language = "staff@regulator.example", "en"
+    regulator_staff.save()
+    officers["chubu-td"].email = "officer@chubu.example"
+    officers["chubu-td"].save()
+    with on_day(datetime.date(2026, 12, 7)), django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--today", TODAY.isoformat())
+    recorded = Reminder.objects.filter(addressed_on=TODAY)
+    assert recorded.count() == Reminder.objects.count() > 20
+    assert not Reminder.objects.exclude(addressed_on=TODAY).exists()
+    [digest] = [m for m in mail.outbox if m.to == ["staff@regulator.example"]]
+    assert "2026-11-25" in digest.subject
+    assert f"{recorded.count()} reminders sent on 2026-11-25." in digest.body
+    # The officers' digests went out as of that day's end: nothing is held back for the next dispatch.
+    assert [m for m in mail.outbox if m.to == ["officer@chubu.example"]]
+    assert not ReminderRecipient.objects.filter(mailed_at__isnull=True).exists()
 
 
 def test_the_sweep_issues_a_fixed_number_of_queries(case, officers, django_assert_num_queries):

@@ -11,10 +11,18 @@ from compliance.models import AccessLogEntry
 from remediation.models import Implementation, ProgressUpdate
 from remediation.reporting import first_period, period_of, reporting_of
 from remediation.services import reminder_sweep, reporting_duty_set
+from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    """These tests draw their data and their expectations on TODAY: the whole test runs on that day."""
+    with on_day(TODAY):
+        yield
 
 
 def test_periods_are_calendar_months_and_quarters():

@@ -27,7 +27,11 @@ from tests.real_services import (
     wait_for,
 )
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here"),
+    # The worker and the servers these tests start keep real time; every day the tests need is given explicitly.
+    pytest.mark.real_clock,
+]
 TODAY = "2026-11-25"
 
 

@@ -8,7 +8,7 @@ from django.test import Client
 from remediation.models import Implementation, ProgressUpdate
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 API = "/api/v1"
 
 

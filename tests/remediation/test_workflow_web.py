@@ -12,7 +12,7 @@ from compliance.models import User
 from remediation.models import DeadlineChange, Evidence, Implementation, ProgressUpdate
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -3,8 +3,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from compliance import clock
 from compliance.analysis import access_log_analyse
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--day", type=datetime.date.fromisoformat, default=None)
 
     def handle(self, *args, day: datetime.date | None, **options):
-        day = day or timezone.localdate() - datetime.timedelta(days=1)
+        day = day or clock.today() - datetime.timedelta(days=1)
         anomalies = access_log_analyse(day=day)
         for anomaly in anomalies:
             self.stdout.write(f"{anomaly.day} {anomaly.kind} {anomaly.user.get_username()} count={anomaly.count}")

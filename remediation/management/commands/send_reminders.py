@@ -3,8 +3,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from compliance import clock
 from remediation.services import reminder_sweep
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
 
     def handle(self, *args, today: datetime.date | None, dry_run: bool, **options):
-        day = today or timezone.localdate()
+        day = today or clock.today()
         result = reminder_sweep(today=day, dry_run=dry_run)
         for reminder in result.reminders:
             late = " late" if reminder.planned_for < day else ""

@@ -3,8 +3,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from compliance import clock
 from remediation.services import daily_counts_take
 
 
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--day", type=datetime.date.fromisoformat, default=None)
 
     def handle(self, *args, day: datetime.date | None, **options):
-        day = day or timezone.localdate()
+        day = day or clock.today()
         self.stdout.write(f"{day}: recorded {daily_counts_take(day=day)} count(s).")
