@@ -55,8 +55,8 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore '.venv/*' --ignore '.pgdata/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore '.venv/*' --ignore '.pgdata/*' --ignore 'tests/oidc/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'tests/oidc/*'
 
 # The committed OpenAPI schema, regenerated: run after any change to the API, and commit openapi/schema.yaml.
 # Generating it needs no database, only the settings.

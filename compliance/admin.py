@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 from compliance.models import AccessAnomaly, AccessLogEntry, CalendarFeed, Company, CompanyGroup, User
+from compliance.second_factor import second_factor_reset, sign_in_unlock
 
 
 @admin.register(CompanyGroup)
@@ -34,8 +35,22 @@ class PersonAdmin(UserAdmin):
     ]
     add_fieldsets = [*UserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "company", "is_lead_officer"]})]
 
+    actions = ["reset_second_factor", "unlock_sign_in"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @admin.action(description=_("Reset the second factor (a lost phone): they set up a new one at next sign-in"))
+    def reset_second_factor(self, request: HttpRequest, queryset) -> None:
+        for person in queryset:
+            second_factor_reset(actor=request.user, person=person, request=request)
+        self.message_user(request, _("Second factor reset for %(count)d people.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Unlock sign-in now"))
+    def unlock_sign_in(self, request: HttpRequest, queryset) -> None:
+        for person in queryset:
+            sign_in_unlock(actor=request.user, person=person, request=request)
+        self.message_user(request, _("Sign-in unlocked for %(count)d people.") % {"count": len(queryset)})
 
 
 @admin.register(AccessLogEntry)

@@ -117,13 +117,17 @@ def access_log_denied(*, request: HttpRequest, object_type: str, object_id: str 
 
 
 def access_log_sign_in(
-    *, request: HttpRequest | None, user: User | None, action: str, username: str = ""
+    *, request: HttpRequest | None, user: User | None, action: str, username: str = "", subject: str = ""
 ) -> AccessLogEntry:
-    """Log a sign-in, a failed one, or a lockout."""
+    """Log an event of signing in: a sign-in, a failure, a lockout, a code, a device, a token, a password.
+
+    `subject` names what the event concerns beyond the person (a token's key, a device, the person an
+    administrator acted on).
+    """
     context = _context(request, user)
     if username and not context["username"]:
         context["username"] = _text(username, 150)
-    entry = AccessLogEntry(at=clock.now(), action=action, object_type="auth", **context)
+    entry = AccessLogEntry(at=clock.now(), action=action, object_type="auth", object_id=_text(subject, 100), **context)
     return _append([entry])[0]
 
 

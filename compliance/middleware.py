@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from compliance import clock
-from compliance.access import is_regulator
+from compliance import clock, second_factor
 
 request_log = logging.getLogger("compliance.requests")
 
@@ -29,15 +27,6 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
-def needs_second_factor(user) -> bool:
-    """A person with a TOTP device must use it; regulator staff must have one when the setting says so."""
-    from django_otp import user_has_device
-
-    if not user.is_authenticated:
-        return False
-    return user_has_device(user) or (settings.OTP_REQUIRED_FOR_REGULATOR and is_regulator(user))
-
-
 class SecondFactorMiddleware:
     """Send a signed-in person who still owes a second factor to verify it (or to set one up)."""
 
@@ -50,17 +39,15 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
-        user = request.user
-        if request.path.startswith(API_PREFIX) or not user.is_authenticated or user.is_verified():
+        # The API enforces the same rule in its authentication (compliance/api/authentication.py).
+        if request.path.startswith(API_PREFIX) or second_factor.session_may_act(request):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in self.EXEMPT_VIEW_NAMES:
             return None
-        if not needs_second_factor(user):
-            return None
         from django_otp import user_has_device
 
-        target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
+        target = "accounts:otp_verify" if user_has_device(request.user) else "accounts:otp_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
 
 

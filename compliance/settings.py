@@ -113,7 +113,27 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Single sign-on with an organisation's OpenID Connect provider (compliance/sso.py): off unless configured.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+# The provider's multi-factor sign-in counts as the second factor only for these `amr` or `acr` values.
+OIDC_TRUSTED_AMR = env.list("OIDC_TRUSTED_AMR", default=[])
+OIDC_TRUSTED_ACR = env.list("OIDC_TRUSTED_ACR", default=[])
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "compliance.sso.PeopleOfTheRegulatorBackend"]
 LOGIN_URL = "accounts:login"
+# A password reset link works once (it is bound to the current password) and for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_REDIRECT_URL = "remediation:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -157,14 +177,15 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failures, per account.
+# Lockout after repeated failures (compliance/lockout.py): counted per account *and* address, so that nobody can
+# lock a person out of their own desk from elsewhere; a minute at first, doubling with each further failure up
+# to a day; a known device waits a minute at most; a verified second factor or an administrator ends it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-# Per account, not per address: ten failures lock the account wherever they come from, and one office's
-# shared address must not lock out everyone behind it. Throttling by address belongs to the proxy.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_COOLOFF_TIME = datetime.timedelta(hours=env.int("AXES_COOLOFF_HOURS", default=1))
+AXES_COOLOFF_TIME = "compliance.lockout.lockout_delay"
+# Each lock keeps the expiry it was given, so that one request's delay never clears another's longer lock.
+AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy, the number of proxies in front of the application (for the client's address).
@@ -234,7 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "compliance.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

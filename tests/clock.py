@@ -48,6 +48,14 @@ def on_day(day: datetime.date, at: datetime.time = datetime.time(10)) -> time_ma
     return time_machine.travel(datetime.datetime.combine(day, at, tzinfo=clock.TOKYO), tick=True)
 
 
+def held_clock(later: datetime.timedelta = datetime.timedelta(0)) -> time_machine.travel:
+    """Stop the clock (`later` from now), to move it by hand with `.shift()`; in Tokyo time, as the process keeps.
+
+    time-machine takes the local time zone from an aware destination: a UTC one would move naive local times.
+    """
+    return time_machine.travel((clock.now() + later).astimezone(clock.TOKYO), tick=False)
+
+
 FOLLOW_UP_DAY = datetime.date(2026, 11, 25)
 
 

@@ -32,10 +32,13 @@ PUBLISHED = {
     "public:case_list", "public:case_detail",  # no sign-in: tried in tests/cases/test_publication.py
     "healthz", "readyz",  # no sign-in, no data: tried in tests/test_production_settings.py
 }  # fmt: skip
-# Signing in and out, the second factor, the language switch.
+# Signing in and out, the second factor, passwords, single sign-on, the language switch: each person's own
+# (tried in tests/compliance/test_authentication_policy.py and test_single_sign_on.py).
 ACCOUNT = {
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language",
-    "remediation:preferences", "remediation:home",
+    "accounts:password_change", "accounts:password_reset", "accounts:password_reset_done",
+    "accounts:password_reset_confirm", "accounts:password_reset_complete", "accounts:sso_start",
+    "accounts:sso_callback", "remediation:preferences", "remediation:home",
 }  # fmt: skip
 # One private record per URL: progress updates, and incidents the report does not describe.
 PRIVATE_RECORD = {

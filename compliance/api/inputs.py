@@ -1,5 +1,7 @@
 """What regulator staff send to add companies and groups that cases name and the product does not know yet."""
 
+from rest_framework import serializers
+
 from compliance.api.writes import CodeRelatedField, InputSerializer
 from compliance.models import Company, CompanyGroup
 
@@ -34,3 +36,9 @@ class CompanyChangeSerializer(InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Company
         fields = ["name_ja", "name_en", "kind", "group", "position"]
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    """What creating a token may carry: the current code of an authenticator app, when signing in by password."""
+
+    code = serializers.RegexField(r"^\d{6}$", required=False, help_text="The six digits your authenticator app shows.")

@@ -1,14 +1,14 @@
 """API of companies and groups; for the regulator, the access log, its analysis and the change history."""
 
-from django.conf import settings
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.authentication import BasicAuthentication
 from rest_framework.response import Response
 
 from compliance.api import inputs
+from compliance.api.authentication import VerifiedSessionAuthentication
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
 from compliance.api.pagination import AccessLogPagination, HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
@@ -21,6 +21,7 @@ from compliance.api.serializers import (
     CompanySerializer,
 )
 from compliance.api.writes import RegulatorWritesMixin, write_schema
+from compliance.api_tokens import TokenRefused, api_token_create, api_token_revoke
 from compliance.audit import access_log_read_rows
 from compliance.history import change_history
 from compliance.models import AccessAnomaly, AccessLogEntry, ChangeEvent, Company, CompanyGroup
@@ -137,7 +138,8 @@ class ApiTokenViewSet(
 ):
     """The signed-in person's own API tokens: list, create (the token is shown once), revoke.
 
-    Creating a token needs the password (HTTP Basic) or a browser session, never another token.
+    Creating a token needs the password (HTTP Basic) with the current code of an authenticator app when the person
+    has one (or must have one), or a browser session that has verified its second factor; never another token.
     """
 
     serializer_class = ApiTokenSerializer
@@ -147,7 +149,7 @@ class ApiTokenViewSet(
     def get_authenticators(self):
         authenticators = super().get_authenticators()
         if self.request is not None and self.request.method == "POST":
-            return [BasicAuthentication(), SessionAuthentication()]
+            return [BasicAuthentication(), VerifiedSessionAuthentication()]
         return authenticators
 
     def get_queryset(self):
@@ -156,7 +158,7 @@ class ApiTokenViewSet(
         return AuthToken.objects.filter(user=self.request.user).order_by("-created")
 
     @extend_schema(
-        request=None,
+        request=inputs.ApiTokenCreateSerializer,
         responses={
             201: inline_serializer(
                 "CreatedApiToken",
@@ -169,6 +171,19 @@ class ApiTokenViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        instance, token = AuthToken.objects.create(user=request.user, expiry=settings.REST_KNOX["TOKEN_TTL"])
+        given = inputs.ApiTokenCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            instance, token = api_token_create(
+                request=request._request,
+                user=request.user,
+                session_verified=isinstance(request.successful_authenticator, VerifiedSessionAuthentication),
+                code=given.validated_data.get("code", ""),
+            )
+        except TokenRefused as refused:
+            raise exceptions.PermissionDenied(refused.args[0]) from refused
         body = {"key": instance.token_key, "expiry": instance.expiry, "token": token}
         return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        api_token_revoke(request=self.request._request, token=instance)

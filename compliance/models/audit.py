@@ -22,6 +22,16 @@ class AccessAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
     LOCKED_OUT = "locked_out", _("Locked out")
+    SECOND_FACTOR = "second_factor", _("Second factor verified")
+    CODE_FAILED = "code_failed", _("Second-factor code refused")
+    DEVICE_ADDED = "device_added", _("Authenticator added")
+    DEVICE_RESET = "device_reset", _("Authenticators reset")
+    UNLOCKED = "unlocked", _("Sign-in unlocked")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    RESET_REQUESTED = "reset_requested", _("Password reset requested")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 @pgtrigger.register(
