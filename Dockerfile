@@ -31,9 +31,9 @@ RUN pip install . \
 # step gets a throwaway one; it is not kept in the image.
 RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput
 
-# What the containers may write: the evidence files and beat's schedule (volumes in docker-compose.yml, which
-# take this ownership when first created). The code itself stays read-only to the application.
-RUN mkdir -p /var/lib/compliance/evidence /var/lib/compliance/beat \
+# What the containers may write: the evidence files, the access log's checkpoints and beat's schedule (volumes in
+# docker-compose.yml, which take this ownership when first created). The code itself stays read-only to the application.
+RUN mkdir -p /var/lib/compliance/evidence /var/lib/compliance/checkpoints /var/lib/compliance/beat \
     && chown -R app:app /var/lib/compliance
 
 USER app

@@ -10,6 +10,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Companies and people")
 
     def ready(self) -> None:
+        import compliance.checks  # noqa: F401 (registers the deployment checks)
         from compliance import signals  # noqa: F401 (connects the sign-in log)
         from compliance.history import install_change_feed_after_migrate
 

@@ -1,9 +1,8 @@
-"""Writes and checks of the access log: each entry chained to the one before by its hash."""
+"""Writes to the access log: each entry chained to the one before by its hash (checked by `compliance.log_check`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from axes.helpers import get_client_ip_address
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 # One advisory lock serialises appends, so that each entry chains to the one committed before it.
 CHAIN_LOCK_KEY = 0x0ACC_E550
+# Set on a request that wrote to the log, so that the edge logs an attempt that wrote nothing itself, and only that.
+LOGGED_ATTRIBUTE = "_access_logged"
 
 
 def _text(value: str, limit: int) -> str:
@@ -57,8 +58,8 @@ def record_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def _append(entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
-    """Chain and insert entries in one transaction, under the chain's lock."""
+def _append(entries: list[AccessLogEntry], request: HttpRequest | None = None) -> list[AccessLogEntry]:
+    """Chain and insert entries in one transaction, under the chain's lock; note on the request that it logged."""
     if not entries:
         return entries
     with transaction.atomic():
@@ -69,7 +70,15 @@ def _append(entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
         for entry in entries:
             entry.previous_hash = previous
             entry.entry_hash = previous = entry.compute_hash()
-        return AccessLogEntry.objects.bulk_create(entries)
+        created = AccessLogEntry.objects.bulk_create(entries)
+    if request is not None:
+        setattr(getattr(request, "_request", request), LOGGED_ATTRIBUTE, True)
+    return created
+
+
+def request_logged(request: HttpRequest) -> bool:
+    """Whether handling `request` wrote to the access log already."""
+    return getattr(getattr(request, "_request", request), LOGGED_ATTRIBUTE, False)
 
 
 def access_log_reads(*, request: HttpRequest, records: Iterable[Scoped]) -> list[AccessLogEntry]:
@@ -88,7 +97,7 @@ def access_log_reads(*, request: HttpRequest, records: Iterable[Scoped]) -> list
         for record in records
         if record.is_private_record()
     ]
-    return _append(entries)
+    return _append(entries, request)
 
 
 def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: Iterable[str]) -> list[AccessLogEntry]:
@@ -101,19 +110,28 @@ def access_log_read_rows(*, request: HttpRequest, object_type: str, object_ids: 
         )
         for i in object_ids
     ]
-    return _append(entries)
+    return _append(entries, request)
 
 
 def access_log_denied(*, request: HttpRequest, object_type: str, object_id: str = "") -> AccessLogEntry:
     """Log an attempt on a record or a page the person may not see."""
+    return _attempt(request, AccessAction.DENIED, object_type, object_id)
+
+
+def access_log_options(*, request: HttpRequest, object_type: str, object_id: str = "") -> AccessLogEntry:
+    """Log an OPTIONS request: it reads no record, but asks what a page or an endpoint allows."""
+    return _attempt(request, AccessAction.OPTIONS, object_type, object_id)
+
+
+def _attempt(request: HttpRequest, action: str, object_type: str, object_id: str) -> AccessLogEntry:
     entry = AccessLogEntry(
         at=clock.now(),
-        action=AccessAction.DENIED,
+        action=action,
         object_type=_text(object_type, 100),
         object_id=_text(object_id, 100),
         **_context(request, None),
     )
-    return _append([entry])[0]
+    return _append([entry], request)[0]
 
 
 def access_log_sign_in(
@@ -128,28 +146,4 @@ def access_log_sign_in(
     if username and not context["username"]:
         context["username"] = _text(username, 150)
     entry = AccessLogEntry(at=clock.now(), action=action, object_type="auth", object_id=_text(subject, 100), **context)
-    return _append([entry])[0]
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    """The result of verifying the chain: how many entries were checked and the first bad one."""
-
-    checked: int
-    first_bad_id: int | None
-
-    @property
-    def intact(self) -> bool:
-        return self.first_bad_id is None
-
-
-def access_log_verify() -> ChainCheck:
-    """Recompute every entry's hash in order; report the first entry whose content or link is wrong."""
-    previous = GENESIS_HASH
-    checked = 0
-    for entry in AccessLogEntry.objects.order_by("id").iterator(chunk_size=2000):
-        checked += 1
-        if entry.previous_hash != previous or entry.compute_hash() != entry.entry_hash:
-            return ChainCheck(checked=checked, first_bad_id=entry.pk)
-        previous = entry.entry_hash
-    return ChainCheck(checked=checked, first_bad_id=None)
+    return _append([entry], request)[0]

@@ -1,13 +1,17 @@
-"""Backups: the database and the evidence files in one archive, and their restore into an empty instance.
+"""Backups: the database, the evidence files and the access log's checkpoints in one archive, and their restore
+into an empty instance.
 
-An archive is a plain tar of three parts:
+An archive is a plain tar of these parts:
 
-    database.dump   pg_dump --format=custom of the default database
-    evidence/…      every file under EVIDENCE_ROOT, by its path there
-    manifest.json   when, the migrations applied, each table's row count, each member's size and SHA-256
+    database.dump                 pg_dump --format=custom of the default database
+    evidence/…                    every file under EVIDENCE_ROOT, by its path there
+    access-log-checkpoints.jsonl  the file ACCESS_LOG_CHECKPOINT_FILE, when there is one
+    manifest.json                 when, the migrations applied, each table's row count, each member's size and SHA-256
 
 The database is read in one snapshot, so the row counts in the manifest are those of the dump. An evidence file is
 written before the row that names it commits, so the files copied after the snapshot include every file it names.
+A checkpoint is written after the entries it vouches for commit, so the checkpoints copied before the snapshot
+vouch only for entries in it.
 """
 
 from __future__ import annotations
@@ -35,8 +39,11 @@ from django.db.migrations.loader import MigrationLoader
 
 from compliance import clock, embedded_db
 
-FORMAT = 1
+# Format 2 added the checkpoints; an archive of format 1 has none, and restores as before.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 DUMP = "database.dump"
+CHECKPOINTS = "access-log-checkpoints.jsonl"
 MANIFEST = "manifest.json"
 EVIDENCE = "evidence"
 CHUNK = 1024 * 1024
@@ -95,6 +102,7 @@ class BackupResult:
     tables: int
     rows: int
     evidence_files: int
+    checkpoints: int
     missing_evidence: list[str]
     client: PostgresClient
     seconds: float
@@ -109,6 +117,7 @@ class RestorePlan:
     client: PostgresClient
     database: str
     evidence_root: Path
+    checkpoint_file: Path
 
     @property
     def rows(self) -> int:
@@ -126,6 +135,7 @@ class RestoreResult:
     tables: int
     rows: int
     evidence_files: int
+    checkpoints: int
     pending_migrations: list[str]
     client: PostgresClient
     seconds: float
@@ -218,6 +228,9 @@ def backup_write(*, output: Path) -> BackupResult:
     work = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".partial"))
     try:
         dump = work / DUMP
+        # Before the snapshot: every checkpoint copied then vouches for entries the dump holds.
+        checkpoints = _checkpoints_copy(work / CHECKPOINTS)
+        checkpoint_lines = _line_count(checkpoints.read_bytes()) if checkpoints else 0
         with _snapshot() as (snapshot, cursor):
             manifest = _database_state(cursor, major)
             command = ["--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", f"--file={dump}"]
@@ -232,7 +245,7 @@ def backup_write(*, output: Path) -> BackupResult:
             missing_evidence=missing,
         )
         partial = work / "archive.tar"
-        _write_archive(partial, dump, evidence, manifest)
+        _write_archive(partial, dump, evidence, manifest, checkpoints)
         with partial.open("rb") as written:
             os.fsync(written.fileno())
         partial.replace(output)
@@ -245,6 +258,7 @@ def backup_write(*, output: Path) -> BackupResult:
         tables=len(manifest["tables"]),
         rows=sum(manifest["tables"].values()),
         evidence_files=len(evidence),
+        checkpoints=checkpoint_lines,
         missing_evidence=missing,
         client=client,
         seconds=time.monotonic() - started,
@@ -304,12 +318,29 @@ def _evidence_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _write_archive(path: Path, dump: Path, evidence: list[tuple[str, Path]], manifest: dict[str, Any]) -> None:
+def _checkpoints_copy(copy: Path) -> Path | None:
+    """A copy of the checkpoint file, or None when there is none yet."""
+    try:
+        shutil.copyfile(settings.ACCESS_LOG_CHECKPOINT_FILE, copy)
+    except FileNotFoundError:
+        return None
+    return copy
+
+
+def _line_count(content: bytes) -> int:
+    return sum(1 for line in content.splitlines() if line.strip())
+
+
+def _write_archive(
+    path: Path, dump: Path, evidence: list[tuple[str, Path]], manifest: dict[str, Any], checkpoints: Path | None
+) -> None:
     members: dict[str, dict[str, Any]] = {}
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as archive:
         _add_file(archive, DUMP, dump, members)
         for name, file in evidence:
             _add_file(archive, f"{EVIDENCE}/{name}", file, members)
+        if checkpoints is not None:
+            _add_file(archive, CHECKPOINTS, checkpoints, members)
         # Last, once every member's digest is known.
         data = json.dumps(manifest_seal({**manifest, "members": members}), ensure_ascii=False, indent=2).encode()
         info = _member(MANIFEST, len(data))
@@ -393,9 +424,11 @@ def archive_verify(*, path: Path) -> dict[str, Any]:
         listed = manifest["members"]
         if DUMP not in listed:
             raise BackupError(f"The manifest lists no {DUMP}.")
-        strays = sorted(name for name in files if name != DUMP and not name.startswith(f"{EVIDENCE}/"))
+        strays = sorted(n for n in files if n not in (DUMP, CHECKPOINTS) and not n.startswith(f"{EVIDENCE}/"))
         if strays:
-            raise BackupError(f"The archive holds files outside {DUMP} and {EVIDENCE}/: {', '.join(strays[:5])}.")
+            raise BackupError(
+                f"The archive holds files outside {DUMP}, {CHECKPOINTS} and {EVIDENCE}/: {', '.join(strays[:5])}."
+            )
         missing, unlisted = sorted(set(listed) - set(files)), sorted(set(files) - set(listed))
         if missing or unlisted:
             raise BackupError(
@@ -421,7 +454,7 @@ def _read_manifest(archive: tarfile.TarFile, member: tarfile.TarInfo) -> dict[st
         manifest = json.loads(archive.extractfile(member).read())
         intact = manifest["digest"] == _content_digest({k: v for k, v in manifest.items() if k != "digest"})
         well_formed = (
-            manifest["format"] == FORMAT
+            manifest["format"] in READABLE_FORMATS
             and all(isinstance(count, int) for count in manifest["tables"].values())
             and all(isinstance(m["size"], int) and isinstance(m["sha256"], str) for m in manifest["members"].values())
             and isinstance(manifest["migrations"], dict)
@@ -481,12 +514,26 @@ def restore_prepare(*, path: Path) -> RestorePlan:
             f"EVIDENCE_ROOT ({evidence_root}) is not an empty folder. Restore only into an empty one, or one that "
             "does not exist yet."
         )
-    return RestorePlan(path=path, manifest=manifest, client=client, database=database, evidence_root=evidence_root)
+    checkpoint_file = Path(settings.ACCESS_LOG_CHECKPOINT_FILE)
+    if checkpoint_file.is_file() and checkpoint_file.stat().st_size:
+        raise BackupError(
+            f"ACCESS_LOG_CHECKPOINT_FILE ({checkpoint_file}) holds checkpoints already. Restore only where there are "
+            "none: move the file aside and keep it (`verify_access_log --checkpoints <it>` compares the restored log "
+            "with it)."
+        )
+    return RestorePlan(
+        path=path,
+        manifest=manifest,
+        client=client,
+        database=database,
+        evidence_root=evidence_root,
+        checkpoint_file=checkpoint_file,
+    )
 
 
 def restore_apply(*, plan: RestorePlan) -> RestoreResult:
     """Restore a prepared archive: the evidence files staged first, then the database in one transaction, then the
-    files moved into place; finally the row counts checked against the manifest."""
+    files moved into place and the checkpoint file put back; finally the row counts checked against the manifest."""
     started = time.monotonic()
     root = plan.evidence_root
     created_root = not root.exists()
@@ -495,13 +542,14 @@ def restore_apply(*, plan: RestorePlan) -> RestoreResult:
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".restore-"))
     try:
         with tempfile.TemporaryDirectory(prefix="restore-") as work:
-            dump = Path(work) / DUMP
-            _extract(plan, dump, staging)
+            dump, checkpoints = Path(work) / DUMP, Path(work) / CHECKPOINTS
+            _extract(plan, dump, checkpoints, staging)
             conninfo, environment = _libpq(settings.DATABASES["default"])
             command = ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
             _run([plan.client.pg_restore, *command, f"--dbname={conninfo}", dump], environment, "pg_restore")
-        for entry in staging.iterdir():
-            entry.rename(root / entry.name)
+            for entry in staging.iterdir():
+                entry.rename(root / entry.name)
+            checkpoint_lines = _checkpoints_put_back(checkpoints, plan.checkpoint_file)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created_root:
@@ -515,22 +563,23 @@ def restore_apply(*, plan: RestorePlan) -> RestoreResult:
         tables=len(plan.manifest["tables"]),
         rows=plan.rows,
         evidence_files=plan.evidence_files,
+        checkpoints=checkpoint_lines,
         pending_migrations=[f"{migration.app_label}.{migration.name}" for migration, _backwards in pending],
         client=plan.client,
         seconds=time.monotonic() - started,
     )
 
 
-def _extract(plan: RestorePlan, dump: Path, staging: Path) -> None:
-    """Write the dump and the evidence files out of the archive, checking each digest again as it goes."""
+def _extract(plan: RestorePlan, dump: Path, checkpoints: Path, staging: Path) -> None:
+    """Write the dump, the checkpoints and the evidence files out of the archive, checking each digest again."""
     listed = plan.manifest["members"]
     with tarfile.open(plan.path, "r:") as archive:
         for member in archive:
             if not member.isfile() or member.name == MANIFEST:
                 continue
             _check_member_name(member.name)
-            if member.name == DUMP:
-                target = dump
+            if member.name in (DUMP, CHECKPOINTS):
+                target = dump if member.name == DUMP else checkpoints
             else:
                 target = staging / PurePosixPath(member.name).relative_to(EVIDENCE)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -541,6 +590,19 @@ def _extract(plan: RestorePlan, dump: Path, staging: Path) -> None:
                     written.write(chunk)
             if digest.hexdigest() != listed[member.name]["sha256"]:
                 raise BackupError(f"{member.name} changed in the archive while it was being restored.")
+
+
+def _checkpoints_put_back(extracted: Path, target: Path) -> int:
+    """Put the archive's checkpoint file where ACCESS_LOG_CHECKPOINT_FILE says, whole or not at all; its lines."""
+    if not extracted.exists():
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.restoring")
+    shutil.copyfile(extracted, partial)
+    with partial.open("rb") as written:
+        os.fsync(written.fileno())
+    partial.replace(target)
+    return _line_count(target.read_bytes())
 
 
 def _check_counts(plan: RestorePlan) -> None:

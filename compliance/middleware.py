@@ -1,16 +1,20 @@
-"""Sign-in everywhere, a second factor for those who need one, and a log line per request."""
+"""Sign-in everywhere, a second factor for those who need one, attempts logged at the edge, a log line per request."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from django.contrib import admin
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import ResolverMatch, reverse
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 from compliance import clock, second_factor
+from compliance.audit import access_log_denied, access_log_options, request_logged
 
 request_log = logging.getLogger("compliance.requests")
 
@@ -49,6 +53,46 @@ class SecondFactorMiddleware:
 
         target = "accounts:otp_verify" if user_has_device(request.user) else "accounts:otp_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+class AccessAttemptMiddleware:
+    """Log the attempts of a signed-in person that read no record, and so wrote nothing to the access log themselves.
+
+    Anything under the admin by someone it does not admit (it answers with its own sign-in page, not 404); and on a
+    page or an endpoint behind sign-in, OPTIONS (answered without looking any record up) and a method the URL does
+    not allow (405, answered before any lookup). One place for pages, the API and the admin: the API's token is
+    authenticated inside the view, so the person is known here only once the response is made.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated or request_logged(request):
+            return response
+        object_type = f"page:{match.view_name}"
+        object_id = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()))
+        if "admin" in match.namespaces and not admin.site.has_permission(request):
+            access_log_denied(request=request, object_type=object_type, object_id=object_id)
+        elif _behind_sign_in(match) and request.method == "OPTIONS":
+            access_log_options(request=request, object_type=object_type, object_id=object_id)
+        elif _behind_sign_in(match) and response.status_code == 405:
+            access_log_denied(request=request, object_type=object_type, object_id=object_id)
+        return response
+
+
+def _behind_sign_in(match: ResolverMatch) -> bool:
+    """Whether the URL needs a signed-in person: all but the public portal, signing in, the language and the probes."""
+    view_class = getattr(match.func, "cls", None)
+    if view_class is not None and issubclass(view_class, APIView):
+        # The API marks every view `login_required = False` and authenticates inside it: its permissions tell.
+        initkwargs = getattr(match.func, "initkwargs", {})
+        permissions = initkwargs.get("permission_classes", view_class.permission_classes)
+        return any(permission is not AllowAny for permission in permissions)
+    return getattr(match.func, "login_required", True)
 
 
 class OneDayMiddleware:

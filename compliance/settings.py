@@ -1,6 +1,8 @@
 """Settings of the compliance case tracker, read from environment variables (see .env.example)."""
 
 import datetime
+import hashlib
+import hmac
 from pathlib import Path
 
 import environ
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Around everything that may refuse a signed-in person: it logs the attempts that leave no entry of their own.
+    "compliance.middleware.AccessAttemptMiddleware",
     "compliance.middleware.SignInRequiredMiddleware",
     "compliance.middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -251,6 +255,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as compliance/backup.py chooses.
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 
+# The access log's checkpoints (compliance/checkpoints.py): the chain's head, signed with this key and appended to
+# this file every night, and mailed to the regulator's administrators. Key and file live outside the database, so
+# that whoever can rewrite the database cannot rewrite them. Production must set the key (`check --deploy` refuses
+# to pass without one); with DEBUG on, unset, it is derived from SECRET_KEY.
+ACCESS_LOG_CHECKPOINT_KEY = env.str("ACCESS_LOG_CHECKPOINT_KEY", default="")
+if not ACCESS_LOG_CHECKPOINT_KEY and DEBUG:
+    ACCESS_LOG_CHECKPOINT_KEY = hmac.new(SECRET_KEY.encode(), b"access-log-checkpoint", hashlib.sha256).hexdigest()
+ACCESS_LOG_CHECKPOINT_FILE = env.path(
+    "ACCESS_LOG_CHECKPOINT_FILE", default=BASE_DIR / "var" / "access-log-checkpoints.jsonl"
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -349,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
     "analyse-access-log": {
         "task": "compliance.tasks.analyse_access_log",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # A signed checkpoint of the access log's chain, appended to its file and mailed to the regulator's administrators.
+    "checkpoint-access-log": {
+        "task": "compliance.tasks.checkpoint_access_log",
+        "schedule": crontab(hour=0, minute=10),
     },
 }
 

@@ -180,6 +180,7 @@ def environment(database_url: str, redis_url: str, mail_folder: Path) -> dict[st
         DEBUG="True",  # for load_demo
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         EVIDENCE_ROOT=str(mail_folder.parent / "evidence"),
+        ACCESS_LOG_CHECKPOINT_FILE=str(mail_folder.parent / "access-log-checkpoints.jsonl"),
     )
     return env
 

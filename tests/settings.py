@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ACCESS_LOG_CHECKPOINT_KEY", "tests-only-not-a-secret-checkpoint-key")
 
 from compliance.settings import *  # noqa: F403
 
@@ -24,6 +25,9 @@ SECURE_SSL_REDIRECT = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-"))
+# Not in the environment: the product's processes that tests start get a file of their own (tests/real_services.py).
+# A test that takes checkpoints points this at its own file, since its entries are rolled back after it.
+ACCESS_LOG_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="checkpoints-")) / "access-log-checkpoints.jsonl"
 # A budget no test reaches by accident; the throttling test sets its own.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000000/hour"}}  # noqa: F405
 # Tests run in transactions that never commit, so the dashboard's change counter (raised at commit) never moves:

@@ -109,6 +109,7 @@ def test_the_services_commands_migrate_serve_run_tasks_and_schedule(scratch_data
     # The operator's .env: the example with its blanks filled in, and fewer processes on this small machine.
     variables = read_env_file(ROOT / ".env.example")
     variables |= {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "not-used-here"}
+    variables |= {"ACCESS_LOG_CHECKPOINT_KEY": secrets.token_urlsafe(50)}
     variables |= {"WEB_CONCURRENCY": "2", "WORKER_CONCURRENCY": "1"}
 
     migrate = machine.run(services["migrate"], variables, timeout=180)

@@ -8,8 +8,9 @@ from django.db import models, transaction
 
 from cases.choices import CaseStatus
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
-from compliance.audit import access_log_sign_in, access_log_verify
+from compliance.audit import access_log_sign_in
 from compliance.choices import ItemStatus, Role
+from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry, Company, CompanyGroup, User
 from compliance.models.audit import AccessAction
 from compliance.scale import PREFIX, STAFF_USERNAME

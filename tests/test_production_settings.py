@@ -38,11 +38,19 @@ def settings_database_url() -> str:
 
 
 def test_the_deployment_checks_pass_with_the_production_settings():
-    done = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION
-    )
+    keys = {"SECRET_KEY": secrets.token_urlsafe(50), "ACCESS_LOG_CHECKPOINT_KEY": secrets.token_urlsafe(50)}
+    done = run_manage("check", "--deploy", "--fail-level", "WARNING", **keys, **PRODUCTION)
     assert done.returncode == 0, done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+@pytest.mark.parametrize("checkpoint_key", ["", "short"])
+def test_without_a_checkpoint_key_of_its_own_the_deployment_checks_fail(checkpoint_key):
+    """Production signs the access log's checkpoints with a key of its own; with DEBUG off nothing derives one."""
+    keys = {"SECRET_KEY": secrets.token_urlsafe(50), "ACCESS_LOG_CHECKPOINT_KEY": checkpoint_key}
+    done = run_manage("check", "--deploy", "--fail-level", "WARNING", **keys, **PRODUCTION)
+    assert done.returncode != 0
+    assert "ACCESS_LOG_CHECKPOINT_KEY" in done.stderr
 
 
 def test_without_a_secret_key_nothing_starts():

@@ -32,10 +32,25 @@ class AccessAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     RESET_REQUESTED = "reset_requested", _("Password reset requested")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    # OPTIONS on a page or an endpoint behind sign-in: it reads no record, and it is answered, so not "denied".
+    OPTIONS = "options", _("Asked what a URL allows")
+
+
+# Refused by the database itself, whoever asks: TRUNCATE fires no row trigger, so it needs a statement trigger of
+# its own. Django's `flush` truncates every table and is refused too; the browser tests lift this one trigger for
+# their flush (tests/browser/conftest.py).
+REFUSE_TRUNCATE = pgtrigger.Trigger(
+    name="no_truncate",
+    level=pgtrigger.Statement,
+    when=pgtrigger.Before,
+    operation=pgtrigger.Truncate,
+    func="RAISE EXCEPTION 'pgtrigger: Cannot truncate the % table: the access log is append-only', TG_TABLE_NAME;",
+)
 
 
 @pgtrigger.register(
     pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+    REFUSE_TRUNCATE,
 )
 class AccessLogEntry(RegulatorOnly):
     """One access: who, what, when, from where, and the hash that chains it to the entry before."""

@@ -3,14 +3,20 @@
 Each test runs in a fresh browser context; the live server needs committed data, so every test is
 transactional and the database is flushed after it. The report is loaded again after that flush, so
 tests that run later in the same process still find it.
+
+Django's flush truncates every table, and the database refuses to truncate the access log
+(`compliance.models.audit.REFUSE_TRUNCATE`). That one trigger is lifted here, for the teardown of a browser
+test only, in this thread's connection only (django-pgtrigger's `ignore`); nowhere else, and never in the product.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pgtrigger
 import pytest
 from django.conf import settings
 from django.db import connections
@@ -22,6 +28,7 @@ from cases.models import Case
 from cases.services import case_file_load
 from compliance.choices import Role
 from compliance.models import Company, User
+from compliance.models.audit import REFUSE_TRUNCATE
 from tests.conftest import make_person
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -38,10 +45,14 @@ def report_ensure() -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """After a browser test's flush, load the report again for the tests that follow in this process."""
-    result = yield
+    """Flush after a browser test with the access log's truncate trigger lifted; then load the report again for the
+    tests that follow in this process."""
+    used_the_database = item.stash.get(USED_THE_DATABASE, False)
+    lifted = pgtrigger.ignore(f"compliance.AccessLogEntry:{REFUSE_TRUNCATE.name}")
+    with lifted if used_the_database else contextlib.nullcontext():
+        result = yield
     # After the last test the test database is gone already; a skipped test never had it.
-    if nextitem is not None and item.stash.get(USED_THE_DATABASE, False):
+    if nextitem is not None and used_the_database:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -1,4 +1,4 @@
-"""The access log: append-only in the database, chained by hash, tampering found by the verifier."""
+"""The access log: append-only in the database (no update, delete or truncate), chained by hash, tampering found."""
 
 import itertools
 
@@ -6,11 +6,21 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import InternalError, connection, transaction
 from django.test import RequestFactory
+from django.utils import translation
 
-from compliance.audit import GENESIS_HASH, access_log_denied, access_log_verify
+from compliance.audit import GENESIS_HASH, access_log_denied
+from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
+TABLE = AccessLogEntry._meta.db_table
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The verifier's messages are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -35,31 +45,49 @@ def test_the_chain_verifies_on_clean_data(entries, capsys):
     assert "intact" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET username = 'x'", "DELETE FROM {table}"])
-def test_the_database_refuses_updates_and_deletes(entries, statement):
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(statement.format(table=AccessLogEntry._meta.db_table))
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE {table} SET username = 'x'", "DELETE FROM {table}", "TRUNCATE {table}", "TRUNCATE {table} CASCADE"],
+)
+def test_the_database_refuses_updates_deletes_and_truncation(entries, statement):
+    before = list(AccessLogEntry.objects.order_by("id").values_list("id", "entry_hash"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # or TRUNCATE is refused for the test's deferred checks
+    with pytest.raises(InternalError, match="pgtrigger: Cannot"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=TABLE))
+    assert list(AccessLogEntry.objects.order_by("id").values_list("id", "entry_hash")) == before
+
+
+def test_djangos_flush_cannot_empty_the_log(entries):
+    """`manage.py flush` truncates every table in one statement: refused, and nothing of any table is gone."""
+    count = AccessLogEntry.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(CommandError, match="couldn't be flushed") as refused:
+        call_command("flush", interactive=False, verbosity=0)
+    assert "the access log is append-only" in str(refused.value.__cause__)
+    assert AccessLogEntry.objects.count() == count
+
+
+def lifted(*statements: tuple[str, list]) -> None:
+    """Run statements as the table's owner could: with its triggers disabled, then enabled again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+        for sql, parameters in statements:
+            cursor.execute(sql, parameters)
+        cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
 
 
 def test_an_update_made_with_the_trigger_disabled_is_found(entries):
-    table = AccessLogEntry._meta.db_table
     tampered = entries[2]
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        cursor.execute(f"UPDATE {table} SET object_id = 'something else' WHERE id = %s", [tampered.pk])
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    lifted((f"UPDATE {TABLE} SET object_id = 'something else' WHERE id = %s", [tampered.pk]))
     check = access_log_verify()
-    assert check.first_bad_id == tampered.pk
-    with pytest.raises(CommandError, match=f"broken at entry {tampered.pk}"):
+    assert check.first_bad_id == tampered.pk and not check.intact
+    with pytest.raises(CommandError, match=f"broken at entry {tampered.pk}:"):
         call_command("verify_access_log")
 
 
 def test_a_deleted_entry_breaks_the_link_of_the_next(entries):
-    table = AccessLogEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entries[1].pk])
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    lifted((f"DELETE FROM {TABLE} WHERE id = %s", [entries[1].pk]))
     assert access_log_verify().first_bad_id == entries[2].pk

@@ -1,9 +1,10 @@
 """Backup and restore for real: `manage.py backup` of a loaded instance, `manage.py restore` into an empty one.
 
 The commands run as their own processes against databases of their own on the test server. After the round trip
-every table of schema public is compared row by row, with the sequences and the schema's objects, and every
-evidence file byte for byte. A restore that would overwrite anything, an archive with one byte changed and an
-archive with a member that would land outside its folder are refused before anything is written.
+every table of schema public is compared row by row, with the sequences and the schema's objects, every evidence
+file byte for byte, and the access log's checkpoint file too. A restore that would overwrite anything, an archive
+with one byte changed and an archive with a member that would land outside its folder are refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -148,12 +149,17 @@ def nothing_written(database_url: str, env: dict[str, str]) -> None:
     assert query(database_url, RELATIONS) == []
     root = Path(env["EVIDENCE_ROOT"])
     assert not root.exists() or not any(root.iterdir())
+    assert not Path(env["ACCESS_LOG_CHECKPOINT_FILE"]).exists()
+
+
+# A signed checkpoint of the access log's chain, as the nightly task takes it.
+CHECKPOINT = "from compliance.checkpoints import access_log_checkpoint; print(access_log_checkpoint().last_id)"
 
 
 @pytest.fixture(scope="module")
 def source(module_scratch_database, tmp_path_factory):
-    """An instance with the report, the demo people, progress updates with evidence files, reminders, daily counts
-    and logged reads; and its backup."""
+    """An instance with the report, the demo people, progress updates with evidence files, reminders, daily counts,
+    logged reads and a checkpoint of them; and its backup."""
     base = tmp_path_factory.mktemp("source")
     env = instance(base, module_scratch_database)
     manage(env, "migrate", "--noinput")
@@ -162,11 +168,18 @@ def source(module_scratch_database, tmp_path_factory):
     assert int(manage(env, "shell", "-c", SUBMIT_WITH_EVIDENCE)) >= 13
     manage(env, "send_reminders", "--today", "2026-11-25")
     manage(env, "take_daily_counts")
+    assert int(manage(env, "shell", "-c", CHECKPOINT)) > 0
     archive = base / "backups" / "compliance.tar"
     archive.parent.mkdir()
     report = manage(env, "backup", "--output", str(archive))
     print(report)
-    return {"url": module_scratch_database, "env": env, "archive": archive, "evidence": Path(env["EVIDENCE_ROOT"])}
+    return {
+        "url": module_scratch_database,
+        "env": env,
+        "archive": archive,
+        "evidence": Path(env["EVIDENCE_ROOT"]),
+        "checkpoints": Path(env["ACCESS_LOG_CHECKPOINT_FILE"]),
+    }
 
 
 def test_a_backup_restored_into_an_empty_instance_is_the_same_record_for_record(source, scratch_database, tmp_path):
@@ -174,6 +187,7 @@ def test_a_backup_restored_into_an_empty_instance_is_the_same_record_for_record(
         names = archive.getnames()
         manifest = json.load(archive.extractfile("manifest.json"))
     assert names[0] == "database.dump" and names[-1] == "manifest.json"
+    assert "access-log-checkpoints.jsonl" in names and manifest["format"] == 2
     assert sorted(n for n in names if n.startswith("evidence/")) == sorted(
         f"evidence/{name}" for name in evidence_files(source["evidence"])
     )
@@ -212,7 +226,10 @@ def test_a_backup_restored_into_an_empty_instance_is_the_same_record_for_record(
 
     assert evidence_files(Path(env["EVIDENCE_ROOT"])) == evidence_files(source["evidence"])
     assert int(manage(env, "shell", "-c", CHECK_EVIDENCE)) == len(evidence_files(source["evidence"]))
-    assert "intact" in manage(env, "verify_access_log")
+    # The checkpoint came back with the log it vouches for, and the two agree.
+    assert Path(env["ACCESS_LOG_CHECKPOINT_FILE"]).read_bytes() == source["checkpoints"].read_bytes()
+    assert "1 access-log checkpoints" in report
+    assert manage(env, "verify_access_log").endswith("checkpoints agreeing with it: 1.")
     manage(env, "migrate", "--check")  # nothing left to apply: the restored schema is this code's
 
 
@@ -234,6 +251,17 @@ def test_a_restore_into_an_evidence_folder_that_is_not_empty_is_refused(source, 
     assert "EVIDENCE_ROOT" in error and "not an empty folder" in error
     assert query(scratch_database, RELATIONS) == []
     assert evidence_files(Path(env["EVIDENCE_ROOT"])) == {"1/kept": b"already here"}
+
+
+def test_a_restore_over_a_checkpoint_file_that_holds_checkpoints_is_refused(source, scratch_database, tmp_path):
+    env = instance(tmp_path, scratch_database)
+    kept = Path(env["ACCESS_LOG_CHECKPOINT_FILE"])
+    kept.write_text('{"a": "checkpoint of another instance"}\n')
+    error = manage_refused(env, "restore", str(source["archive"]), "--yes")
+    assert "ACCESS_LOG_CHECKPOINT_FILE" in error and "move the file aside" in error
+    assert kept.read_text() == '{"a": "checkpoint of another instance"}\n'
+    kept.unlink()
+    nothing_written(scratch_database, env)
 
 
 def test_without_yes_and_without_a_terminal_the_restore_is_refused(source, scratch_database, tmp_path):

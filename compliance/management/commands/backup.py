@@ -10,8 +10,8 @@ from compliance.backup import BackupError, backup_write
 
 class Command(BaseCommand):
     help = (
-        "Write one tar archive of the database (pg_dump), every evidence file and a manifest of digests and row "
-        "counts. The archive appears at PATH only once it is complete."
+        "Write one tar archive of the database (pg_dump), every evidence file, the access log's checkpoint file and a "
+        "manifest of digests and row counts. The archive appears at PATH only once it is complete."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"backup written: {result.path} ({result.size:,} bytes): {result.tables} tables, {result.rows:,} rows, "
-                f"{result.evidence_files} evidence files; pg_dump {result.client.version} ({result.client.found_in}); "
-                f"{result.seconds:.1f} s."
+                f"{result.evidence_files} evidence files, {result.checkpoints} access-log checkpoints; "
+                f"pg_dump {result.client.version} ({result.client.found_in}); {result.seconds:.1f} s."
             )
         )

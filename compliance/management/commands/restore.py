@@ -12,8 +12,8 @@ from compliance.backup import BackupError, restore_apply, restore_prepare
 
 class Command(BaseCommand):
     help = (
-        "Restore an archive written by `backup` into an empty database and an empty EVIDENCE_ROOT. The archive is "
-        "verified first; anything refused writes nothing."
+        "Restore an archive written by `backup` into an empty database and an empty EVIDENCE_ROOT, and its access-log "
+        "checkpoints to ACCESS_LOG_CHECKPOINT_FILE. The archive is verified first; anything refused writes nothing."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"restored {path} into the database {plan.database} and {plan.evidence_root}: {result.tables} tables, "
-                f"{result.rows:,} rows (as counted in the manifest), {result.evidence_files} evidence files; "
+                f"{result.rows:,} rows (as counted in the manifest), {result.evidence_files} evidence files, "
+                f"{result.checkpoints} access-log checkpoints; "
                 f"pg_restore {result.client.version} ({result.client.found_in}); {result.seconds:.1f} s."
             )
         )

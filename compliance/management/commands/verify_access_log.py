@@ -1,18 +1,44 @@
-"""python manage.py verify_access_log: recompute the hash chain and name the first tampered entry."""
+"""python manage.py verify_access_log: the hash chain recomputed, and compared with the signed checkpoints."""
 
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from compliance.audit import access_log_verify
+from compliance.log_check import access_log_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the access log's hash chain; exit with an error naming the first entry that fails."
+    help = (
+        "Verify the access log: recompute its hash chain and compare it with the signed checkpoints of "
+        "ACCESS_LOG_CHECKPOINT_FILE. Exit with an error naming every problem: a changed entry, entries missing "
+        "at the end, an emptied log, a forged or altered checkpoint."
+    )
 
-    def handle(self, *args, **options):
-        check = access_log_verify()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoints",
+            type=Path,
+            help="compare with the checkpoints of this file instead (such as the lines of the administrators' mails)",
+        )
+
+    def handle(self, *args, checkpoints: Path | None = None, **options):
+        if checkpoints is not None and not checkpoints.is_file():
+            raise CommandError(f"{checkpoints} is not a file of checkpoints.")
+        try:
+            check = access_log_verify(checkpoints_from=checkpoints)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
+        for warning in check.warnings:
+            self.stderr.write(f"warning: {warning}")
         if not check.intact:
+            problems = "\n".join(f"- {problem}" for problem in check.problems)
             raise CommandError(
-                f"access log chain broken at entry {check.first_bad_id} "
-                f"({check.checked} entries checked): it was changed after it was written."
+                f"access log NOT intact ({check.checked} entries, {check.checkpoints} checkpoints checked):\n{problems}"
             )
-        self.stdout.write(self.style.SUCCESS(f"access log intact: {check.checked} entries verified."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"access log intact: {check.checked} entries verified; "
+                f"checkpoints agreeing with it: {check.checkpoints}."
+            )
+        )
