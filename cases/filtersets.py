@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseStatus, DataKind, Side
 from cases.models import Case, Finding, Incident, LawArticle, SafeguardType
-from compliance.list_filters import DatesFilter, SearchFilter, StatusFilter, company_filter
+from compliance.list_filters import DatesFilter, FilterSet, SearchFilter, StatusFilter, company_filter
 
 
 def visible_articles(request: HttpRequest | None):
@@ -19,7 +19,7 @@ def visible_safeguard_types(request: HttpRequest | None):
     return SafeguardType.objects.visible_to(getattr(request, "user", None))
 
 
-class CaseFilterSet(django_filters.FilterSet):
+class CaseFilterSet(FilterSet):
     """Cases by words of their title or summary, and by status."""
 
     q = SearchFilter(fields=["code", "title_ja", "title_en", "summary_ja", "summary_en"])
@@ -30,7 +30,7 @@ class CaseFilterSet(django_filters.FilterSet):
         fields = ["q", "status"]
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     """A case's findings by words of their text or their measures', side, article, safeguard type, company."""
 
     q = SearchFilter(
@@ -59,7 +59,7 @@ class FindingFilterSet(django_filters.FilterSet):
         fields = ["q", "side", "article", "safeguard_type", "company"]
 
 
-class IncidentFilterSet(django_filters.FilterSet):
+class IncidentFilterSet(FilterSet):
     """Incidents by words of their summary or fix, company of the pair, kind of data, status and dates."""
 
     q = SearchFilter(

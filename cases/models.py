@@ -6,7 +6,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -301,6 +301,15 @@ class Incident(TrackedItem):
     @classmethod
     def visibility_filter(cls, *, company_id: int | None) -> Q:
         return Q(described_in_report=True)
+
+    @classmethod
+    def concern_filter(cls, *, company_id: int | None) -> Q:
+        """An incident is the own record of each company of its pair."""
+        # A subquery, not a join: one row per incident, and a locking read of incidents locks nothing else.
+        pair_companies = IncidentPair.companies.through.objects.filter(
+            incidentpair_id=OuterRef("pair_id"), company_id=company_id
+        )
+        return Q(Exists(pair_companies)) if company_id else Q(pk__in=[])
 
     def is_private_record(self) -> bool:
         return not self.described_in_report

@@ -20,7 +20,7 @@ from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance import clock
 from compliance.choices import ItemStatus
 from compliance.models import Company
-from compliance.visibility import Visibility, visibility_of
+from compliance.visibility import PUBLISHED_WITH_CASE_STATUS, Visibility, visibility_of
 from remediation.models import Implementation, Measure
 
 
@@ -66,7 +66,7 @@ def _through(model: type[models.Model], field: str, owner: str, other: str, owne
 
 def _statuses_as_of(case: Case, as_of: datetime.date) -> dict[int, dict]:
     """Each implementation's status and dates on `as_of`, from the change history (live values for today on)."""
-    fields = ("status", "due_on", "window_start", "window_end")
+    fields = PUBLISHED_WITH_CASE_STATUS[Implementation._meta.label]
     implementations = Implementation.objects.filter(measure__finding__case=case)
     if as_of >= clock.today():
         return {row["id"]: row for row in published_values(implementations, "id", *fields, internal=True)}

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, RegulatoryAction
-from compliance.access import is_regulator
-from compliance.aggregates import counted, summed
+from compliance.access import is_regulator, where_visible
+from compliance.aggregates import counted, counted_where_seen, summed
 from compliance.choices import ItemStatus
 from remediation.models import Implementation
 from remediation.selectors import measures_prefetch
@@ -80,8 +80,13 @@ def incident_pair_list(
 
 
 def open_incident_list(*, user: User, case: Case) -> QuerySet[Incident]:
-    """Incidents of the case whose fix is not reported done."""
-    return incidents(user=user).filter(pair__case=case).exclude(status=ItemStatus.DONE)
+    """Incidents of the case whose fix is not reported done, among those whose status the person sees."""
+    return (
+        incidents(user=user)
+        .filter(pair__case=case)
+        .filter(where_visible(user, Incident, "status"))
+        .exclude(status=ItemStatus.DONE)
+    )
 
 
 def company_findings(*, user: User, company: Company) -> QuerySet[Finding]:
@@ -138,16 +143,18 @@ def company_cases(*, user: User, company: Company) -> QuerySet[Case]:
         | Exists(Implementation.objects.visible_to(user).filter(measure__finding__case=OuterRef("pk"), company=company))
         | Exists(IncidentPair.objects.visible_to(user).filter(case=OuterRef("pk"), companies=company))
     )
-    open_implementations = (
-        Implementation.objects.visible_to(user).filter(company=company).exclude(status=ItemStatus.DONE)
-    )
-    open_incidents = incidents(user=user).filter(pair__companies=company).exclude(status=ItemStatus.DONE)
+    # How many of the company's items are open is its own: null for a person who does not see their status.
+    not_done = ~Q(status=ItemStatus.DONE)
+    implementations = Implementation.objects.visible_to(user).filter(company=company)
+    pair_incidents = Incident.objects.visible_to(user).filter(pair__companies=company)
     return (
         Case.objects.visible_to(user)
         .filter(concerns)
         .annotate(
-            open_implementation_count=counted(open_implementations, "measure__finding__case"),
-            open_incident_count=counted(open_incidents, "pair__case"),
+            open_implementation_count=counted_where_seen(
+                user, implementations, "measure__finding__case", not_done, "status"
+            ),
+            open_incident_count=counted_where_seen(user, pair_incidents, "pair__case", not_done, "status"),
         )
         .order_by("-opened_on", "code")
     )

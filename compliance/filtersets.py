@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import CompanyKind
-from compliance.list_filters import SearchFilter, code_input
+from compliance.list_filters import FilterSet, SearchFilter, code_input
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 from compliance.models.audit import AccessAction, AnomalyKind
 
@@ -14,7 +14,7 @@ def visible_groups(request):
     return CompanyGroup.objects.visible_to(getattr(request, "user", None))
 
 
-class CompanyFilterSet(django_filters.FilterSet):
+class CompanyFilterSet(FilterSet):
     """Companies by words of their name, kind and group."""
 
     q = SearchFilter(fields=["code", "name_ja", "name_en", "group__name_ja", "group__name_en"])

@@ -1,4 +1,9 @@
-"""Filters shared by the list pages: free-text search, an item's status, its dates, and company choices."""
+"""Filters shared by the list pages: free-text search, an item's status, its dates, and company choices.
+
+Every filter set of a list page or of the API applies each filter to the rows where the person sees the fields it
+reads (`compliance.access.where_visible_along`): a filter on another company's internal field never matches its
+rows, so that it cannot be used to read that field one value at a time.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,37 @@ from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from compliance import clock
-from compliance.access import is_regulator
+from compliance.access import is_regulator, where_visible_along
 from compliance.choices import ItemStatus
 from compliance.models import Company
 from compliance.search import search
 
 NO_STATUS = "none"
+
+
+class FieldWallFilters:
+    """A filter set whose filters match only rows where the person sees the fields they read.
+
+    A filter reads its `field_name`, or the fields it names in `reads` (a search, a filter on several dates).
+    """
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        user = getattr(self.request, "user", None)
+        for name, value in self.form.cleaned_data.items():
+            if value in EMPTY_VALUES:
+                continue
+            list_filter = self.filters[name]
+            for path in getattr(list_filter, "reads", None) or [list_filter.field_name]:
+                queryset = queryset.filter(where_visible_along(user, queryset.model, path))
+        return queryset
+
+
+class FilterSet(FieldWallFilters, django_filters.FilterSet):
+    """The filter set of a list page."""
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -29,7 +57,7 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(**kwargs)
-        self.search_fields = tuple(fields)
+        self.search_fields = self.reads = tuple(fields)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         return search(qs, value, self.search_fields) if value else qs
@@ -53,6 +81,7 @@ class DatesFilter(django_filters.ChoiceFilter):
     """A tracked item with a due date or a window, with none, or past its date and not done."""
 
     DATED, UNDATED, OVERDUE = "dated", "undated", "overdue"
+    reads = ("due_on", "window_end", "status")
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("label", _("Dates"))

@@ -50,8 +50,8 @@ def has_verified_second_factor(request: HttpRequest) -> bool:
 
 
 def session_may_act(request: HttpRequest) -> bool:
-    """True when the signed-in person of this session owes no second factor, or has verified it."""
-    return not needs_second_factor(request.user) or has_verified_second_factor(request)
+    """True when the signed-in person of this session has verified a second factor, or owes none."""
+    return has_verified_second_factor(request) or not needs_second_factor(request.user)
 
 
 def code_check(*, request: HttpRequest, user: User, code: str) -> Device | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cases.models import Finding
-from compliance.aggregates import counted
+from compliance.aggregates import counted, counted_where_seen
 from compliance.choices import ItemStatus
 from compliance.models import AccessAnomaly, AccessLogEntry, Company
 from remediation.models import Implementation
@@ -24,7 +24,9 @@ def company_list(*, user: User) -> QuerySet[Company]:
         .annotate(
             finding_count=counted(Finding.affected_companies.through.objects.all(), "company"),
             implementation_count=counted(Implementation.objects.all(), "company"),
-            open_implementation_count=counted(Implementation.objects.exclude(status=ItemStatus.DONE), "company"),
+            open_implementation_count=counted_where_seen(
+                user, Implementation.objects.visible_to(user), "company", ~Q(status=ItemStatus.DONE), "status"
+            ),
         )
     )
 

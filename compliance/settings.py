@@ -275,7 +275,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "compliance.api.filtering.ApiFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "compliance.api.filtering.ApiOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
     "EXCEPTION_HANDLER": "compliance.api.errors.problem_details_handler",
@@ -289,7 +289,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Compliance case tracker API",
-    "DESCRIPTION": "Cases, findings, measures, implementations and incidents under supervision.",
+    "DESCRIPTION": (
+        "Cases, findings, measures, implementations and incidents under supervision.\n\n"
+        "Each record shows a person the fields they may see: every field to regulator staff and to the company "
+        "the record belongs to; to another company's officer, the published ones only (an implementation's status "
+        "and current dates once the regulator publishes the case's status). A field hidden from you is `null`, "
+        "and so is what is computed from it; a filter on it matches only the rows in which you see it, and an "
+        "ordering sorts it as empty."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -97,9 +97,9 @@ class TrackedItem(Scoped):
             raise ValidationError(errors)
 
     @property
-    def etag(self) -> str:
-        """The HTTP entity tag of the item's current version."""
-        return f'"{self.version}"'
+    def etag(self) -> str | None:
+        """The HTTP entity tag of the item's current version; None when the version is hidden from the reader."""
+        return None if self.version is None else f'"{self.version}"'
 
     @property
     def slippage_days(self) -> int | None:
@@ -115,11 +115,18 @@ class TrackedItem(Scoped):
         return self.due_on is not None or self.window_end is not None
 
     @property
+    def dates_hidden(self) -> bool:
+        """True when the item's current dates are hidden from the person it was read for (another company's)."""
+        return "due_on" in self.hidden_fields
+
+    @property
     def is_open(self) -> bool:
         """True until the item is reported done."""
         return self.status != ItemStatus.DONE
 
     @property
     def status_label(self) -> str:
-        """The status for display, saying so when none was reported."""
+        """The status for display, saying so when none was reported; a dash when it is hidden from the reader."""
+        if "status" in self.hidden_fields:
+            return "—"
         return self.get_status_display() if self.status else str(_("Not reported"))

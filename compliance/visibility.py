@@ -2,8 +2,9 @@
 
 The class says what a field may reveal, not which rows a person may read: rows still go through
 `ScopedQuerySet.visible_to(user)` (an incident the report does not describe stays the regulator's even though
-its summary field is PUBLIC). A field nobody has classified is treated as not public, and the test
-`tests/compliance/test_visibility.py` fails until it is classified here.
+its summary field is PUBLIC). Within a row, `compliance.access` applies the classes (the field wall). A field
+nobody has classified is treated as restricted, and the test `tests/compliance/test_visibility.py` fails until
+it is classified here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from compliance.models.history import ChangeEvent
 
 # The apps whose models must classify every field.
 APPS = ("compliance", "cases", "remediation")
@@ -345,6 +344,24 @@ FIELDS: dict[str, dict[str, Visibility]] = {
 }
 
 
+# INTERNAL fields the public portal shows once the regulator has published a case's current status
+# (`Case.status_public`): then another company's officer sees them too (`cases/publication.py` reads these).
+PUBLISHED_WITH_CASE_STATUS: dict[str, tuple[str, ...]] = {
+    "remediation.Implementation": ("status", "due_on", "window_start", "window_end"),
+}
+
+# Values computed from fields, by model: the fields each is computed from. A derived value is shown to a person only
+# where every field it is computed from is; the API's serializers name these beside the model's fields.
+_TRACKED_ITEM_DERIVED = {
+    "slippage_days": ("due_on", "window_end", "baseline_due_on", "baseline_window_end"),
+    "reporting_duty": ("reporting_every", "reporting_since", "status"),
+}
+DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "remediation.Implementation": _TRACKED_ITEM_DERIVED,
+    "cases.Incident": _TRACKED_ITEM_DERIVED,
+}
+
+
 def _model_class(model: type[models.Model] | models.Model) -> type[models.Model]:
     """The model class of a model or of one of its instances."""
     return model if isinstance(model, type) else type(model)
@@ -352,7 +369,9 @@ def _model_class(model: type[models.Model] | models.Model) -> type[models.Model]
 
 def is_history_event(model: type[models.Model] | models.Model) -> bool:
     """True for a pghistory event model or the view over them all: RESTRICTED as a whole, fields not listed."""
-    return issubclass(_model_class(model), (pghistory.models.Event, ChangeEvent))
+    # The change feed by its label: this module is read by `compliance.access`, before the models are.
+    change_feed = apps.get_model("compliance", "ChangeEvent")
+    return issubclass(_model_class(model), (pghistory.models.Event, change_feed))
 
 
 def classifiable_fields(model: type[models.Model]) -> list[models.Field]:

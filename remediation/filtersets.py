@@ -8,6 +8,7 @@ from cases.models import Case
 from compliance.choices import ItemStatus
 from compliance.list_filters import (
     DatesFilter,
+    FilterSet,
     SearchFilter,
     StatusFilter,
     code_input,
@@ -45,7 +46,7 @@ def visible_cases(request):
     return Case.objects.visible_to(getattr(request, "user", None))
 
 
-class ProgressUpdateFilterSet(django_filters.FilterSet):
+class ProgressUpdateFilterSet(FilterSet):
     """Progress updates by words, company, status, review and submission date."""
 
     q = SearchFilter(fields=["narrative", "review__comment", *ABOUT_ITEM_SEARCH])
@@ -64,7 +65,7 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
         fields = ["q", "company", "status", "review_state", "submitted_from", "submitted_to"]
 
 
-class ReviewQueueFilterSet(django_filters.FilterSet):
+class ReviewQueueFilterSet(FilterSet):
     """The review queue by words, company and safeguard type."""
 
     q = SearchFilter(fields=["narrative", *ABOUT_ITEM_SEARCH])
@@ -81,7 +82,7 @@ class ReviewQueueFilterSet(django_filters.FilterSet):
         fields = ["q", "company", "safeguard_type"]
 
 
-class DeadlineChangeFilterSet(django_filters.FilterSet):
+class DeadlineChangeFilterSet(FilterSet):
     """Deadline change requests by words, company, state and request date."""
 
     q = SearchFilter(fields=["reason", "decision_comment", *ABOUT_ITEM_SEARCH])
@@ -99,7 +100,7 @@ class DeadlineChangeFilterSet(django_filters.FilterSet):
         fields = ["q", "company", "state", "requested_from", "requested_to"]
 
 
-class ReminderFilterSet(django_filters.FilterSet):
+class ReminderFilterSet(FilterSet):
     """The reminder ledger by words, company, rule, whether sent, late, and planned date."""
 
     q = SearchFilter(fields=["period", *ABOUT_ITEM_SEARCH])
@@ -115,7 +116,7 @@ class ReminderFilterSet(django_filters.FilterSet):
         fields = ["q", "company", "rule", "sent", "late", "planned_from", "planned_to"]
 
 
-class OpenItemFilterSet(django_filters.FilterSet):
+class OpenItemFilterSet(FilterSet):
     """Implementations by words of the measure or company, company, safeguard type, kind, status and dates."""
 
     q = SearchFilter(

@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +109,17 @@ class Implementation(TrackedItem):
 
     def get_absolute_url(self) -> str:
         return self.measure.get_absolute_url() + f"#implementation-{self.company.code}"
+
+    @classmethod
+    def concern_filter(cls, *, company_id: int | None) -> Q:
+        """An implementation is its company's own."""
+        return Q(company_id=company_id) if company_id else Q(pk__in=[])
+
+    @classmethod
+    def status_published_filter(cls) -> Q:
+        """Implementations of the cases whose current status the regulator has published (`Case.status_public`)."""
+        # A subquery, not a join: a locking read of implementations must not lock their cases.
+        return Q(Exists(Measure.objects.filter(pk=OuterRef("measure_id"), finding__case__status_public=True)))
 
     @property
     def case(self):

@@ -8,9 +8,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 
 from compliance import clock
-from compliance.access import is_regulator
+from compliance.access import as_seen_by, is_regulator, where_visible
 from compliance.choices import ItemStatus
 from remediation.choices import ReviewState
 from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder, about
@@ -54,22 +55,30 @@ def measures(*, user: User, finding: Finding) -> QuerySet[Measure]:
 
 
 def implementation_status_counts(*, user: User, case: Case) -> list[dict]:
-    """How many implementations of the case's measures stand at each status, in workflow order."""
+    """How many implementations of the case's measures stand at each status, in workflow order.
+
+    Implementations whose status the person does not see (other companies', unpublished) are counted apart.
+    """
     rows = (
         Implementation.objects.visible_to(user)
         .filter(measure__finding__case=case)
-        .values("status")
+        .values(shown_status=as_seen_by(user, Implementation, "status"))
         .annotate(count=Count("pk"))
+        .order_by()
     )
-    counts = Counter({row["status"]: row["count"] for row in rows})
-    return [{"status": value, "label": label, "count": counts[value]} for value, label in ItemStatus.choices]
+    counts = Counter({row["shown_status"]: row["count"] for row in rows})
+    shown = [{"status": value, "label": label, "count": counts[value]} for value, label in ItemStatus.choices]
+    if counts[None]:
+        shown.append({"status": "hidden", "label": _("Not shown (other companies)"), "count": counts[None]})
+    return shown
 
 
 def open_implementation_list(*, user: User, case: Case) -> QuerySet[Implementation]:
-    """Implementations of the case's measures that are not reported done."""
+    """Implementations of the case's measures that are not reported done, among those whose status the person sees."""
     return (
         implementations(user=user)
         .filter(measure__finding__case=case)
+        .filter(where_visible(user, Implementation, "status"))
         .exclude(status=ItemStatus.DONE)
         .order_by("window_end", "due_on", "measure__finding__position", "measure__position", "position")
     )
@@ -85,21 +94,32 @@ def company_implementations(*, user: User, company: Company) -> QuerySet[Impleme
 
 
 def open_windows(*, user: User, case: Case) -> list[dict]:
-    """Each window of the case's open implementations, with the companies that must meet it."""
+    """Each window of the case's open implementations, with the companies that must meet it.
+
+    Of an implementation whose status and dates the person does not see, the window the report published stands,
+    whatever its status: that it is open or done, or that its window moved, is its company's own.
+    """
     rows = (
         implementations(user=user)
-        .filter(measure__finding__case=case, window_end__isnull=False)
-        .exclude(status=ItemStatus.DONE)
-        .order_by("window_start", "window_end", "measure__position", "position")
+        .filter(measure__finding__case=case)
+        .filter(Q(window_end__isnull=False) | Q(baseline_window_end__isnull=False))
+        .exclude(Q(status=ItemStatus.DONE) & where_visible(user, Implementation, "status"))
+        .order_by("measure__position", "position")
     )
     windows: dict[tuple, dict] = {}
     for row in rows:
-        key = (row.measure_id, row.window_start, row.window_end)
+        start, end = (
+            (row.baseline_window_start, row.baseline_window_end)
+            if row.dates_hidden
+            else (row.window_start, row.window_end)
+        )
+        if end is None:
+            continue
         window = windows.setdefault(
-            key, {"measure": row.measure, "start": row.window_start, "end": row.window_end, "companies": []}
+            (row.measure_id, start, end), {"measure": row.measure, "start": start, "end": end, "companies": []}
         )
         window["companies"].append(row.company)
-    return list(windows.values())
+    return sorted(windows.values(), key=lambda w: (w["start"] or w["end"], w["end"], w["measure"].position))
 
 
 def progress_updates(*, user: User) -> QuerySet[ProgressUpdate]:

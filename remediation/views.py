@@ -224,7 +224,7 @@ def item_detail(request: HttpRequest, kind: str, pk: int, forms_with_errors: dic
         "deadline_changes": changes,
         "can_report": own and item.is_open,
         "update_form": forms_with_errors.get("update")
-        or ProgressUpdateForm(initial={"version": item.version}, current_status=item.status),
+        or ProgressUpdateForm(initial={"version": item.version}, current_status=item.status or ""),
         "deadline_form": forms_with_errors.get("deadline") or DeadlineChangeForm(initial={"version": item.version}),
         "conflict": forms_with_errors.get("conflict"),
         "is_regulator": is_regulator(request.user),
@@ -271,7 +271,8 @@ def _write_on_item(request: HttpRequest, item, form_name: str, form, write):
 def progress_update_submit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """An officer submits an update on an item of their company."""
     item = _item(request, kind, pk)
-    form = ProgressUpdateForm(request.POST, request.FILES, current_status=item.status)
+    # Another company's item reads with its status hidden (None): the service refuses the write as not the officer's.
+    form = ProgressUpdateForm(request.POST, request.FILES, current_status=item.status or "")
     update, refused = _write_on_item(
         request,
         item,

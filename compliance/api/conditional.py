@@ -32,10 +32,16 @@ def expected_version(request) -> int:
 
 
 class ETagRetrieveMixin:
-    """Retrieve answers with the record's ETag, and 304 when the client already has that version."""
+    """Retrieve answers with the record's ETag, and 304 when the client already has that version.
+
+    A record whose version is hidden from the person (another company's) answers without an ETag: the version
+    counts the record's changes.
+    """
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
+        if record.etag is None:
+            return Response(self.get_serializer(record).data)
         if request.headers.get("If-None-Match") == record.etag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": record.etag})
         response = Response(self.get_serializer(record).data)

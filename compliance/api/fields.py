@@ -13,6 +13,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import Hyperlink, PKOnlyObject
 from rest_framework.reverse import reverse
 
+from compliance.access import hideable_fields
 from compliance.eras import parse_era_date
 from compliance.forms import normalise
 
@@ -174,8 +175,20 @@ def _column_reader(field: serializers.Field, model: type[models.Model]):
     return attrgetter(column.attname)
 
 
-# DRF's hyperlinked serializer with links reversed once per request and columns read once. (No docstring:
-# drf-spectacular would take it as the description of every serializer that has none of its own.)
-class HyperlinkedModelSerializer(ColumnsReadOnce, serializers.HyperlinkedModelSerializer):
+# A model serializer whose fields the field wall may hide says so: they may be null (`compliance.access`): another
+# company's record reads with its internal fields as None, and the API shows them as null. (No docstring, as below.)
+class FieldWallNullable:
+    def get_fields(self):
+        fields = super().get_fields()
+        hideable = hideable_fields(self.Meta.model)
+        for name, field in fields.items():
+            if name in hideable or field.source in hideable:
+                field.allow_null = True
+        return fields
+
+
+# DRF's hyperlinked serializer with links reversed once per request, columns read once, and the fields the wall may
+# hide nullable. (No docstring: drf-spectacular would take it as the description of every serializer without one.)
+class HyperlinkedModelSerializer(ColumnsReadOnce, FieldWallNullable, serializers.HyperlinkedModelSerializer):
     serializer_related_field = HyperlinkedRelatedField
     serializer_url_field = HyperlinkedIdentityField

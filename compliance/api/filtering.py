@@ -1,7 +1,11 @@
-"""Filtering in the API: django-filter, with date-times taken to UTC before they reach PostgreSQL.
+"""Filtering and ordering in the API: django-filter, with date-times taken to UTC before they reach PostgreSQL.
 
 PostgreSQL refuses UTC offsets beyond ±15:59 that Python accepts (`+20:35`); in UTC every instant is
 expressible, and one outside PostgreSQL's range is refused as invalid input, never a server error.
+
+Filters and orderings go through the field wall (`compliance.access`): a filter on a field applies to the rows in
+which the person sees it (another company's rows never match a filter on its internal fields), and an ordering
+sorts the rows in which the field is hidden from them as if it were empty.
 """
 
 from __future__ import annotations
@@ -10,9 +14,14 @@ import datetime
 
 from django import forms
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from rest_framework.filters import OrderingFilter
+
+from compliance.access import as_seen_by
+from compliance.list_filters import FieldWallFilters
 
 EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
 
@@ -37,7 +46,7 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-class ApiFilterSet(filters.FilterSet):
+class ApiFilterSet(FieldWallFilters, filters.FilterSet):
     """The filter set every API endpoint's `filterset_fields` are built on."""
 
     FILTER_DEFAULTS = {
@@ -57,3 +66,25 @@ class ApiFilterBackend(filters.DjangoFilterBackend):
         if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class ApiOrderingFilter(OrderingFilter):
+    """`?ordering=`: by the values the person sees; those hidden from them sort as if empty, then by key.
+
+    The key breaks ties: without it, rows that tie (every hidden value does) come in the order PostgreSQL finds
+    them, which changes when a row is updated, and would tell that it was.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        terms = [self._as_seen(request.user, queryset.model, term) for term in ordering]
+        return queryset.order_by(*terms, "pk")
+
+    @staticmethod
+    def _as_seen(user, model, term: str):
+        shown = as_seen_by(user, model, term.removeprefix("-"))
+        if isinstance(shown, F):
+            return term
+        return shown.desc() if term.startswith("-") else shown.asc()

@@ -99,3 +99,25 @@ def test_unclassified_field_raises_a_clear_key_error(monkeypatch):
         visibility_of(Incident, "summary_ja")
     assert "summary_ja" not in public_fields(Incident)
     assert "cases.Incident.summary_ja" in unclassified_fields()
+
+
+def test_fields_published_with_a_case_status_are_internal_fields_of_the_model():
+    """What the portal shows once a case's status is public: internal fields, of a model that knows its case."""
+    from compliance.visibility import PUBLISHED_WITH_CASE_STATUS
+
+    for label, names in PUBLISHED_WITH_CASE_STATUS.items():
+        model = apps.get_model(label)
+        assert hasattr(model, "status_published_filter"), label
+        assert {visibility_of(model, name) for name in names} == {Visibility.INTERNAL}, label
+
+
+def test_derived_values_name_classified_fields_and_no_field():
+    """A derived value is computed from classified fields, and is not itself a field (which would have a class)."""
+    from compliance.visibility import DERIVED
+
+    for label, derived in DERIVED.items():
+        model = apps.get_model(label)
+        fields = {field.name for field in classifiable_fields(model)}
+        for name, sources in derived.items():
+            assert name not in fields, f"{label}.{name} is a field: classify it in FIELDS"
+            assert set(sources) <= fields, f"{label}.{name} is computed from fields the model does not have"
