@@ -44,7 +44,11 @@ def at_test_moment() -> Iterator[None]:
 
 
 def on_day(day: datetime.date, at: datetime.time = datetime.time(10)) -> time_machine.travel:
-    """Travel to `at` o'clock (Tokyo) on `day`, ticking from there: a decorator or a `with` block."""
+    """Travel to `at` o'clock (Tokyo) on `day`, ticking from there, in a `with` block.
+
+    Not as a decorator on a test with fixtures: they would be made before the travel (a session begun years later
+    has expired by then). Ask for a fixture that travels first instead (`on_follow_up_day`).
+    """
     return time_machine.travel(datetime.datetime.combine(day, at, tzinfo=clock.TOKYO), tick=True)
 
 

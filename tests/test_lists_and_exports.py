@@ -18,7 +18,6 @@ from compliance.exports import Column, cell, escape_formula, export_response
 from compliance.models import AccessLogEntry, Company
 from compliance.search import search
 from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder
-from tests.clock import on_day
 from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -167,8 +166,7 @@ def test_trigram_indexes_serve_the_search(case):
 
 
 # Nothing of the loaded report is overdue on that day; the split's windows end in 2026-2031.
-@on_day(datetime.date(2026, 11, 25))
-def test_implementation_filters_narrow_the_list(regulator_client, case):
+def test_implementation_filters_narrow_the_list(on_follow_up_day, regulator_client, case):
     client = in_english(regulator_client)
     address = url("remediation:implementation_list")
     total = Implementation.objects.count()

@@ -16,12 +16,10 @@ from cases.reports import report_draft_approve, report_draft_create, report_pdf
 from compliance import clock
 from compliance.models import User
 from remediation.models import Evidence, Implementation, ProgressUpdate, Review
-from tests.clock import on_day
 from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 REPORT_DAY = datetime.date(2024, 3, 6)
-FOLLOW_UP_DAY = datetime.date(2026, 11, 25)  # well after the case opened, with items still open
 DATA = yaml.safe_load((Path(__file__).parents[2] / "cases/data/report-2024-03-06.yaml").read_text())
 
 
@@ -58,8 +56,9 @@ def test_a_draft_of_the_loaded_report_reproduces_the_published_tables(case, regu
     assert [s["side"] for s in content["sides"]] == ["td_operator", "retailer"]  # the report's order
 
 
-@on_day(FOLLOW_UP_DAY)
-def test_editing_a_status_changes_the_next_draft_and_never_an_approved_one(case, regulator_staff, regulator_admin):
+def test_editing_a_status_changes_the_next_draft_and_never_an_approved_one(
+    on_follow_up_day, case, regulator_staff, regulator_admin
+):
     Case.objects.filter(pk=case.pk).update(status_public=True)
     case.refresh_from_db()
     today = clock.today()  # live values are used from today on
@@ -145,8 +144,9 @@ def private_markers(officers, regulator_staff):
     return officers
 
 
-@on_day(FOLLOW_UP_DAY)
-def test_nothing_private_appears_in_the_portal_the_drafts_or_the_pdfs(case, private_markers, regulator_staff, client):
+def test_nothing_private_appears_in_the_portal_the_drafts_or_the_pdfs(
+    on_follow_up_day, case, private_markers, regulator_staff, client
+):
     Case.objects.filter(pk=case.pk).update(status_public=True)
     pages = [client.get(reverse("public:case_list")), client.get(reverse("public:case_detail", args=[case.code]))]
     assert all(page.status_code == 200 for page in pages)
