@@ -197,7 +197,8 @@ def _company(company: Company) -> dict:
 
 def _case(case: Case) -> dict:
     fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "opened_on", "closed_on", "status"]
-    return {**{name: getattr(case, name) for name in fields}, "status_public": case.status_public}
+    flags = {"published": case.published, "status_public": case.status_public}
+    return {**{name: getattr(case, name) for name in fields}, **flags}
 
 
 def _action(action: RegulatoryAction) -> dict:

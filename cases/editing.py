@@ -27,7 +27,9 @@ from remediation.workflow import check_version
 if TYPE_CHECKING:
     from compliance.models import User
 
-CASE_FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "status_public")
+CASE_FIELDS = (
+    "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "published", "status_public"
+)  # fmt: skip
 LAW_ARTICLE_FIELDS = ("law_ja", "law_en", "article", "paragraph", "title_ja", "title_en")
 ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en")
 FINDING_FIELDS = ("side", "article", "text_ja", "text_en")

@@ -188,7 +188,16 @@ class CaseEditForm(RecordForm):
 
     class Meta:
         model = Case
-        fields = ["title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "status_public"]
+        fields = [
+            "title_ja",
+            "title_en",
+            "summary_ja",
+            "summary_en",
+            "status",
+            "opened_on",
+            "published",
+            "status_public",
+        ]
         formfield_callback = record_formfield
 
     def __init__(self, *args, **kwargs) -> None:

@@ -82,6 +82,12 @@ class Case(Scoped):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # A case the regulator opens is its own until it publishes it: the public portal lists published cases only.
+    published = models.BooleanField(
+        _("published on the portal"),
+        default=False,
+        help_text=_("Show the case on the public portal. A case opened in the product starts unpublished."),
+    )
     # Until the regulator marks it, the public portal shows only what the report published.
     status_public = models.BooleanField(
         _("current status published"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.cache import cache_control
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.vary import vary_on_headers
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
@@ -15,12 +19,7 @@ from compliance import clock
 from compliance.choices import ItemStatus
 from remediation.choices import MeasureKind
 
-# Shared caches may keep a public page for ten minutes; it varies with the language asked for.
-public_page = [
-    login_not_required,
-    cache_control(public=True, max_age=600),
-    vary_on_headers("Accept-Language", "Cookie"),
-]
+PUBLIC_SECONDS = 600
 
 
 def publication_labels() -> dict[str, dict]:
@@ -36,22 +35,57 @@ def publication_labels() -> dict[str, dict]:
 
 
 def _public(view):
-    for decorator in reversed(public_page):
-        view = decorator(view)
-    return view
+    """A page of the portal: no sign-in; kept by shared caches for ten minutes when it names nobody.
+
+    An anonymous visitor's page sets no cookie (its language links need no CSRF token), so a shared cache may keep
+    it; a signed-in person's page names them in its header, so it is theirs alone.
+    """
+
+    @login_not_required
+    @vary_on_headers("Accept-Language", "Cookie")
+    @functools.wraps(view)
+    def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=PUBLIC_SECONDS)
+        return response
+
+    return page
+
+
+@login_not_required
+def public_language(request: HttpRequest, language: str) -> HttpResponse:
+    """Switch the portal's language by a plain link (a preference, not a change of data: no CSRF token needed)."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/public/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @_public
 def public_case_list(request: HttpRequest) -> HttpResponse:
     """Every published case."""
-    cases = published_values(Case.objects.order_by("-opened_on"), "code", "title_ja", "title_en", "opened_on")
+    published = Case.objects.filter(published=True).order_by("-opened_on")
+    cases = published_values(published, "code", "title_ja", "title_en", "opened_on")
     return render(request, "public/case_list.html", {"cases": cases})
 
 
 @_public
 def public_case_detail(request: HttpRequest, case: str) -> HttpResponse:
     """One case as published: timeline, findings, measures, incidents and fixes; open items once made public."""
-    found = Case.objects.filter(code=case).first()
+    found = Case.objects.filter(code=case, published=True).first()
     if found is None:
         raise Http404
     content = case_publication(case=found, as_of=clock.today())

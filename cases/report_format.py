@@ -15,7 +15,8 @@ Extensions made for cases opened in the product (a file without them reads as be
   incident's fix), may be empty strings; their keys are still required.
 - `position` (optional) on reference data, actions, findings, measures and implementations: where the record stands
   in the product's lists when that is not its place in the file.
-- the case's `closed_on` and `status_public` (optional: when absent, a case keeps its own).
+- the case's `closed_on`, `published` and `status_public` (optional: when absent, a case keeps its own; a new
+  case is unpublished unless the file says `published: true`).
 - the tracked state of each item: a measure's `implementations` (each company's status and dates), the tracked
   fields of a described incident, and a pair's `undescribed` incidents by number. A measure's `status` is optional.
 """
@@ -110,6 +111,7 @@ class Case(Record):
     opened_on: datetime.date
     closed_on: datetime.date | None = None
     status: Literal["open", "monitoring", "closed"]
+    published: bool = False
     status_public: bool = False
 
     @model_validator(mode="after")

@@ -133,7 +133,8 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "status": PUBLIC,
         "opened_on": PUBLIC,
         "closed_on": PUBLIC,
-        # The regulator's switch for publishing the live status: not report content, yet no secret to the company.
+        # The regulator's switches for publishing the case and its live status: not report content, no secret either.
+        "published": INTERNAL,
         "status_public": INTERNAL,
     },
     "cases.RegulatoryAction": {

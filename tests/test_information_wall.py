@@ -30,6 +30,7 @@ PUBLISHED = {
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",
     "remediation:implementation_list",
     "public:case_list", "public:case_detail",  # no sign-in: tried in tests/cases/test_publication.py
+    "public:language",  # a language cookie, no data: tests/cases/test_portal_caching_and_publishing.py
     "healthz", "readyz",  # no sign-in, no data: tried in tests/test_production_settings.py
 }  # fmt: skip
 # Signing in and out, the second factor, passwords, single sign-on, the language switch: each person's own

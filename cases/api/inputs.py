@@ -44,7 +44,8 @@ class CaseChangeSerializer(InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Case
         fields = [
-            "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "closed_on", "status_public",
+            "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "closed_on",
+            "published", "status_public",
         ]  # fmt: skip
 
 

@@ -40,7 +40,7 @@ class CaseSerializer(HyperlinkedModelSerializer):
         model = Case
         fields = [
             "id", "url", "code", "title_ja", "title_en", "summary_ja", "summary_en",
-            "status", "opened_on", "closed_on",
+            "status", "opened_on", "closed_on", "published",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
 

@@ -22,7 +22,7 @@ def second_case(
     companies: tuple[str, str] = ("kansai-td", "kansai-retail"),
     due_in_days: int = 20,
 ) -> Case:
-    """A second case: one action (no source text), one finding, one measure carried out by two companies.
+    """A second case, published: one action (no source text), one finding, one measure carried out by two companies.
 
     The first company's implementation is open, due `due_in_days` from today; the second's is done. The case has
     no summary and no incident pair.
@@ -30,7 +30,12 @@ def second_case(
     opened = datetime.date(2026, 4, 1)
     first, second = (Company.objects.get(code=c) for c in companies)
     case = Case.objects.create(
-        code=code, title_ja=SECOND_TITLE_JA, title_en=SECOND_TITLE_EN, status=CaseStatus.OPEN, opened_on=opened
+        code=code,
+        title_ja=SECOND_TITLE_JA,
+        title_en=SECOND_TITLE_EN,
+        status=CaseStatus.OPEN,
+        opened_on=opened,
+        published=True,
     )
     action = RegulatoryAction.objects.create(
         case=case,
