@@ -18,14 +18,17 @@ RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 
 WORKDIR /app
-COPY . .
 
-# The application runs from its source tree: the settings find the templates, static files, message catalogues
-# (compiled .mo files are committed) and the report's data beside the code. `pip install .` brings the
-# dependencies pyproject.toml names; the installed copy of our own packages goes again, leaving one copy.
-RUN pip install . \
-    && pip uninstall --yes compliance-tracker \
-    && rm -rf build ./*.egg-info
+# The dependencies exactly as uv.lock has them, each file checked against its hash (no development tools, no
+# private PostgreSQL). The application itself runs from its source tree: the settings find the templates, static
+# files, message catalogues (compiled .mo files are committed) and the report's data beside the code.
+COPY pyproject.toml uv.lock ./
+RUN pip install uv==0.13.9 \
+    && uv export --quiet --frozen --no-dev --no-emit-project --format requirements-txt --output-file /tmp/requirements.txt \
+    && pip install --require-hashes --no-deps -r /tmp/requirements.txt \
+    && pip uninstall --yes uv \
+    && rm /tmp/requirements.txt
+COPY . .
 
 # Hashed, compressed static files for whitenoise. The settings refuse to load without a SECRET_KEY, so this one
 # step gets a throwaway one; it is not kept in the image.

