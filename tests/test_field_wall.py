@@ -198,7 +198,7 @@ def plant_everything(world: World) -> Planted:
 
 # Named URLs that carry no company data or are tried elsewhere: the API (from its router, below), the public portal
 # and health checks (no sign-in), the schema, signing in and out.
-NOT_PAGES = {"api_schema", "api_docs", "public:case_list", "public:case_detail", "healthz", "readyz"}
+NOT_PAGES = {"api_schema", "api_docs", "public:case_list", "public:case_detail", "public:language", "healthz", "readyz"}
 NOT_PAGES |= ACCOUNT - {"remediation:preferences", "remediation:home"}
 
 
