@@ -278,6 +278,9 @@ REST_FRAMEWORK = {
         "compliance.api.filtering.ApiOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
+    # Bodies are JSON, which can say null, a list of one and a number apart from text; multipart only where a file
+    # is uploaded (evidence, a case file), as those views say.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "compliance.api.errors.problem_details_handler",
     "DEFAULT_THROTTLE_CLASSES": ["compliance.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_PER_TOKEN", default="1200/hour")},

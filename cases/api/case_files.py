@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 from cases.case_files import MEDIA_TYPE, case_file_import
 from cases.report_format import MAX_FILE_BYTES, CaseFileError, Problem, decode_case_file
 from cases.views_case_files import case_file_response
+from compliance.api.fields import TextField
 from compliance.api.scoping import RegulatorOnly
 
 
@@ -50,7 +51,7 @@ class CaseFileUploadSerializer(serializers.Serializer):
 class CaseFileImportedSerializer(serializers.Serializer):
     """What an import did: the case, and the rows created or changed per kind of record."""
 
-    case = serializers.CharField(help_text="The case's code.")
+    case = TextField(help_text="The case's code.")
     url = serializers.URLField(help_text="The case in the API.")
     created = serializers.DictField(child=serializers.IntegerField(), help_text="Rows created, per model.")
     updated = serializers.DictField(child=serializers.IntegerField(), help_text="Rows whose content changed.")

@@ -10,7 +10,7 @@ from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.fields import JapaneseDateField
-from compliance.api.writes import CodeRelatedField, InputSerializer
+from compliance.api.writes import CodeRelatedField, IdRelatedField, InputSerializer
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import DATE_FIELDS
 
@@ -133,7 +133,7 @@ class IncidentPairChangeSerializer(InputSerializer):
 class IncidentCreateSerializer(InputSerializer):
     """An incident of a pair, described or only counted, with the status and dates its fix starts with."""
 
-    pair = serializers.PrimaryKeyRelatedField(queryset=IncidentPair.objects.all(), help_text="The pair's id.")
+    pair = IdRelatedField(queryset=IncidentPair.objects.all(), help_text="The pair's id.")
     viewer = CodeRelatedField(queryset=Company.objects.all(), required=False, allow_null=True)
     owner = CodeRelatedField(queryset=Company.objects.all(), required=False, allow_null=True)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -15,8 +14,9 @@ from cases.api.serializers import CaseSerializer
 from cases.choices import CaseRelation
 from cases.models import Case, CaseLink
 from cases.services import case_link, case_unlink
-from compliance.api.fields import HyperlinkedRelatedField
+from compliance.api.fields import HyperlinkedRelatedField, TextField
 from compliance.api.scoping import RegulatorOnly
+from compliance.api.writes import CodeRelatedField
 from compliance.guards import get_visible_or_404
 
 DIRECTIONS = [("outgoing", "outgoing"), ("incoming", "incoming")]
@@ -66,10 +66,10 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseLinkInputSerializer(serializers.Serializer):
     """What regulator staff send to link the case to a related one."""
 
-    case = serializers.SlugRelatedField(slug_field="code", queryset=Case.objects.none())
+    case = CodeRelatedField(queryset=Case.objects.none())
     relation = serializers.ChoiceField(choices=CaseRelation.choices)
-    note_ja = serializers.CharField(required=False, allow_blank=True, default="")
-    note_en = serializers.CharField(required=False, allow_blank=True, default="")
+    note_ja = TextField(required=False, allow_blank=True, default="")
+    note_en = TextField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -103,7 +103,9 @@ class CaseLinksActionMixin:
         methods=["DELETE"],
         request=None,
         parameters=[
-            OpenApiParameter("case", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="code")
+            OpenApiParameter(
+                "case", {"type": "string", "minLength": 1}, OpenApiParameter.QUERY, required=True, description="code"
+            )
         ],
         responses={204: None},
         description="Remove the link between the case and the related case `case` (regulator staff).",

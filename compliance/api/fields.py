@@ -8,6 +8,7 @@ from operator import attrgetter
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import Hyperlink, PKOnlyObject
@@ -16,6 +17,21 @@ from rest_framework.reverse import reverse
 from compliance.access import hideable_fields
 from compliance.eras import parse_era_date
 from compliance.forms import normalise
+
+
+class TextField(serializers.CharField):
+    """Text, given as a JSON string: a number or a yes-or-no is refused, not turned into text."""
+
+    default_error_messages = {"invalid": _("Give text, as a JSON string.")}
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CodeTextField(TextField, serializers.SlugField):
+    """A code (letters, digits, `-`, `_`), given as a JSON string."""
 
 
 class JapaneseDateField(serializers.DateField):

@@ -6,11 +6,17 @@ expressible, and one outside PostgreSQL's range is refused as invalid input, nev
 Filters and orderings go through the field wall (`compliance.access`): a filter on a field applies to the rows in
 which the person sees it (another company's rows never match a filter on its internal fields), and an ordering
 sorts the rows in which the field is hidden from them as if it were empty.
+
+A filter takes what it is given as given or refuses it with 400: a date is YYYY-MM-DD, a yes-or-no `true` or
+`false`, and a parameter named with no value is an error, not "no filter" (django-filter would read other date
+formats, ignore a yes-or-no it cannot read and an empty value). A filter naming a related record by id matches
+nothing when there is no such record (or none the person may see), as a filter on any other value does.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.db import models
@@ -46,13 +52,90 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+class IsoDateField(forms.DateField):
+    """A date as YYYY-MM-DD only."""
+
+    ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not self.ISO_DATE.fullmatch(str(value)):
+            raise forms.ValidationError(_("Give a date as YYYY-MM-DD."), code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateFilter(filters.DateFilter):
+    field_class = IsoDateField
+
+
+class TrueOrFalseField(forms.Field):
+    """`true` or `false`, nothing else."""
+
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(_("Give true or false."), code="invalid")
+        return self.VALUES[value]
+
+
+class TrueOrFalseFilter(filters.BooleanFilter):
+    field_class = TrueOrFalseField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput)  # django-filter's widget reads what it cannot as no filter
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberFilter(filters.NumberFilter):
+    """A whole number: 0.5 is refused, not compared."""
+
+    field_class = forms.IntegerField
+
+
+WHOLE_NUMBERS = {"filter_class": WholeNumberFilter}
+
+
+class RelatedIdFilter(WholeNumberFilter):
+    """A related record by its id: no such record (or none the person may see) matches nothing."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.pop("queryset", None)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+RELATIONS = {"filter_class": RelatedIdFilter}
+
+
 class ApiFilterSet(FieldWallFilters, filters.FilterSet):
     """The filter set every API endpoint's `filterset_fields` are built on."""
 
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.DateTimeField: {"filter_class": UtcIsoDateTimeFilter},
+        models.DateField: {"filter_class": IsoDateFilter},
+        models.BooleanField: {"filter_class": TrueOrFalseFilter},
+        **dict.fromkeys(
+            [models.IntegerField, models.SmallIntegerField, models.PositiveIntegerField, models.BigIntegerField],
+            WHOLE_NUMBERS,
+        ),
+        models.PositiveSmallIntegerField: WHOLE_NUMBERS,
+        models.ForeignKey: RELATIONS,
+        models.OneToOneField: RELATIONS,
     }
+
+    def is_valid(self) -> bool:
+        # Named with no value: django-filter would read it as no filter at all.
+        valid = super().is_valid()
+        named_empty = [name for name in self.filters if self.data.get(name, None) == ""]
+        for name in named_empty:
+            self.form.add_error(name, _("Give a value, or leave the parameter out."))
+        return valid and not named_empty
 
 
 class ApiFilterBackend(filters.DjangoFilterBackend):

@@ -45,6 +45,7 @@ ERROR_RESPONSES = {
     "401": ("Unauthorized", "No valid credentials: an API token (`Authorization: Token <token>`), or a password."),
     "403": ("Forbidden", "Not allowed for this person."),
     "404": ("NotFound", "No such record, or not one this person may see."),
+    "409": ("Conflict", "The record cannot be removed while other records depend on it: see `detail`."),
     "412": ("PreconditionFailed", "The record changed since its ETag was read: read it again and retry."),
     "428": ("PreconditionRequired", "Send `If-Match` with the ETag of the record being changed."),
     "429": ("TooManyRequests", "Too many requests with this token: retry after `Retry-After` seconds."),
@@ -54,8 +55,10 @@ IF_MATCH = {
     "name": "If-Match",
     "required": True,
     "description": 'The ETag of the record being changed, as its last read answered it (`"3"`).',
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1},
 }
+# Query parameters that are not filters: an empty value is the same as none.
+NOT_FILTERS = frozenset({"ordering", "cursor", "page", "page_size", "format"})
 
 
 def add_error_responses(result: dict, generator, request, public: bool) -> dict:
@@ -87,11 +90,13 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
         for method, operation in operations.items():
             parameters = operation.get("parameters", [])
             statuses = ["401", "403", "404", "429"]
-            # A DELETE may be refused as invalid too (a record that companies keep private records on).
-            if (method in WRITE_METHODS and ("requestBody" in operation or method == "delete")) or any(
+            if (method in WRITE_METHODS and "requestBody" in operation) or any(
                 p.get("in") == "query" for p in parameters
             ):
                 statuses.append("400")
+            if method == "delete":  # refused while companies keep private records on it
+                statuses.append("409")
+            require_filter_values(parameters)
             if (path, method) in conditional:
                 statuses += ["412", "428"]
                 if not any(p.get("in") == "header" and p["name"].lower() == "if-match" for p in parameters):
@@ -101,3 +106,12 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
                 documented.setdefault(status, {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"})
             operation["responses"] = dict(sorted(documented.items()))
     return result
+
+
+def require_filter_values(parameters: list[dict]) -> None:
+    """A text filter named in a query needs a value (`compliance.api.filtering`), and no NUL, which no text holds."""
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        is_filter = parameter.get("in") == "query" and parameter["name"] not in NOT_FILTERS
+        if is_filter and schema.get("type") == "string" and not {"enum", "format"} & schema.keys():
+            schema.update(minLength=1, pattern="^[^\\x00]*$")

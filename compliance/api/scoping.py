@@ -38,11 +38,13 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class RegulatorOnly(permissions.BasePermission):
-    """An endpoint for regulator staff alone: anyone else gets 404, and the attempt is logged."""
+    """An endpoint for regulator staff alone: anyone signed in gets 404, and the attempt is logged; anyone else,
+    401 like every other endpoint (a 404 would tell an anonymous caller nothing more, and hid what to do)."""
 
     def has_permission(self, request, view) -> bool:
         if is_regulator(request.user):
             return True
-        if request.user.is_authenticated:
-            access_log_denied(request=request, object_type=f"api:{request.resolver_match.view_name}")
+        if not request.user.is_authenticated:
+            return False
+        access_log_denied(request=request, object_type=f"api:{request.resolver_match.view_name}")
         raise NotFound

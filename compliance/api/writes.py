@@ -13,13 +13,16 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.encoding import smart_str
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
-from compliance.api.fields import JapaneseDateField
+from compliance.api.fields import CodeTextField, JapaneseDateField, TextField
 from compliance.api.scoping import RegulatorOnly
 from compliance.guards import log_reads
 
@@ -30,13 +33,45 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 class CodeRelatedField(serializers.SlugRelatedField):
     """A relation given by the code of the related record (`kansai-td`), as the read side shows it."""
 
+    default_error_messages = {"blank": _("Give a code, or null for none.")}
+
     def __init__(self, **kwargs) -> None:
         super().__init__(slug_field="code", **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return ListOnly(**list_kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null for a relation; JSON can say null, so "" is a code that cannot exist.
+        if data == "":
+            self.fail("blank")
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         # Only what could be a code reaches the database (a NUL character would not even reach it).
         if not isinstance(data, str) or not SLUG.match(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:100])
+        return super().to_internal_value(data)
+
+
+class ListOnly(serializers.ManyRelatedField):
+    """A to-many relation given as a JSON list (DRF would take the keys of an object as the list)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A relation given by the id of the related record, as a JSON number (not as text)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
 
 
@@ -49,6 +84,9 @@ class InputSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: JapaneseDateField,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.SlugField: CodeTextField,
     }
 
     class Meta:
@@ -135,13 +173,30 @@ class RegulatorWritesMixin:
         raise NotImplementedError
 
 
+class KeptByOthers(APIException):
+    """409: the record cannot be removed as it stands (other records depend on it); the detail says which."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The record cannot be removed while other records depend on it.")
+    default_code = "conflict"
+
+    @classmethod
+    def refusing(cls, errors: dict | list) -> KeptByOthers:
+        """The service's reasons, as one detail."""
+        reasons = errors.values() if isinstance(errors, dict) else [errors]
+        return cls(" ".join(str(message) for messages in reasons for message in messages))
+
+
 class RegulatorDeleteMixin:
     """DELETE for regulator staff through the viewset's `delete_record` service (If-Match where there are ETags)."""
 
     def destroy(self, request, *args, **kwargs):
         record = self.get_object()
         version = expected_version(request) if self.conditional_writes else None
-        run_write(request, lambda: self.delete_record(request.user, record, version))
+        try:
+            run_write(request, lambda: self.delete_record(request.user, record, version))
+        except serializers.ValidationError as refusal:
+            raise KeptByOthers.refusing(refusal.detail) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def delete_record(self, actor, record: models.Model, version: int | None) -> None:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from cases.models import Finding, SafeguardType
 from compliance.api.fields import JapaneseDateField
-from compliance.api.writes import CodeRelatedField, InputSerializer
+from compliance.api.writes import CodeRelatedField, IdRelatedField, InputSerializer
 from compliance.choices import ItemStatus
 from compliance.models import Company
 from compliance.tracking import DATE_FIELDS
@@ -18,7 +18,7 @@ class MeasureCreateSerializer(InputSerializer):
     each company its own dates afterwards with `PATCH /implementations/{id}/`.
     """
 
-    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), help_text="The finding's id.")
+    finding = IdRelatedField(queryset=Finding.objects.all(), help_text="The finding's id.")
     safeguard_type = CodeRelatedField(queryset=SafeguardType.objects.all())
     implementers = CodeRelatedField(queryset=Company.objects.all(), many=True, required=False, default=list)
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True, default="")
@@ -52,7 +52,7 @@ class MeasureChangeSerializer(InputSerializer):
 class ImplementationCreateSerializer(InputSerializer):
     """Another company implementing a measure: an open item, its first dates kept as its original dates."""
 
-    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), help_text="The measure's id.")
+    measure = IdRelatedField(queryset=Measure.objects.all(), help_text="The measure's id.")
     company = CodeRelatedField(queryset=Company.objects.all())
 
     class Meta(InputSerializer.Meta):

@@ -9,6 +9,7 @@ from compliance.api.fields import (
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     JapaneseDateField,
+    TextField,
     listed_many,
 )
 from compliance.choices import ItemStatus
@@ -122,7 +123,7 @@ class ProgressUpdateInputSerializer(serializers.Serializer):
 class CommentSerializer(serializers.Serializer):
     """A reviewer's comment; required when asking for more or refusing."""
 
-    comment = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=20000, required=False, allow_blank=True, default="")
 
 
 class DeadlineChangeSerializer(HyperlinkedModelSerializer):
@@ -148,7 +149,7 @@ class DeadlineChangeInputSerializer(serializers.Serializer):
     implementation = serializers.IntegerField(required=False, allow_null=True)
     incident = serializers.IntegerField(required=False, allow_null=True)
     proposed = JapaneseDateField()
-    reason = serializers.CharField(max_length=20000)
+    reason = TextField(max_length=20000)
 
     def validate(self, attrs):
         if bool(attrs.get("implementation")) == bool(attrs.get("incident")):

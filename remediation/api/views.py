@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.models import Incident
@@ -121,7 +121,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         "company", "author", "implementation", "incident", "in_reply_to", "review"
     ).prefetch_related(listed("evidence"))
     serializer_class = ProgressUpdateSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]  # evidence comes as files
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
@@ -137,6 +137,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 
     @extend_schema(request=ProgressUpdateInputSerializer, responses={201: ProgressUpdateSerializer})
     def create(self, request, *args, **kwargs):
+        version = expected_version(request)  # 428 without it, whatever the body says
         data = request.data.copy() if hasattr(request.data, "getlist") else dict(request.data)
         if hasattr(request.data, "getlist"):
             data.setlist("evidence", request.FILES.getlist("evidence"))
@@ -144,7 +145,6 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         payload.is_valid(raise_exception=True)
         values = payload.validated_data
         item = item_from(request, values)
-        version = expected_version(request)
         reply_to = None
         if values.get("in_reply_to"):
             reply_to = get_visible_or_404(request, ProgressUpdate.objects.all(), pk=values["in_reply_to"])
@@ -182,13 +182,19 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         return Response(ReviewSerializer(result, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=CommentSerializer, responses={201: ReviewSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly])
+    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly], parser_classes=[JSONParser])
     def accept(self, request, pk=None):
         """Accept the update: the item takes the reported status."""
         return self._review(request, progress_update_accept)
 
     @extend_schema(request=CommentSerializer, responses={201: ReviewSerializer})
-    @action(detail=True, methods=["post"], url_path="request-info", permission_classes=[RegulatorOnly])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-info",
+        permission_classes=[RegulatorOnly],
+        parser_classes=[JSONParser],
+    )
     def request_info(self, request, pk=None):
         """Ask for more information: the officer answers with a new update `in_reply_to` this one."""
         return self._review(request, progress_update_request_info)
@@ -245,11 +251,11 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 
     @extend_schema(request=DeadlineChangeInputSerializer, responses={201: DeadlineChangeSerializer})
     def create(self, request, *args, **kwargs):
+        version = expected_version(request)  # 428 without it, whatever the body says
         payload = DeadlineChangeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         values = payload.validated_data
         item = item_from(request, values)
-        version = expected_version(request)
         change = run_service(
             request,
             lambda: deadline_change_request(

@@ -654,8 +654,8 @@ def test_removals_and_incident_changes_through_the_api(case, officers, staff_api
     update = submit_update(officers["okinawa"])
     kept = update.implementation
     refused = staff_api.delete(f"{API}/measures/{kept.measure_id}/")
-    assert refused.status_code == 400
-    assert refused.json()["errors"]["non_field_errors"]
+    assert refused.status_code == 409  # the company's progress updates keep it
+    assert "進捗報告" in refused.json()["detail"]
     assert Measure.objects.filter(pk=kept.measure_id).exists()
     quiet = Implementation.objects.filter(measure__finding__case=case, progressupdates__isnull=True)
     removable = quiet.exclude(reminders__isnull=False).first()
