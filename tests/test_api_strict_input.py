@@ -147,3 +147,9 @@ def test_a_record_others_depend_on_is_a_conflict_to_remove(staff, case, officers
     assert response.status_code == 409
     assert response.json()["title"] == "Conflict" and "progress" in response.json()["detail"]
     assert Implementation.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["trace", "put"])
+def test_a_method_a_regulator_only_endpoint_lacks_is_not_allowed_for_anyone(case, officers, method):
+    response = getattr(token_client(officers["okinawa"]), method)(f"{API}/access-log/")
+    assert response.status_code == 405

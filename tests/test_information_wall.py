@@ -366,7 +366,9 @@ def test_signed_out_visitors_see_nothing(client, case, private_updates):
 
 def test_api_tokens_are_personal(officers):
     first, second = officers["chubu-td"], officers["chubu-retail"]
-    token = signed_in(first, second_factor=False).post(reverse("api:apitoken-list")).json()
+    token = (
+        signed_in(first, second_factor=False).post(reverse("api:apitoken-list"), content_type="application/json").json()
+    )
     other = signed_in(second, second_factor=False)
     assert other.get(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404
     assert other.delete(reverse("api:apitoken-detail", args=[token["key"]])).status_code == 404

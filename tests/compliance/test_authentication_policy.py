@@ -25,6 +25,7 @@ from tests.conftest import PASSWORD, signed_in
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 TOKENS = "/api/v1/auth/tokens/"
+JSON = "application/json"  # the API reads JSON bodies
 PRIVATE_API = ["/api/v1/access-log/", "/api/v1/progress-updates/"]
 OFFICE = "192.0.2.10"
 ELSEWHERE = "198.51.100.7"
@@ -102,9 +103,9 @@ def test_the_password_alone_mints_no_token_for_someone_who_owes_a_second_factor(
 
 
 def test_an_unverified_session_mints_no_token_and_a_verified_one_does(regulator_staff, staff_device):
-    assert password_only("regulator-staff").post(TOKENS).status_code in (401, 403)
+    assert password_only("regulator-staff").post(TOKENS, content_type=JSON).status_code in (401, 403)
     assert not AuthToken.objects.exists()
-    assert signed_in(regulator_staff).post(TOKENS).status_code == 201
+    assert signed_in(regulator_staff).post(TOKENS, content_type=JSON).status_code == 201
 
 
 def test_an_officer_without_a_device_mints_a_token_with_the_password(officers):
