@@ -228,10 +228,12 @@ def stop_worker(worker: subprocess.Popen) -> None:
         kill_worker(worker)
 
 
-def start_web(env: dict[str, str], port: int, log: Path, workers: int = 2) -> subprocess.Popen:
+def start_web(
+    env: dict[str, str], port: int, log: Path, workers: int = 2, options: tuple[str, ...] = ()
+) -> subprocess.Popen:
     """The web as production runs it: gunicorn's sync workers behind one master; back once it answers."""
     command = [sys.executable, "-m", "gunicorn", "compliance.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--log-level", "warning"]
+    command += ["--workers", str(workers), "--log-level", "warning", *options]
     with log.open("a") as output:
         web = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT

@@ -42,6 +42,11 @@ def test_a_page_size_outside_1_to_500_is_refused_not_replaced_by_the_default(sta
     assert "1 to 500" in refused(staff.get(f"{API}/access-log/", {"page_size": value}), "page_size")
 
 
+@pytest.mark.parametrize("value", ["", "0", "x", "1.0", "-2"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_refused(staff, value):
+    assert "from 1" in refused(staff.get(f"{API}/safeguard-types/", {"page": value}), "page")
+
+
 def test_a_page_size_given_twice_is_refused_and_one_in_range_is_taken(staff):
     assert refused(staff.get(f"{API}/findings/?page_size=5&page_size=5"), "page_size")
     assert len(staff.get(f"{API}/findings/", {"page_size": 3}).json()["results"]) == 3

@@ -42,7 +42,15 @@ class StrictPageSize:
 
 
 class StandardPagination(StrictPageSize, PageNumberPagination):
-    """Pages of 50 by default; `page_size` up to 500."""
+    """Pages of 50 by default; `page_size` up to 500; `page` from 1, or a 400 (a page past the last is a 404)."""
+
+    def get_page_number(self, request, paginator) -> int:
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1:
+            raise ValidationError({self.page_query_param: [_("Give a whole number from 1, once.")]})
+        return int(values[0])
 
 
 class NewestFirstPagination(StrictPageSize, CursorPagination):
