@@ -41,4 +41,4 @@ RUN mkdir -p /var/lib/compliance/evidence /var/lib/compliance/checkpoints /var/l
 
 USER app
 EXPOSE 8000
-CMD ["python", "-m", "gunicorn", "compliance.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["python", "-m", "gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

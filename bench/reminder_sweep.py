@@ -83,7 +83,7 @@ def main() -> int:
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = scratch_url(base, name)
     os.environ.setdefault("SECRET_KEY", "benchmark")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "True"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     try:

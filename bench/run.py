@@ -33,7 +33,7 @@ def url_of(base: str, name: str) -> str:
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "compliance.settings"}
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     env["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     env["SECURE_SSL_REDIRECT"] = "False"  # loopback, plain HTTP
@@ -111,7 +111,7 @@ def throughput(database_url: str, clients: int, seconds: float) -> dict:
     )
     port = free_port()
     env = environment(database_url, API_RATE_PER_TOKEN="100000000/hour", ALLOWED_HOSTS="127.0.0.1", DEBUG="False")
-    command = [PYTHON, "-m", "gunicorn", "compliance.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
+    command = [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
     server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         wait_for_port(port)

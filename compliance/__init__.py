@@ -1,5 +1,2 @@
-"""The compliance case tracker: the Django project, and the app of companies and people."""
-
-from compliance.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""Companies, groups, people and roles, the scoping rule (the wall), the access log and shared helpers: the lowest
+layer, which knows nothing of cases or their follow-up."""

@@ -20,7 +20,7 @@ cat <<LINKS
   The dashboard:          http://127.0.0.1:$PORT/dashboard/
 
 LINKS
-$VENV/bin/celery -A compliance worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
+$VENV/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 1 --loglevel INFO &
 WORKER=$!
 $PY manage.py runserver --noreload "127.0.0.1:$PORT" &
 SERVER=$!

@@ -209,7 +209,7 @@ def manage_refused(env: dict[str, str], *args: str) -> str:
 
 
 def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "celery", "-A", "compliance", "worker", "--concurrency", "1", "--loglevel", "INFO"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "INFO"]
     command += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
     output = log.open("a") if log else subprocess.DEVNULL
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
@@ -232,7 +232,7 @@ def start_web(
     env: dict[str, str], port: int, log: Path, workers: int = 2, options: tuple[str, ...] = ()
 ) -> subprocess.Popen:
     """The web as production runs it: gunicorn's sync workers behind one master; back once it answers."""
-    command = [sys.executable, "-m", "gunicorn", "compliance.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--log-level", "warning", *options]
     with log.open("a") as output:
         web = subprocess.Popen(

@@ -7,7 +7,7 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("ACCESS_LOG_CHECKPOINT_KEY", "tests-only-not-a-secret-checkpoint-key")
 
-from compliance.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 # The manifest storage needs collectstatic; the tests do not.
 STORAGES = {

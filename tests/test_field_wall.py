@@ -33,11 +33,11 @@ from cases.filtersets import IncidentFilterSet
 from cases.models import Case, Incident
 from compliance import access, calendar
 from compliance.access import Scoped
-from compliance.api.urls import router
 from compliance.choices import ReportingEvery, Role
 from compliance.eras import format_era_date
 from compliance.models import Company, User
 from compliance.visibility import DERIVED, FIELDS, Visibility, visibility_of
+from config.api_urls import router
 from remediation.filtersets import (
     DeadlineChangeFilterSet,
     ImplementationFilterSet,

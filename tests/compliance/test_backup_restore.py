@@ -22,7 +22,7 @@ import psycopg2
 import pytest
 
 from compliance import embedded_db
-from compliance.backup import BackupError, manifest_seal, postgres_client
+from config.backup import BackupError, manifest_seal, postgres_client
 from tests.real_services import environment, manage, manage_refused, query
 
 # Progress updates with evidence, submitted through the product's service, and the evidence read back through the

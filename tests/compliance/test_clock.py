@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from compliance import clock
-from compliance.celery import app
 from compliance.middleware import OneDayMiddleware
+from config.celery import app
 from tests.clock import on_day
 
 pytestmark = pytest.mark.dates

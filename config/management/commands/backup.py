@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from compliance.backup import BackupError, backup_write
+from config.backup import BackupError, backup_write
 
 
 class Command(BaseCommand):

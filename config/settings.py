@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "compliance",
+    "config.apps.ConfigConfig",
     "cases",
     "remediation",
 ]
@@ -88,8 +89,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "compliance.urls"
-WSGI_APPLICATION = "compliance.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -252,7 +253,7 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 EVIDENCE_MAX_FILES = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as compliance/backup.py chooses.
+# pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as config/backup.py chooses.
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 
 # The access log's checkpoints (compliance/checkpoints.py): the chain's head, signed with this key and appended to

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from compliance.backup import BackupError, restore_apply, restore_prepare
+from config.backup import BackupError, restore_apply, restore_prepare
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The language switch works before signing in too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("api/v1/", include(("compliance.api.urls", "api"), namespace="api")),
+    path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

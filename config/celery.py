@@ -6,7 +6,7 @@ from celery import Celery, Task
 
 from compliance import clock
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 class OneDayTask(Task):

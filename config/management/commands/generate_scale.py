@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.models import AccessLogEntry
-from compliance.scale import INSERT_ORDER, ScaleError, generate
+from config.scale import INSERT_ORDER, ScaleError, generate
 
 BAR_WIDTH = 30
 
