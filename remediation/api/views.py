@@ -137,10 +137,9 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 
     @extend_schema(request=ProgressUpdateInputSerializer, responses={201: ProgressUpdateSerializer})
     def create(self, request, *args, **kwargs):
-        data = request.data.copy() if hasattr(request.data, "getlist") else dict(request.data)
-        if hasattr(request.data, "getlist"):
-            data.setlist("evidence", request.FILES.getlist("evidence"))
-        payload = ProgressUpdateInputSerializer(data=data)
+        # Read as sent, never copied: a copy of a form deep-copies its files, and a file large enough to wait on disk
+        # cannot be copied. A form's `evidence` lists every file sent under that name.
+        payload = ProgressUpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         values = payload.validated_data
         item = item_from(request, values)
