@@ -279,6 +279,12 @@ REST_FRAMEWORK = {
         "compliance.api.filtering.ApiFilterBackend",
         "compliance.api.filtering.ApiOrderingFilter",
     ],
+    # A JSON body is one object, nested at most 32 levels (compliance/api/parsers.py); forms as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "compliance.api.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
     "EXCEPTION_HANDLER": "compliance.api.errors.problem_details_handler",
     "DEFAULT_THROTTLE_CLASSES": ["compliance.api.throttling.TokenRateThrottle"],

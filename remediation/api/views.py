@@ -12,12 +12,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
 from compliance.api.fields import listed
+from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.audit import access_log_denied, record_label
 from compliance.guards import get_visible_or_404
@@ -121,7 +122,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         "company", "author", "implementation", "incident", "in_reply_to", "review"
     ).prefetch_related(listed("evidence"))
     serializer_class = ProgressUpdateSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]  # evidence comes as a form
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
