@@ -7,7 +7,7 @@ from rest_framework import serializers
 from cases.api.serializers import code_of
 from compliance.api.errors import PayloadTooLarge
 from compliance.api.fields import (
-    HyperlinkedIdentityField,
+    FileLinkField,
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     JapaneseDateField,
@@ -75,7 +75,7 @@ class ProgressUpdateSerializer(HyperlinkedModelSerializer):
 class EvidenceSerializer(HyperlinkedModelSerializer):
     company = code_of()
     update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
-    download = HyperlinkedIdentityField(view_name="api:evidence-download")
+    download = FileLinkField(view_name="api:evidence-download")
 
     class Meta:
         model = Evidence

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
 from compliance.api.fields import listed
+from compliance.api.negotiation import FileNegotiation
 from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.audit import access_log_denied, record_label
@@ -221,7 +222,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet):
     }
 
     @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
     def download(self, request, pk=None):
         """The file itself, as an attachment."""
         return evidence_file_response(self.get_object())
