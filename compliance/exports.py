@@ -2,7 +2,8 @@
 
 CSV is written in UTF-8 with a byte-order mark, which Excel needs to read Japanese. In both formats a text
 cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
-return) is written with a leading apostrophe. Excel files are written by openpyxl in its streaming mode.
+return; the first four in full width too, and behind white space or invisible characters) is written with a
+leading apostrophe. Excel files are written by openpyxl in its streaming mode.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +61,20 @@ def requested_format(request: HttpRequest) -> str | None:
 
 def escape_formula(text: str) -> str:
     """Text a spreadsheet shows as text: a leading apostrophe before what it would read as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) or _starts_formula(_visible(text)) else text
+
+
+def _visible(text: str) -> str:
+    """The text from its first visible character: white space, controls and invisible ones (U+200B, U+FEFF…) skipped."""
+    for index, char in enumerate(text):
+        if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"):
+            return text[index:]
+    return ""
+
+
+def _starts_formula(text: str) -> bool:
+    """Whether the text starts with `=`, `+`, `-` or `@`, in any width (＝, ＋, －, ＠)."""
+    return unicodedata.normalize("NFKC", text[:1]).startswith(FORMULA_STARTS)
 
 
 def cell(value: object, file_format: str) -> object:
@@ -75,8 +90,9 @@ def cell(value: object, file_format: str) -> object:
         return value if file_format == XLSX else value.isoformat()
     if isinstance(value, int | float):
         return value
-    text = escape_formula(str(value))
-    return ILLEGAL_CHARACTERS_RE.sub("", text) if file_format == XLSX else text
+    text = str(value)
+    # Characters a workbook cannot hold go first, so that none of them hides a formula from the escape.
+    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", text) if file_format == XLSX else text)
 
 
 def _csv_body(table: Iterable[Sequence[object]]) -> bytes:

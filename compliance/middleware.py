@@ -14,7 +14,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from compliance import clock, second_factor
+from compliance.api.errors import request_too_large
 from compliance.audit import access_log_denied, access_log_options, request_logged
+from compliance.size_limits import declared_size, request_size_limit
 
 request_log = logging.getLogger("compliance.requests")
 
@@ -135,3 +137,16 @@ class RequestLogMiddleware:
                 },
             )
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse with 413 a request larger than any the product takes, before a byte of its body is read or stored."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        size, limit = declared_size(request), request_size_limit(request)
+        if size > limit:
+            return request_too_large(request, size, limit)
+        return self.get_response(request)

@@ -1,12 +1,11 @@
 """The API under /api/v1/: one router, so its browsable root lists every resource."""
 
-from rest_framework.routers import DefaultRouter
-
 from cases.api import views as case_views
 from compliance.api import views as company_views
+from compliance.api.routers import ApiRouter
 from remediation.api import views as remediation_views
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("cases", case_views.CaseViewSet)
 router.register("regulatory-actions", case_views.RegulatoryActionViewSet)
 router.register("law-articles", case_views.LawArticleViewSet)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads a form's): a body larger than any the product takes answers 413.
+    "compliance.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -279,9 +281,10 @@ REST_FRAMEWORK = {
         "compliance.api.filtering.ApiOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
-    # Bodies are JSON, which can say null, a list of one and a number apart from text; multipart only where a file
-    # is uploaded (evidence, a case file), as those views say.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bodies are JSON, which can say null, a list of one and a number apart from text: one object, nested at most 32
+    # levels (compliance/api/parsers.py). Multipart only where a file is uploaded (evidence, a case file), as those
+    # views say.
+    "DEFAULT_PARSER_CLASSES": ["compliance.api.parsers.JSONObjectParser"],
     "EXCEPTION_HANDLER": "compliance.api.errors.problem_details_handler",
     "DEFAULT_THROTTLE_CLASSES": ["compliance.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_PER_TOKEN", default="1200/hour")},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -12,8 +13,9 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from compliance.size_limits import sizes
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -52,11 +54,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     name = _checked_name(upload.name or "")
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-        )
+    check_size(upload, name)
     content_type = _sniff(upload)
     if content_type is None:
         raise ValidationError(
@@ -68,6 +66,16 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             % {"name": name, "type": content_type}
         )
     return CheckedUpload(upload=upload, name=name, content_type=content_type, size=upload.size, sha256=_digest(upload))
+
+
+def check_size(upload: UploadedFile, name: str) -> None:
+    """Refuse a file larger than EVIDENCE_MAX_BYTES (code `too_large`: the API answers it with 413)."""
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        size, limit = sizes(upload.size, settings.EVIDENCE_MAX_BYTES)
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; the limit is %(limit)s.") % {"name": name, "size": size, "limit": limit},
+            code="too_large",
+        )
 
 
 def _checked_name(raw: str) -> str:
@@ -122,18 +130,25 @@ def _office_type(upload: UploadedFile) -> str | None:
 
 def _is_text(upload: UploadedFile) -> bool:
     """UTF-8 (with or without BOM) or Shift_JIS text, without NUL bytes."""
+    return any(_decodes(upload, encoding) for encoding in ("utf-8-sig", "cp932"))
+
+
+def _decodes(upload: UploadedFile, encoding: str) -> bool:
+    """Whether the whole file reads in `encoding`, without NUL bytes: chunk by chunk, so that a large file is never
+    held in memory at once."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    if b"\x00" in data:
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
         return False
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    finally:
+        upload.seek(0)
+    return True
 
 
 def _digest(upload: UploadedFile) -> str:

@@ -332,7 +332,16 @@ def test_the_xlsx_opens_with_openpyxl_and_holds_japanese_and_dates(regulator_cli
     assert window_ends and all(isinstance(value, datetime.datetime) for value in window_ends)
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+# What a spreadsheet may run as a formula: the ASCII starts, their full-width forms, and any of them behind white space
+# or an invisible character (zero-width space, non-joiner, joiner, word joiner, byte-order mark).
+FORMULA_STARTS = [
+    *["=", "+", "-", "@", "\t", "\r"],
+    *["＝", "＋", "－", "＠"],
+    *["\u200b=", "\u200c=", "\u200d=", "\u2060=", "\ufeff=", " =", "\u3000=", "\u200b \ufeff＋", "\x01="],
+]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=[repr(start) for start in FORMULA_STARTS])
 def test_formula_cells_are_escaped(regulator_client, officers, start):
     officer = officers["okinawa"]
     item = Implementation.objects.filter(company=officer.company).first()
@@ -346,13 +355,17 @@ def test_formula_cells_are_escaped(regulator_client, officers, start):
     response = client.get(url("remediation:progress_update_list"), {"company": "okinawa", "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [row[5] for row in sheet.iter_rows(min_row=2)]
-    # XML keeps no bare carriage return: Excel reads it back as a line feed, after the apostrophe all the same.
-    assert [c.value for c in cells] == ["'" + narrative.replace("\r", "\n")] and cells[0].data_type == "s"
+    # XML keeps no bare carriage return: Excel reads it back as a line feed, after the apostrophe all the same; and no
+    # control character, which goes before the escape.
+    kept = narrative.replace("\r", "\n").replace("\x01", "")
+    assert [c.value for c in cells] == ["'" + kept] and cells[0].data_type == "s"
 
 
 def test_cells_keep_numbers_and_plain_text_and_escape_only_text():
     assert escape_formula("=1+2") == "'=1+2"
     assert escape_formula("関西=1") == "関西=1"
+    assert escape_formula("\u200b＝1+2") == "'\u200b＝1+2"
+    assert escape_formula("a-b") == "a-b" and escape_formula("\u200b関西") == "\u200b関西" and escape_formula("") == ""
     assert cell(-3, "csv") == -3
     assert cell(None, "csv") == ""
     moment = datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.UTC)

@@ -7,8 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAcceptable, ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -16,6 +15,7 @@ from cases.case_files import MEDIA_TYPE, case_file_import
 from cases.report_format import MAX_FILE_BYTES, CaseFileError, Problem, decode_case_file
 from cases.views_case_files import case_file_response
 from compliance.api.fields import TextField
+from compliance.api.negotiation import FileNegotiation
 from compliance.api.scoping import RegulatorOnly
 
 
@@ -30,16 +30,6 @@ class CaseFileParser(parsers.BaseParser):
 
 class TextCaseFileParser(CaseFileParser):
     media_type = "text/yaml"
-
-
-class CaseFileNegotiation(DefaultContentNegotiation):
-    """The file whatever the client accepts (`Accept: application/yaml` included); an error as JSON problem details."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except NotAcceptable:
-            return renderers[0], renderers[0].media_type
 
 
 class CaseFileUploadSerializer(serializers.Serializer):
@@ -86,7 +76,7 @@ class CaseFilesActionMixin:
         methods=["get"],
         url_path="export",
         permission_classes=[RegulatorOnly],
-        content_negotiation_class=CaseFileNegotiation,
+        content_negotiation_class=FileNegotiation,
     )
     def export(self, request, code=None):
         """The case as a case file."""

@@ -6,12 +6,15 @@ field → messages. The media type is `application/problem+json`.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
+
+from compliance.size_limits import too_large_message
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TITLES = {
@@ -31,12 +34,28 @@ TITLES = {
 }
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = _("The request is too large.")
+    default_code = "too_large"
+
+
+def _api_exception(exc: Exception) -> Exception:
+    """Django's refusals as the API's own: 404, 403, and a body too large (413) or with too many parts (400)."""
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(too_large_message(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(_("The form has more fields or files than this site accepts."))
+    return exc
+
+
 def problem_details_handler(exc: Exception, context: dict):
     """DRF's handling, with its body rewritten as problem details."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    exc = _api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -95,3 +114,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = exceptions.APIException(_("Something went wrong on our side. It has been logged."))
     body = problem(error, 500, {"detail": error.detail}, request.path)
     return JsonResponse(body, status=500, content_type=PROBLEM_MEDIA_TYPE, json_dumps_params={"ensure_ascii": False})
+
+
+def request_too_large(request: HttpRequest, size: int, limit: int) -> HttpResponse:
+    """413 for a request refused before its body is read: problem details under /api/, plain text elsewhere."""
+    message = too_large_message(size, limit)
+    if not _is_api(request):
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    body = problem(PayloadTooLarge(message), 413, {"detail": message}, request.path)
+    return JsonResponse(body, status=413, content_type=PROBLEM_MEDIA_TYPE, json_dumps_params={"ensure_ascii": False})

@@ -130,6 +130,13 @@ class HyperlinkedIdentityField(ReversedOncePerRequest, serializers.HyperlinkedId
     """DRF's link to the record itself, reversed once per request."""
 
 
+class FileLinkField(HyperlinkedIdentityField):
+    """The link to a record's file: the same URL whatever format the record was read in (a file has no format)."""
+
+    def get_url(self, obj, view_name, request, format):
+        return super().get_url(obj, view_name, request, None)
+
+
 class ColumnsReadOnce:
     """A model serializer that reads a plain column of each row straight from the row.
 

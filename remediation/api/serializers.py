@@ -1,11 +1,13 @@
 """API representations of measures and their implementations."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import code_of
+from compliance.api.errors import PayloadTooLarge
 from compliance.api.fields import (
-    HyperlinkedIdentityField,
+    FileLinkField,
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     JapaneseDateField,
@@ -14,6 +16,7 @@ from compliance.api.fields import (
 )
 from compliance.choices import ItemStatus
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
+from remediation.evidence import check_size
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 
 
@@ -73,7 +76,7 @@ class ProgressUpdateSerializer(HyperlinkedModelSerializer):
 class EvidenceSerializer(HyperlinkedModelSerializer):
     company = code_of()
     update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
-    download = HyperlinkedIdentityField(view_name="api:evidence-download")
+    download = FileLinkField(view_name="api:evidence-download")
 
     class Meta:
         model = Evidence
@@ -103,6 +106,18 @@ class ReviewSerializer(HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:review-detail"}}
 
 
+class EvidenceFileField(serializers.FileField):
+    """An evidence file; one over the size limit answers 413 at once (the service checks the rest)."""
+
+    def to_internal_value(self, data):
+        upload = super().to_internal_value(data)
+        try:
+            check_size(upload, upload.name)
+        except DjangoValidationError as error:
+            raise PayloadTooLarge(error.messages[0]) from None
+        return upload
+
+
 class ProgressUpdateInputSerializer(serializers.Serializer):
     """What an officer sends to submit an update; the item's ETag goes in If-Match."""
 
@@ -112,7 +127,7 @@ class ProgressUpdateInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(max_length=20000)
     next_milestone_on = JapaneseDateField(required=False, allow_null=True)
     in_reply_to = serializers.IntegerField(required=False, allow_null=True)
-    evidence = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+    evidence = serializers.ListField(child=EvidenceFileField(), required=False, max_length=10)
 
     def validate(self, attrs):
         if bool(attrs.get("implementation")) == bool(attrs.get("incident")):

@@ -12,12 +12,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
 from compliance.api.fields import listed
+from compliance.api.negotiation import FileNegotiation
+from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.audit import access_log_denied, record_label
 from compliance.guards import get_visible_or_404
@@ -121,7 +123,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         "company", "author", "implementation", "incident", "in_reply_to", "review"
     ).prefetch_related(listed("evidence"))
     serializer_class = ProgressUpdateSerializer
-    parser_classes = [JSONParser, MultiPartParser]  # evidence comes as files
+    parser_classes = [JSONObjectParser, MultiPartParser]  # evidence comes as files
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
@@ -138,10 +140,9 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     @extend_schema(request=ProgressUpdateInputSerializer, responses={201: ProgressUpdateSerializer})
     def create(self, request, *args, **kwargs):
         version = expected_version(request)  # 428 without it, whatever the body says
-        data = request.data.copy() if hasattr(request.data, "getlist") else dict(request.data)
-        if hasattr(request.data, "getlist"):
-            data.setlist("evidence", request.FILES.getlist("evidence"))
-        payload = ProgressUpdateInputSerializer(data=data)
+        # Read as sent, never copied: a copy of a form deep-copies its files, and a file large enough to wait on disk
+        # cannot be copied. A form's `evidence` lists every file sent under that name.
+        payload = ProgressUpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         values = payload.validated_data
         item = item_from(request, values)
@@ -182,7 +183,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         return Response(ReviewSerializer(result, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=CommentSerializer, responses={201: ReviewSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], permission_classes=[RegulatorOnly], parser_classes=[JSONObjectParser])
     def accept(self, request, pk=None):
         """Accept the update: the item takes the reported status."""
         return self._review(request, progress_update_accept)
@@ -193,7 +194,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         methods=["post"],
         url_path="request-info",
         permission_classes=[RegulatorOnly],
-        parser_classes=[JSONParser],
+        parser_classes=[JSONObjectParser],
     )
     def request_info(self, request, pk=None):
         """Ask for more information: the officer answers with a new update `in_reply_to` this one."""
@@ -227,7 +228,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet):
     }
 
     @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
     def download(self, request, pk=None):
         """The file itself, as an attachment."""
         return evidence_file_response(self.get_object())
