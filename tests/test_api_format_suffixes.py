@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve
 
-from compliance.api.urls import router
 from compliance.models import AccessLogEntry
+from config.api_urls import router
 from remediation.models import DeadlineChange, Evidence
 from tests.conftest import signed_in, submit_update
 
