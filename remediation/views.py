@@ -36,16 +36,15 @@ from remediation.forms import (
     ReviewForm,
 )
 from remediation.models import DigestSchedule, Evidence, Implementation, ProgressUpdate, about
-from remediation.services import (
-    deadline_change_decide,
-    deadline_change_request,
-    own_items,
-    person_preferences_set,
+from remediation.services.deadline_changes import deadline_change_decide, deadline_change_request
+from remediation.services.items import own_items
+from remediation.services.preferences import person_preferences_set
+from remediation.services.progress_updates import (
     progress_update_accept,
     progress_update_request_info,
     progress_update_submit,
-    reporting_duty_set,
 )
+from remediation.services.reporting_duties import reporting_duty_set
 from remediation.workflow import ConflictError
 
 
