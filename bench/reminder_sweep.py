@@ -63,7 +63,7 @@ def timed_sweep(today: datetime.date) -> tuple[float, int, int]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from remediation.services import reminder_sweep
+    from remediation.services.reminders import reminder_sweep
 
     reset_queries()
     with CaptureQueriesContext(connection) as queries:

@@ -9,6 +9,7 @@ class RemediationConfig(AppConfig):
     verbose_name = _("Remediation")
 
     def ready(self) -> None:
+        from remediation import tasks  # noqa: F401  (registers the tasks that notifications queue by name)
         from remediation.dashboard_cache import watch_sources
 
         watch_sources(apps.get_model)

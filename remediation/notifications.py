@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import signature
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,11 @@ def notify_after_commit(event: str, update_id: int) -> None:
     transaction.on_commit(lambda: _queue(event, update_id))
 
 
-def _queue_task(task, args: list, what: str) -> bool:
-    """Queue a mail task; False (and logged) when the broker cannot be reached, never an exception."""
+def _queue_task(name: str, args: list, what: str) -> bool:
+    """Queue a mail task by name; False (and logged) when the broker cannot be reached, never an exception."""
+    # By name: the tasks call the services, which come here; importing the tasks would close a cycle.
     try:
-        task.apply_async(args=args, retry=False)
+        signature(f"remediation.tasks.{name}", args=args).apply_async(retry=False)
     except Exception:  # the broker is down
         logger.exception("could not queue %s", what)
         return False
@@ -33,25 +35,21 @@ def _queue_task(task, args: list, what: str) -> bool:
 
 
 def _queue(event: str, update_id: int) -> None:
-    from remediation.tasks import send_progress_update_mail
-
     # The broker down: the update stays saved, and the failure is logged.
-    _queue_task(send_progress_update_mail, [event, update_id], f"the {event} mail for progress update {update_id}")
+    _queue_task("send_progress_update_mail", [event, update_id], f"the {event} mail for progress update {update_id}")
 
 
 def queue_reminder_digest(person_id: int, reminder_ids: list[int]) -> None:
     """Queue one person's digest of reminders (called after the dispatch commits)."""
     from remediation.models import ReminderRecipient
-    from remediation.tasks import send_reminder_digest
 
-    if not _queue_task(send_reminder_digest, [person_id, reminder_ids], f"the reminder digest for person {person_id}"):
+    what = f"the reminder digest for person {person_id}"
+    if not _queue_task("send_reminder_digest", [person_id, reminder_ids], what):
         # Give them back to the next dispatch (every quarter of an hour), which mails them.
         ReminderRecipient.objects.filter(user_id=person_id, reminder_id__in=reminder_ids).update(mailed_at=None)
 
 
 def queue_regulator_digest(day) -> None:
     """Queue the regulator staff's digest of the day (called after the sweep commits)."""
-    from remediation.tasks import send_regulator_digest
-
     # The broker down: the next day's digest covers what is still open.
-    _queue_task(send_regulator_digest, [day.isoformat()], f"the regulator digest of {day}")
+    _queue_task("send_regulator_digest", [day.isoformat()], f"the regulator digest of {day}")

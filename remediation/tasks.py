@@ -15,7 +15,8 @@ from compliance import clock
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import Role
 from remediation.models import ProgressUpdate, Reminder
-from remediation.services import daily_counts_take, digest_dispatch, reminder_sweep
+from remediation.services.daily_counts import daily_counts_take
+from remediation.services.reminders import digest_dispatch, reminder_sweep
 
 
 def _recipients(event: str, update: ProgressUpdate):

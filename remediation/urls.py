@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views_editing
-from remediation import dashboard_views, views
+from remediation import dashboard_views, deadline_change_views, progress_update_views, reminder_views, views
 
 app_name = "remediation"
 
@@ -35,21 +35,39 @@ urlpatterns = [
     path("implementations/<int:pk>/remove/", views_editing.implementation_remove, name="implementation_remove"),
     path("cases/<slug:case>/open-items/", views.open_item_list, name="open_item_list"),
     path("items/<slug:kind>/<int:pk>/", views.item_detail, name="item_detail"),
-    path("items/<slug:kind>/<int:pk>/updates/", views.progress_update_submit_view, name="progress_update_submit"),
-    path("items/<slug:kind>/<int:pk>/deadline/", views.deadline_change_submit_view, name="deadline_change_submit"),
-    path("items/<slug:kind>/<int:pk>/reporting-duty/", views.reporting_duty_set_view, name="reporting_duty_set"),
+    path(
+        "items/<slug:kind>/<int:pk>/updates/",
+        progress_update_views.progress_update_submit_view,
+        name="progress_update_submit",
+    ),
+    path(
+        "items/<slug:kind>/<int:pk>/deadline/",
+        deadline_change_views.deadline_change_submit_view,
+        name="deadline_change_submit",
+    ),
+    path(
+        "items/<slug:kind>/<int:pk>/reporting-duty/", reminder_views.reporting_duty_set_view, name="reporting_duty_set"
+    ),
     path("items/<slug:kind>/<int:pk>/dates/", views_editing.item_dates_set, name="item_dates_set"),
     path("my-items/", dashboard_views.officer_home, name="my_items"),
     path("dashboard/", dashboard_views.regulator_dashboard, name="dashboard"),
     path("home/", dashboard_views.home, name="home"),
-    path("progress-updates/", views.progress_update_list, name="progress_update_list"),
-    path("progress-updates/<int:pk>/", views.progress_update_detail, name="progress_update_detail"),
-    path("progress-updates/<int:pk>/review/", views.progress_update_review_view, name="progress_update_review"),
-    path("reviews/", views.review_queue, name="review_queue"),
-    path("deadline-changes/", views.deadline_change_list, name="deadline_change_list"),
-    path("deadline-changes/<int:pk>/decide/", views.deadline_change_decide_view, name="deadline_change_decide"),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("reminders/", views.reminder_list, name="reminder_list"),
-    path("preferences/", views.preferences, name="preferences"),
+    path("progress-updates/", progress_update_views.progress_update_list, name="progress_update_list"),
+    path("progress-updates/<int:pk>/", progress_update_views.progress_update_detail, name="progress_update_detail"),
+    path(
+        "progress-updates/<int:pk>/review/",
+        progress_update_views.progress_update_review_view,
+        name="progress_update_review",
+    ),
+    path("reviews/", progress_update_views.review_queue, name="review_queue"),
+    path("deadline-changes/", deadline_change_views.deadline_change_list, name="deadline_change_list"),
+    path(
+        "deadline-changes/<int:pk>/decide/",
+        deadline_change_views.deadline_change_decide_view,
+        name="deadline_change_decide",
+    ),
+    path("evidence/<int:pk>/", progress_update_views.evidence_download, name="evidence_download"),
+    path("reminders/", reminder_views.reminder_list, name="reminder_list"),
+    path("preferences/", reminder_views.preferences, name="preferences"),
     path("implementations/", views.implementation_list, name="implementation_list"),
 ]

@@ -14,7 +14,7 @@ from cases.services import case_file_load
 from compliance.choices import CompanyKind, Role
 from compliance.models import Company, User
 from remediation.models import Implementation, ProgressUpdate
-from remediation.services import progress_update_submit
+from remediation.services.progress_updates import progress_update_submit
 from remediation.workflow import allowed_statuses
 from tests.clock import _test_clock, at_test_moment, on_follow_up_day  # noqa: F401 - the clock of every test
 from tests.real_services import running_postgres, running_redis, scratch_database_url

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from compliance.choices import Role
 from compliance.models import AccessAnomaly, Company
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate, Reminder
-from remediation.services import progress_update_accept
+from remediation.services.progress_updates import progress_update_accept
 from remediation.workflow import allowed_statuses
 from tests.conftest import make_person, submit_update
 

@@ -46,7 +46,8 @@ from remediation.filtersets import (
     ReminderFilterSet,
 )
 from remediation.models import Implementation
-from remediation.services import deadline_change_decide, deadline_change_request, reporting_duty_set
+from remediation.services.deadline_changes import deadline_change_decide, deadline_change_request
+from remediation.services.reporting_duties import reporting_duty_set
 from tests.conftest import make_person, signed_in
 from tests.test_information_wall import ACCOUNT, LISTS_WITH_PRIVATE_ROWS, PERSONAL, PUBLISHED
 

@@ -76,7 +76,7 @@ class ReportingDutyActionMixin:
     def reporting_duty(self, request, pk=None):
         """Require a progress update every month or quarter until the item closes, or lift the requirement."""
         from remediation.api.views import run_service
-        from remediation.services import reporting_duty_set
+        from remediation.services.reporting_duties import reporting_duty_set
 
         item = self.get_object()
         payload = ReportingDutyInputSerializer(data=request.data)

@@ -39,14 +39,13 @@ from remediation.api.serializers import (
 from remediation.api.writes import ImplementationWrites, MeasureWrites
 from remediation.evidence import ALLOWED_TYPES
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
-from remediation.services import (
-    deadline_change_decide,
-    deadline_change_request,
+from remediation.progress_update_views import evidence_file_response
+from remediation.services.deadline_changes import deadline_change_decide, deadline_change_request
+from remediation.services.progress_updates import (
     progress_update_accept,
     progress_update_request_info,
     progress_update_submit,
 )
-from remediation.views import evidence_file_response
 from remediation.workflow import ConflictError
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from remediation.models import Implementation, Reminder
-from remediation.services import reminder_sweep
+from remediation.services.reminders import reminder_sweep
 from tests.browser.conftest import CASE_CODE
 from tests.browser.helpers import (
     current_token,

@@ -20,7 +20,8 @@ from compliance import clock
 from compliance.models import Company
 from remediation.dashboard import deadlines, incident_pairs, monthly_trends, status_counts, timeline
 from remediation.models import Implementation, Measure
-from remediation.services import daily_counts_take, reminder_sweep
+from remediation.services.daily_counts import daily_counts_take
+from remediation.services.reminders import reminder_sweep
 from tests.cases.factories import SECOND_TITLE_EN, SECOND_TITLE_JA, second_case
 from tests.conftest import signed_in, submit_update
 

@@ -24,7 +24,7 @@ from remediation import editing
 from remediation.dashboard import status_counts
 from remediation.models import DeadlineChange, Implementation, Measure, Reminder
 from remediation.selectors import open_implementation_list
-from remediation.services import reminder_sweep
+from remediation.services.reminders import reminder_sweep
 from remediation.workflow import ConflictError
 from tests.conftest import make_person, signed_in, submit_update
 

@@ -33,7 +33,7 @@ from django.test import Client
 from django.urls import reverse
 from compliance.models import User
 from remediation.models import Evidence, Implementation, ProgressUpdate
-from remediation.services import progress_update_submit
+from remediation.services.progress_updates import progress_update_submit
 from remediation.workflow import allowed_statuses
 
 def files(n):

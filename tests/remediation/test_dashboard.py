@@ -11,7 +11,9 @@ from compliance import clock
 from compliance.models import Company
 from remediation.dashboard import heat_map, monthly_trends, overdue_ages, status_counts, time_to_close
 from remediation.models import DailyCount, Implementation, Measure
-from remediation.services import daily_counts_take, progress_update_accept, reminder_sweep
+from remediation.services.daily_counts import daily_counts_take
+from remediation.services.progress_updates import progress_update_accept
+from remediation.services.reminders import reminder_sweep
 from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from remediation.models import DigestSchedule, Reminder, ReminderRecipient
-from remediation.services import digest_dispatch, reminder_sweep
+from remediation.services.reminders import digest_dispatch, reminder_sweep
 from tests.clock import on_day
 from tests.conftest import signed_in
 

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from cases.models import Incident
 from remediation.models import Implementation, Reminder, ReminderPolicy, ReminderRecipient
-from remediation.services import deadline_change_decide, deadline_change_request, reminder_sweep
+from remediation.services.deadline_changes import deadline_change_decide, deadline_change_request
+from remediation.services.reminders import reminder_sweep
 from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 

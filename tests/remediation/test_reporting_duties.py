@@ -10,7 +10,8 @@ from cases.models import Incident
 from compliance.models import AccessLogEntry
 from remediation.models import Implementation, ProgressUpdate
 from remediation.reporting import first_period, period_of, reporting_of
-from remediation.services import reminder_sweep, reporting_duty_set
+from remediation.services.reminders import reminder_sweep
+from remediation.services.reporting_duties import reporting_duty_set
 from tests.clock import on_day
 from tests.conftest import signed_in, submit_update
 

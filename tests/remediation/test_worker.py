@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_nothing_twice(
 import datetime
 from remediation.models import ReminderPolicy
 from remediation.reminders import companies_concerned
-from remediation.services import _open_items
+from remediation.services.reminders import _open_items
 from remediation.reminders import owed_moment
 policies = ReminderPolicy.all_by_kind()
 day = datetime.date.fromisoformat('{TODAY}')
@@ -172,7 +172,7 @@ SUBMIT_WITH_REDIS_DOWN = """
 from django.test import Client
 from compliance.models import User
 from remediation.models import Implementation, ProgressUpdate
-from remediation.services import progress_update_submit
+from remediation.services.progress_updates import progress_update_submit
 officer = User.objects.get(username="officer-okinawa")
 client = Client()
 client.force_login(officer)

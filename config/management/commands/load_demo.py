@@ -7,7 +7,7 @@ from django.db import transaction
 from compliance.choices import CompanyKind, ItemStatus, Role
 from compliance.models import Company, User
 from remediation.models import Implementation, ProgressUpdate
-from remediation.services import progress_update_submit
+from remediation.services.progress_updates import progress_update_submit
 from remediation.workflow import allowed_statuses
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (documented in the README; refused unless DEBUG)

@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand
 
 from compliance import clock
-from remediation.services import reminder_sweep
+from remediation.services.reminders import reminder_sweep
 
 
 class Command(BaseCommand):

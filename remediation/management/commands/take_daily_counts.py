@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand
 
 from compliance import clock
-from remediation.services import daily_counts_take
+from remediation.services.daily_counts import daily_counts_take
 
 
 class Command(BaseCommand):

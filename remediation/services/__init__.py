@@ -1,0 +1,1 @@
+"""Writes of the remediation app, one module per subject."""
