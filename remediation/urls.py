@@ -1,7 +1,6 @@
 from django.urls import path
 
-from cases import views_editing
-from remediation import dashboard_views, views
+from remediation import dashboard_views, views, views_editing
 
 app_name = "remediation"
 
