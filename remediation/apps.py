@@ -9,6 +9,9 @@ class RemediationConfig(AppConfig):
     verbose_name = _("Remediation")
 
     def ready(self) -> None:
+        from cases.editing import removal_guards
         from remediation.dashboard_cache import watch_sources
+        from remediation.editing import refuse_finding_removal
 
         watch_sources(apps.get_model)
+        removal_guards.append(refuse_finding_removal)
