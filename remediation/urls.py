@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remediation import dashboard_views, views, views_editing
+from remediation import dashboard_views, report_views, views, views_editing
 
 app_name = "remediation"
 
@@ -51,4 +51,8 @@ urlpatterns = [
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("preferences/", views.preferences, name="preferences"),
     path("implementations/", views.implementation_list, name="implementation_list"),
+    path("reports/", report_views.report_draft_list, name="report_draft_list"),
+    path("reports/<int:pk>/", report_views.report_draft_detail, name="report_draft_detail"),
+    path("reports/<int:pk>/<str:language>.pdf", report_views.report_draft_pdf, name="report_draft_pdf"),
+    path("reports/<int:pk>/approve/", report_views.report_draft_approve_view, name="report_draft_approve"),
 ]
