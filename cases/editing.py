@@ -9,7 +9,7 @@ Measures and their implementations are in `remediation.editing`, companies and g
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -34,6 +34,9 @@ LAW_ARTICLE_FIELDS = ("law_ja", "law_en", "article", "paragraph", "title_ja", "t
 ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en")
 FINDING_FIELDS = ("side", "article", "text_ja", "text_en")
 PAIR_FIELDS = ("group", "incident_total")
+# What refuses a finding's removal, each raising ValidationError: the layers above add theirs (remediation: the
+# records companies keep on its measures' items), from their AppConfig.ready().
+removal_guards: list[Callable[[Finding], None]] = []
 # What the regulator edits of an incident; its status follows the progress workflow, its dates `item_dates_set`.
 INCIDENT_FIELDS = (
     "described_in_report", "label", "viewer", "owner", "mutual", "data_kind", "was_used",
@@ -280,13 +283,11 @@ def finding_update(
 
 def finding_delete(*, actor: User, finding: Finding) -> None:
     """Regulator staff remove a finding with its measures, refused once any company keeps records on them."""
-    from remediation.editing import refuse_loss_of_private_records
-    from remediation.models import Implementation
-
     require_regulator(actor)
     with transaction.atomic():
         finding = locked(finding)
-        refuse_loss_of_private_records(implementations=Implementation.objects.filter(measure__finding=finding))
+        for guard in removal_guards:
+            guard(finding)
         finding.delete()
 
 

@@ -400,7 +400,7 @@ class ReportDraft(RegulatorOnly):
         return f"{self.case.code} {self.as_of.isoformat()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:report_draft_detail", kwargs={"pk": self.pk})
+        return reverse("remediation:report_draft_detail", kwargs={"pk": self.pk})
 
     @property
     def is_draft(self) -> bool:

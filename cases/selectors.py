@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -13,10 +13,13 @@ from compliance.access import is_regulator, where_visible
 from compliance.aggregates import counted, counted_where_seen, summed
 from compliance.choices import ItemStatus
 from remediation.models import Implementation
-from remediation.selectors import measures_prefetch
 
 if TYPE_CHECKING:
     from compliance.models import Company, User
+
+# What a finding's pages show of the layers above, prefetched with it (remediation: its measures), each given the
+# person; registered from their AppConfig.ready().
+finding_prefetches: list[Callable[..., Prefetch]] = []
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -43,7 +46,9 @@ def finding_list(*, user: User, case: Case) -> QuerySet[Finding]:
         Finding.objects.visible_to(user)
         .filter(case=case)
         .select_related("case", "article")
-        .prefetch_related("safeguard_types", "affected_companies", measures_prefetch(user=user))
+        .prefetch_related(
+            "safeguard_types", "affected_companies", *(prefetch(user=user) for prefetch in finding_prefetches)
+        )
     )
 
 

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cases import case_file_schema as schema
 from cases import report_format as fmt
 from cases.choices import CaseRelation
 from cases.models import (
@@ -62,7 +63,7 @@ def case_file_load(*, path: Path = DEFAULT_REPORT) -> LoadResult:
 class _CaseLoader:
     """Writes one validated case file into the database, by natural keys (codes)."""
 
-    def __init__(self, document: fmt.CaseFile) -> None:
+    def __init__(self, document: schema.CaseFile) -> None:
         self.document = document
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
@@ -110,7 +111,7 @@ class _CaseLoader:
 
     # The case -------------------------------------------------------------------------------------
 
-    def _load_action(self, case: Case, position: int, action: fmt.RegulatoryAction) -> None:
+    def _load_action(self, case: Case, position: int, action: schema.RegulatoryAction) -> None:
         values = {
             **action.model_dump(exclude={"code", "articles", "addressees"}),
             "position": _position(action, position),
@@ -119,7 +120,7 @@ class _CaseLoader:
         self._set_related(row, "articles", [self.articles[c] for c in action.articles])
         self._set_related(row, "addressees", [self.companies[c] for c in action.addressees])
 
-    def _load_finding(self, case: Case, position: int, finding: fmt.Finding) -> None:
+    def _load_finding(self, case: Case, position: int, finding: schema.Finding) -> None:
         values = {
             "side": finding.side,
             "article": self.articles[finding.article],
@@ -133,7 +134,7 @@ class _CaseLoader:
         for measure_position, measure in enumerate(finding.measures):
             self._load_measure(row, measure_position, measure)
 
-    def _load_measure(self, finding: Finding, position: int, measure: fmt.Measure) -> None:
+    def _load_measure(self, finding: Finding, position: int, measure: schema.Measure) -> None:
         values = {
             "safeguard_type": self.safeguards[measure.safeguard_type],
             "kind": measure.kind,
@@ -143,7 +144,7 @@ class _CaseLoader:
         }
         row = self._upsert(Measure, {"finding": finding, "code": measure.code}, values)
         # Each company's own state when the file gives it; else the measure's status and window, as published.
-        published = fmt.TrackedState(window=measure.window, baseline_window=measure.window)
+        published = schema.TrackedState(window=measure.window, baseline_window=measure.window)
         states = {state.company: state for state in measure.implementations}
         for index, code in enumerate(measure.implementers):
             state = states.get(code)
@@ -154,7 +155,7 @@ class _CaseLoader:
                 on_create=self._tracked(state or published, state.status if state else measure.status),
             )
 
-    def _tracked(self, state: fmt.TrackedState, status: str | None) -> dict:
+    def _tracked(self, state: schema.TrackedState, status: str | None) -> dict:
         """The tracked fields of an item about to be created."""
         values = {
             "status": status or "",
@@ -170,7 +171,7 @@ class _CaseLoader:
         since = state.tracked_since or self.since
         return {**values, "tracked_since": since} if since else values
 
-    def _load_pair(self, case: Case, pair: fmt.Pair) -> None:
+    def _load_pair(self, case: Case, pair: schema.Pair) -> None:
         values = {"group": self.groups[pair.group], "incident_total": pair.incident_total}
         row = self._upsert(IncidentPair, {"case": case, "number": pair.number}, values)
         recorded = row.incidents.count()
@@ -193,10 +194,10 @@ class _CaseLoader:
                 Incident,
                 {"pair": row, "number": number},
                 {"described_in_report": False},
-                on_create=self._tracked(state or fmt.TrackedState(), state.status if state else None),
+                on_create=self._tracked(state or schema.TrackedState(), state.status if state else None),
             )
 
-    def _load_described_incident(self, pair: IncidentPair, number: int, incident: fmt.Incident) -> None:
+    def _load_described_incident(self, pair: IncidentPair, number: int, incident: schema.Incident) -> None:
         values = {
             "label": incident.label,
             "described_in_report": True,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import report_views, views, views_case_files, views_editing
+from cases import views, views_case_files, views_editing
 
 app_name = "cases"
 
@@ -46,8 +46,4 @@ urlpatterns = [
     ),
     path("law-articles/new/", views_editing.law_article_create, name="law_article_create"),
     path("law-articles/<slug:code>/edit/", views_editing.law_article_edit, name="law_article_edit"),
-    path("reports/", report_views.report_draft_list, name="report_draft_list"),
-    path("reports/<int:pk>/", report_views.report_draft_detail, name="report_draft_detail"),
-    path("reports/<int:pk>/<str:language>.pdf", report_views.report_draft_pdf, name="report_draft_pdf"),
-    path("reports/<int:pk>/approve/", report_views.report_draft_approve_view, name="report_draft_approve"),
 ]

@@ -1,5 +1,7 @@
 """Pages of the published case: the case, its timeline, findings and incidents."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +21,10 @@ from compliance.access import is_regulator
 from compliance.exports import Column
 from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from compliance.listing import export_if_requested
-from remediation import selectors as remediation_selectors
+
+# What the case page shows of the layers above (remediation: its items' statuses and open windows), each a
+# function of the person and the case giving the page's context; registered from their AppConfig.ready().
+case_page_sections: list[Callable[..., dict]] = []
 
 
 def _case(request: HttpRequest, code: str) -> Case:
@@ -62,12 +67,12 @@ def case_detail(request: HttpRequest, case: str) -> HttpResponse:
     context = {
         "case": case_obj,
         "actions": selectors.action_list(user=user, case=case_obj),
-        "status_counts": remediation_selectors.implementation_status_counts(user=user, case=case_obj),
         "pairs": selectors.incident_pair_list(user=user, case=case_obj),
-        "windows": remediation_selectors.open_windows(user=user, case=case_obj),
         "related": selectors.case_links(user=user, case=case_obj),
         "link_form": CaseLinkForm(user=user) if is_regulator(user) else None,
     }
+    for section in case_page_sections:
+        context.update(section(user=user, case=case_obj))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from cases import views_editing
-from compliance import views
+from compliance import views, views_editing
 
 app_name = "compliance"
 

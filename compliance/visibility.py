@@ -346,7 +346,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
 
 
 # INTERNAL fields the public portal shows once the regulator has published a case's current status
-# (`Case.status_public`): then another company's officer sees them too (`cases/publication.py` reads these).
+# (`Case.status_public`): then another company's officer sees them too (`remediation/publication.py` reads these).
 PUBLISHED_WITH_CASE_STATUS: dict[str, tuple[str, ...]] = {
     "remediation.Implementation": ("status", "due_on", "window_start", "window_end"),
 }

@@ -11,7 +11,7 @@ from compliance import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("public/", include("cases.urls_public")),
+    path("public/", include("remediation.urls_public")),
     path("", include("cases.urls")),
     path("", include("remediation.urls")),
     path("", include("compliance.urls_pages")),

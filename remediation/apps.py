@@ -9,7 +9,16 @@ class RemediationConfig(AppConfig):
     verbose_name = _("Remediation")
 
     def ready(self) -> None:
+        from cases.editing import removal_guards
+        from cases.selectors import finding_prefetches
+        from cases.views import case_page_sections
         from remediation import tasks  # noqa: F401  (registers the tasks that notifications queue by name)
+        from remediation.case_page import case_page_section
         from remediation.dashboard_cache import watch_sources
+        from remediation.editing import refuse_finding_removal
+        from remediation.selectors import measures_prefetch
 
         watch_sources(apps.get_model)
+        removal_guards.append(refuse_finding_removal)
+        finding_prefetches.append(measures_prefetch)
+        case_page_sections.append(case_page_section)

@@ -45,6 +45,11 @@ class Implementer:
     window_end: datetime.date | None = None
 
 
+def refuse_finding_removal(finding: Finding) -> None:
+    """Refuse to remove a finding whose measures' items a company keeps records on (a `cases.editing` guard)."""
+    refuse_loss_of_private_records(implementations=Implementation.objects.filter(measure__finding=finding))
+
+
 def refuse_loss_of_private_records(
     *, implementations: QuerySet[Implementation] | None = None, incidents: QuerySet[Incident] | None = None
 ) -> None:

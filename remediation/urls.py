@@ -1,7 +1,14 @@
 from django.urls import path
 
-from cases import views_editing
-from remediation import dashboard_views, deadline_change_views, progress_update_views, reminder_views, views
+from remediation import (
+    dashboard_views,
+    deadline_change_views,
+    progress_update_views,
+    reminder_views,
+    report_views,
+    views,
+    views_editing,
+)
 
 app_name = "remediation"
 
@@ -70,4 +77,8 @@ urlpatterns = [
     path("reminders/", reminder_views.reminder_list, name="reminder_list"),
     path("preferences/", reminder_views.preferences, name="preferences"),
     path("implementations/", views.implementation_list, name="implementation_list"),
+    path("reports/", report_views.report_draft_list, name="report_draft_list"),
+    path("reports/<int:pk>/", report_views.report_draft_detail, name="report_draft_detail"),
+    path("reports/<int:pk>/<str:language>.pdf", report_views.report_draft_pdf, name="report_draft_pdf"),
+    path("reports/<int:pk>/approve/", report_views.report_draft_approve_view, name="report_draft_approve"),
 ]

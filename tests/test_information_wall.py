@@ -104,10 +104,10 @@ REGULATOR_ONLY = {
     "api:history-list": "/api/v1/history/",
     "remediation:review_queue": "/reviews/",
     "remediation:dashboard": "/dashboard/",
-    "cases:report_draft_list": "/reports/",
-    "cases:report_draft_detail": None,  # tried in tests/cases/test_publication.py
-    "cases:report_draft_pdf": None,
-    "cases:report_draft_approve": None,
+    "remediation:report_draft_list": "/reports/",
+    "remediation:report_draft_detail": None,  # tried in tests/cases/test_publication.py
+    "remediation:report_draft_pdf": None,
+    "remediation:report_draft_approve": None,
     "remediation:progress_update_review": None,  # POST, tried below
     "remediation:deadline_change_decide": None,  # POST, tried below
     "api:progressupdate-accept": None,

@@ -208,7 +208,7 @@ def test_the_portal_lists_both_cases_and_shows_the_one_without_source_text(case,
 
 def test_the_report_generator_drafts_the_second_case(case, second, regulator_staff):
     staff = signed_in(regulator_staff)
-    response = staff.post(reverse("cases:report_draft_list"), {"case": second.code, "as_of": "令和8年11月1日"})
+    response = staff.post(reverse("remediation:report_draft_list"), {"case": second.code, "as_of": "令和8年11月1日"})
     draft = ReportDraft.objects.get(case=second)
     assert response.status_code == 302 and response.url == draft.get_absolute_url()
     assert [f["code"] for s in draft.content["sides"] for f in s["findings"]] == ["s2-1"]
@@ -216,8 +216,8 @@ def test_the_report_generator_drafts_the_second_case(case, second, regulator_sta
     page = staff.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert SECOND_TITLE_EN in page
     for language in ("ja", "en"):
-        pdf = staff.get(reverse("cases:report_draft_pdf", args=[draft.pk, language]))
+        pdf = staff.get(reverse("remediation:report_draft_pdf", args=[draft.pk, language]))
         assert pdf.status_code == 200
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
         assert "s2-1" in text
-    assert staff.get(reverse("cases:report_draft_list")).status_code == 200
+    assert staff.get(reverse("remediation:report_draft_list")).status_code == 200

@@ -11,11 +11,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import Case, ReportDraft
-from cases.publication import NotPublishable, case_publication, published_values
-from cases.reports import report_draft_approve, report_draft_create, report_pdf
 from compliance import clock
 from compliance.models import User
 from remediation.models import Evidence, Implementation, ProgressUpdate, Review
+from remediation.publication import NotPublishable, case_publication, published_values
+from remediation.reports import report_draft_approve, report_draft_create, report_pdf
 from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -169,20 +169,23 @@ def test_the_generator_is_for_regulator_staff_and_approval_for_administrators(
     case, officers, regulator_staff, regulator_admin
 ):
     officer = signed_in(officers["okinawa"], second_factor=False)
-    assert officer.get(reverse("cases:report_draft_list")).status_code == 404
+    assert officer.get(reverse("remediation:report_draft_list")).status_code == 404
     staff = signed_in(regulator_staff)
-    response = staff.post(reverse("cases:report_draft_list"), {"case": case.code, "as_of": "2024-03-06"})
+    response = staff.post(reverse("remediation:report_draft_list"), {"case": case.code, "as_of": "2024-03-06"})
     draft = ReportDraft.objects.get()
     assert response.status_code == 302 and response.url == draft.get_absolute_url()
     assert "DRAFT" in staff.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert officer.get(draft.get_absolute_url()).status_code == 404
-    assert officer.get(reverse("cases:report_draft_pdf", args=[draft.pk, "ja"])).status_code == 404
-    pdf = staff.get(reverse("cases:report_draft_pdf", args=[draft.pk, "ja"]))
+    assert officer.get(reverse("remediation:report_draft_pdf", args=[draft.pk, "ja"])).status_code == 404
+    pdf = staff.get(reverse("remediation:report_draft_pdf", args=[draft.pk, "ja"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    staff.post(reverse("cases:report_draft_approve", args=[draft.pk]))
+    staff.post(reverse("remediation:report_draft_approve", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.is_draft  # regulator staff cannot approve
-    signed_in(regulator_admin).post(reverse("cases:report_draft_approve", args=[draft.pk]))
+    signed_in(regulator_admin).post(reverse("remediation:report_draft_approve", args=[draft.pk]))
     draft.refresh_from_db()
     assert not draft.is_draft and draft.approved_by == regulator_admin
-    assert staff.post(reverse("cases:report_draft_list"), {"case": case.code, "as_of": "2020-01-01"}).status_code == 400
+    assert (
+        staff.post(reverse("remediation:report_draft_list"), {"case": case.code, "as_of": "2020-01-01"}).status_code
+        == 400
+    )

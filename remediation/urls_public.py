@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import public_views
+from remediation import public_views
 
 app_name = "public"
 

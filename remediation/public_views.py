@@ -14,10 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
 from cases.models import Case
-from cases.publication import case_publication, published_values
 from compliance import clock
 from compliance.choices import ItemStatus
 from remediation.choices import MeasureKind
+from remediation.publication import case_publication, published_values
 
 PUBLIC_SECONDS = 600
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, ReportDraft
-from cases.public_views import publication_labels
-from cases.reports import report_draft_approve, report_draft_create, report_pdf
 from compliance import clock
 from compliance.access import is_regulator_admin
 from compliance.forms import JapaneseDateField
 from compliance.guards import get_visible_or_404, regulator_only
+from remediation.public_views import publication_labels
+from remediation.reports import report_draft_approve, report_draft_create, report_pdf
 
 
 class ReportDraftForm(forms.Form):

@@ -23,12 +23,12 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from cases.choices import ActionKind, Side
 from cases.models import Case, ReportDraft
-from cases.publication import case_publication
 from compliance import clock
 from compliance.access import is_regulator, is_regulator_admin
 from compliance.choices import ItemStatus
 from compliance.i18n import in_language
 from remediation.choices import MeasureKind
+from remediation.publication import case_publication
 
 if TYPE_CHECKING:
     from compliance.models import User
