@@ -1,17 +1,14 @@
 from django.urls import path
 
-from cases import views, views_case_files, views_editing
+from cases import views, views_editing
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
-    # Before the case's own pages: "import" is no case's code (the case file format reserves it).
-    path("cases/import/", views_case_files.case_file_upload, name="case_file_import"),
     # Before the case's own pages too: "new" is no record's code (the forms refuse it).
     path("cases/new/", views_editing.case_open, name="case_open"),
     path("cases/<slug:case>/", views.case_detail, name="case_detail"),
-    path("cases/<slug:case>/export/", views_case_files.case_file_download, name="case_file_export"),
     path("cases/<slug:case>/links/", views.case_link_add, name="case_link_add"),
     path("cases/<slug:case>/links/<int:pk>/remove/", views.case_link_remove, name="case_link_remove"),
     path("cases/<slug:case>/findings/", views.finding_list, name="finding_list"),

@@ -3,10 +3,11 @@
 from cases.api import views as case_views
 from compliance.api import views as company_views
 from compliance.api.routers import ApiRouter
+from remediation.api import case_files
 from remediation.api import views as remediation_views
 
 router = ApiRouter()
-router.register("cases", case_views.CaseViewSet)
+router.register("cases", case_files.CaseViewSet)
 router.register("regulatory-actions", case_views.RegulatoryActionViewSet)
 router.register("law-articles", case_views.LawArticleViewSet)
 router.register("safeguard-types", case_views.SafeguardTypeViewSet)

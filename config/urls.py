@@ -12,8 +12,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("public/", include("remediation.urls_public")),
-    path("", include("cases.urls")),
+    # The follow-up first: its case-file pages ("cases/import/") come before the case pages ("cases/<code>/").
     path("", include("remediation.urls")),
+    path("", include("cases.urls")),
     path("", include("compliance.urls_pages")),
     path("accounts/", include("compliance.urls_accounts")),
     path("admin/", admin.site.urls),

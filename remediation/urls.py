@@ -7,12 +7,17 @@ from remediation import (
     reminder_views,
     report_views,
     views,
+    views_case_files,
     views_editing,
 )
 
 app_name = "remediation"
 
 urlpatterns = [
+    # Whole-case files; before the case's own pages (the root URL conf includes these first): "import" is no case's
+    # code (the case file format reserves it).
+    path("cases/import/", views_case_files.case_file_upload, name="case_file_import"),
+    path("cases/<slug:case>/export/", views_case_files.case_file_download, name="case_file_export"),
     # Before the measure's page: "new" is no measure's code (the form refuses it).
     path(
         "cases/<slug:case>/findings/<slug:finding>/measures/new/",

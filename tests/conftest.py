@@ -10,9 +10,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case
-from cases.services import case_file_load
 from compliance.choices import CompanyKind, Role
 from compliance.models import Company, User
+from remediation.case_loading import case_file_load
 from remediation.models import Implementation, ProgressUpdate
 from remediation.services.progress_updates import progress_update_submit
 from remediation.workflow import allowed_statuses

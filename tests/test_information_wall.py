@@ -120,8 +120,8 @@ REGULATOR_ONLY = {
     "cases:case_link_add": None,  # POST, tried in tests/cases/test_case_links.py
     "cases:case_link_remove": None,
     "api:case-links": None,  # POST and DELETE, likewise
-    "cases:case_file_import": "/cases/import/",
-    "cases:case_file_export": "/cases/ppc-2024-utilities/export/",
+    "remediation:case_file_import": "/cases/import/",
+    "remediation:case_file_export": "/cases/ppc-2024-utilities/export/",
     "api:case-export": "/api/v1/cases/ppc-2024-utilities/export/",
     "api:case-import": None,  # POST, tried in tests/cases/test_case_files.py
     # Pages that open and keep a case; their POSTs are tried in tests/cases/test_case_pages.py.

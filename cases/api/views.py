@@ -1,7 +1,6 @@
 """API of cases and what the regulator found in them: read by everyone in scope, written by regulator staff."""
 
 from cases.api import serializers
-from cases.api.case_files import CaseFilesActionMixin
 from cases.api.links import CaseLinksActionMixin
 from cases.api.writes import (
     CaseWrites,
@@ -18,7 +17,7 @@ from compliance.api.scoping import ScopedReadOnlyViewSet
 from remediation.api.reporting import ReportingDutyActionMixin
 
 
-class CaseViewSet(CaseFilesActionMixin, CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
+class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     """Supervision cases."""
 
     queryset = Case.objects.all()

@@ -25,10 +25,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case
-from cases.services import case_file_load
 from compliance.choices import Role
 from compliance.models import Company, User
 from compliance.models.audit import REFUSE_TRUNCATE
+from remediation.case_loading import case_file_load
 from tests.conftest import make_person
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

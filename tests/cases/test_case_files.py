@@ -15,10 +15,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from cases.case_files import case_file_export, case_file_import
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from cases.report_format import CaseFileError, Problem, parse_case_text
 from compliance.models import AccessLogEntry, Company, CompanyGroup
+from remediation.case_files import case_file_export, case_file_import
 from remediation.models import Implementation, Measure
 from tests.cases.factories import second_case
 from tests.conftest import signed_in
@@ -285,7 +285,7 @@ def test_every_channel_lists_every_problem(case, regulator_client, tmp_path, how
         assert sorted(lines[1:]) == sorted(f"  - {problem}" for problem in expected)
     elif how == "page":
         upload = SimpleUploadedFile("case.yaml", text.encode(), content_type=YAML)
-        response = regulator_client.post(reverse("cases:case_file_import"), {"file": upload})
+        response = regulator_client.post(reverse("remediation:case_file_import"), {"file": upload})
         assert response.status_code == 200
         assert sorted(response.context["problems"], key=str) == sorted(expected, key=str)
         page = response.content.decode()
@@ -369,10 +369,10 @@ def test_the_api_exports_and_imports_a_case(case, regulator_client):
 
 def test_the_export_page_is_a_download_that_logs_the_private_records_it_holds(case, regulator_client, regulator_staff):
     page = regulator_client.get(case.get_absolute_url()).content.decode()
-    assert reverse("cases:case_file_export", args=[case.code]) in page
+    assert reverse("remediation:case_file_export", args=[case.code]) in page
     reads = AccessLogEntry.objects.filter(user=regulator_staff, action="read", object_type="cases.incident")
     before = reads.count()
-    response = regulator_client.get(reverse("cases:case_file_export", args=[case.code]))
+    response = regulator_client.get(reverse("remediation:case_file_export", args=[case.code]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ppc-2024-utilities.yaml"'
     assert response.content.decode() == case_file_export(case=case)
@@ -384,14 +384,14 @@ def test_the_import_page_takes_a_file_and_shows_the_case(case, regulator_client)
     second = second_case()
     text = case_file_export(case=second)
     second.delete()
-    assert reverse("cases:case_file_import") in regulator_client.get(reverse("cases:case_list")).content.decode()
-    assert regulator_client.get(reverse("cases:case_file_import")).status_code == 200
+    assert reverse("remediation:case_file_import") in regulator_client.get(reverse("cases:case_list")).content.decode()
+    assert regulator_client.get(reverse("remediation:case_file_import")).status_code == 200
     upload = SimpleUploadedFile("second.yaml", text.encode(), content_type=YAML)
-    response = regulator_client.post(reverse("cases:case_file_import"), {"file": upload}, follow=True)
+    response = regulator_client.post(reverse("remediation:case_file_import"), {"file": upload}, follow=True)
     assert response.redirect_chain == [("/cases/second-case/", 302)]
     assert Case.objects.filter(code="second-case").exists()
     not_utf8 = SimpleUploadedFile("second.yaml", "事案".encode("shift_jis"), content_type=YAML)
-    refused = regulator_client.post(reverse("cases:case_file_import"), {"file": not_utf8})
+    refused = regulator_client.post(reverse("remediation:case_file_import"), {"file": not_utf8})
     assert [str(p) for p in refused.context["problems"]] == ["file: -: not UTF-8 text"]
 
 
@@ -403,19 +403,21 @@ def test_officers_can_neither_export_nor_import_and_each_attempt_is_logged(case,
     before, rows = denied.count(), row_counts()
     upload = SimpleUploadedFile("case.yaml", text.encode(), content_type=YAML)
     attempts = [
-        client.get(reverse("cases:case_file_export", args=[case.code])),
+        client.get(reverse("remediation:case_file_export", args=[case.code])),
         client.get(f"{API}/cases/{case.code}/export/"),
-        client.get(reverse("cases:case_file_import")),
-        client.post(reverse("cases:case_file_import"), {"file": upload}),
+        client.get(reverse("remediation:case_file_import")),
+        client.post(reverse("remediation:case_file_import"), {"file": upload}),
         client.post(f"{API}/cases/import/", text.encode(), content_type=YAML),
     ]
     assert [response.status_code for response in attempts] == [404] * 5
     assert (
-        reverse("cases:case_file_export", args=[case.code]) not in client.get(case.get_absolute_url()).content.decode()
+        reverse("remediation:case_file_export", args=[case.code])
+        not in client.get(case.get_absolute_url()).content.decode()
     )
     assert denied.count() == before + 5
     assert set(denied.order_by("-id")[:5].values_list("object_type", flat=True)) == {
-        "page:cases:case_file_export", "api:api:case-export", "page:cases:case_file_import", "api:api:case-import",
+        "page:remediation:case_file_export", "api:api:case-export",
+        "page:remediation:case_file_import", "api:api:case-import",
     }  # fmt: skip
     assert row_counts() == rows | {"compliance_accesslogentry": rows["compliance_accesslogentry"] + 5}
     with pytest.raises(PermissionDenied):
@@ -434,7 +436,7 @@ def test_the_command_exports_to_a_file_or_to_standard_output(case, tmp_path, cap
 
 def test_the_report_file_still_loads_as_before(case):
     """The format grew for any case; the report's own file reads exactly as before."""
-    from cases.services import DEFAULT_REPORT
+    from remediation.case_loading import DEFAULT_REPORT
 
     text = Path(DEFAULT_REPORT).read_text(encoding="utf-8")
     document = parse_case_text(text, folders=[DEFAULT_REPORT.parent])

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Finding
-from cases.services import DEFAULT_REPORT, case_file_load
+from remediation.case_loading import DEFAULT_REPORT, case_file_load
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from cases.report_format import CaseFileError
-from cases.services import DEFAULT_REPORT, case_file_load
+from remediation.case_loading import DEFAULT_REPORT, case_file_load
 
 
 class Command(BaseCommand):

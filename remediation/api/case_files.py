@@ -1,4 +1,8 @@
-"""Case files in the API, for regulator staff: `GET …/cases/{code}/export/` and `POST …/cases/import/`."""
+"""Case files in the API, for regulator staff: `GET …/cases/{code}/export/` and `POST …/cases/import/`.
+
+A case file holds the whole case, its measures and items with it, so the follow-up layer adds these two actions to
+the cases API (`CaseViewSet` below, which the wiring registers).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cases.case_files import MEDIA_TYPE, case_file_import
+from cases.api import views as case_views
 from cases.report_format import MAX_FILE_BYTES, CaseFileError, Problem, decode_case_file
-from cases.views_case_files import case_file_response
 from compliance.api.fields import TextField
 from compliance.api.negotiation import FileNegotiation
 from compliance.api.scoping import RegulatorOnly
+from remediation.case_files import MEDIA_TYPE, case_file_import
+from remediation.views_case_files import case_file_response
 
 
 class CaseFileParser(parsers.BaseParser):
@@ -127,3 +132,7 @@ class CaseFilesActionMixin:
         created = result.created.get("cases.Case", 0) > 0
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(body, status=answer, headers={"Location": url} if created else {})
+
+
+class CaseViewSet(CaseFilesActionMixin, case_views.CaseViewSet):
+    __doc__ = case_views.CaseViewSet.__doc__  # the schema describes the cases endpoints by it

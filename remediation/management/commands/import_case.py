@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from cases.case_files import case_file_import
 from cases.report_format import CaseFileError
+from remediation.case_files import case_file_import
 
 
 class Command(BaseCommand):

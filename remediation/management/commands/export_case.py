@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from cases.case_files import case_file_export, exported_records
 from cases.models import Case
 from compliance.audit import access_log_reads
+from remediation.case_files import case_file_export, exported_records
 
 
 class Command(BaseCommand):

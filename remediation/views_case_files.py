@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import selectors
-from cases.case_files import MEDIA_TYPE, case_file_export, case_file_import, export_file_name, exported_records
 from cases.models import Case
 from cases.report_format import MAX_FILE_BYTES, CaseFileError, decode_case_file
 from compliance.guards import get_visible_or_404, log_reads, regulator_only
+from remediation.case_files import MEDIA_TYPE, case_file_export, case_file_import, export_file_name, exported_records
 
 
 def case_file_response(request: HttpRequest, case: Case) -> HttpResponse:

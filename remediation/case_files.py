@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from cases import report_format as fmt
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
-from cases.services import LoadResult, _CaseLoader
 from compliance.access import is_regulator
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
+from remediation.case_loading import LoadResult, _CaseLoader
 from remediation.models import Implementation, Measure
 
 if TYPE_CHECKING:

@@ -1,0 +1,268 @@
+"""Loading a whole case file: the case, its findings and incidents, and the measures and items that follow them up.
+
+It spans the layers (a measure and each company's item are the follow-up), so it lives in the top one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+import cases
+from cases import case_file_schema as schema
+from cases import report_format as fmt
+from cases.models import (
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
+from compliance.models import Company, CompanyGroup
+from compliance.tracking import TrackedItem
+from remediation.models import Implementation, Measure
+
+if TYPE_CHECKING:
+    pass
+
+DEFAULT_REPORT = Path(cases.__file__).resolve().parent / "data" / "report-2024-03-06.yaml"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load did: rows created and rows whose published content changed, per model."""
+
+    case: Case
+    created: Counter
+    updated: Counter
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def case_file_load(*, path: Path = DEFAULT_REPORT) -> LoadResult:
+    """Load a case file: validate it whole, then create or update its records in one transaction.
+
+    Published content (texts, relations) follows the file. Tracked state (status, dates) is taken
+    from the file only when a record is created: afterwards it belongs to the progress workflow.
+    """
+    document = fmt.parse_case_file(path)
+    with transaction.atomic():
+        return _CaseLoader(document).load()
+
+
+class _CaseLoader:
+    """Writes one validated case file into the database, by natural keys (codes)."""
+
+    def __init__(self, document: schema.CaseFile) -> None:
+        self.document = document
+        self.created: Counter = Counter()
+        self.updated: Counter = Counter()
+        self.new_rows: set[models.Model] = set()
+        self.articles: dict[str, LawArticle] = {}
+        self.safeguards: dict[str, SafeguardType] = {}
+        self.groups: dict[str, CompanyGroup] = {}
+        self.companies: dict[str, Company] = {}
+        # Since when new items are followed: the report's date; without a source, the day they are created.
+        self.since = document.source.published_on if document.source else None
+
+    def load(self) -> LoadResult:
+        self._load_reference_data()
+        # Keys the file leaves out (a case's `closed_on`, `status_public`) keep what the case holds.
+        values = self.document.case.model_dump(exclude={"code"}, exclude_unset=True)
+        case = self._upsert(Case, {"code": self.document.case.code}, values)
+        for position, action in enumerate(self.document.regulatory_actions):
+            self._load_action(case, position, action)
+        for position, finding in enumerate(self.document.findings):
+            self._load_finding(case, position, finding)
+        for pair in self.document.pairs:
+            self._load_pair(case, pair)
+        return LoadResult(case=case, created=self.created, updated=self.updated)
+
+    # Reference data -------------------------------------------------------------------------------
+
+    def _load_reference_data(self) -> None:
+        for article in self.document.law_articles:
+            self.articles[article.code] = self._upsert(
+                LawArticle, {"code": article.code}, article.model_dump(exclude={"code"})
+            )
+        for index, safeguard in enumerate(self.document.safeguard_types):
+            values = {**safeguard.model_dump(exclude={"code"}), "position": _position(safeguard, index)}
+            self.safeguards[safeguard.code] = self._upsert(SafeguardType, {"code": safeguard.code}, values)
+        for index, group in enumerate(self.document.groups):
+            values = {**group.model_dump(exclude={"code"}), "position": _position(group, index)}
+            self.groups[group.code] = self._upsert(CompanyGroup, {"code": group.code}, values)
+        for index, company in enumerate(self.document.companies):
+            values = {
+                **company.model_dump(exclude={"code", "group"}),
+                "group": self.groups.get(company.group) if company.group else None,
+                "position": _position(company, index),
+            }
+            self.companies[company.code] = self._upsert(Company, {"code": company.code}, values)
+
+    # The case -------------------------------------------------------------------------------------
+
+    def _load_action(self, case: Case, position: int, action: schema.RegulatoryAction) -> None:
+        values = {
+            **action.model_dump(exclude={"code", "articles", "addressees"}),
+            "position": _position(action, position),
+        }
+        row = self._upsert(RegulatoryAction, {"case": case, "code": action.code}, values)
+        self._set_related(row, "articles", [self.articles[c] for c in action.articles])
+        self._set_related(row, "addressees", [self.companies[c] for c in action.addressees])
+
+    def _load_finding(self, case: Case, position: int, finding: schema.Finding) -> None:
+        values = {
+            "side": finding.side,
+            "article": self.articles[finding.article],
+            "text_ja": finding.text_ja,
+            "text_en": finding.text_en,
+            "position": _position(finding, position),
+        }
+        row = self._upsert(Finding, {"case": case, "code": finding.code}, values)
+        self._set_related(row, "safeguard_types", [self.safeguards[c] for c in finding.safeguard_types])
+        self._set_related(row, "affected_companies", [self.companies[c] for c in finding.affected])
+        for measure_position, measure in enumerate(finding.measures):
+            self._load_measure(row, measure_position, measure)
+
+    def _load_measure(self, finding: Finding, position: int, measure: schema.Measure) -> None:
+        values = {
+            "safeguard_type": self.safeguards[measure.safeguard_type],
+            "kind": measure.kind,
+            "text_ja": measure.text_ja,
+            "text_en": measure.text_en,
+            "position": _position(measure, position),
+        }
+        row = self._upsert(Measure, {"finding": finding, "code": measure.code}, values)
+        # Each company's own state when the file gives it; else the measure's status and window, as published.
+        published = schema.TrackedState(window=measure.window, baseline_window=measure.window)
+        states = {state.company: state for state in measure.implementations}
+        for index, code in enumerate(measure.implementers):
+            state = states.get(code)
+            self._upsert(
+                Implementation,
+                {"measure": row, "company": self.companies[code]},
+                {"position": _position(state, index)},
+                on_create=self._tracked(state or published, state.status if state else measure.status),
+            )
+
+    def _tracked(self, state: schema.TrackedState, status: str | None) -> dict:
+        """The tracked fields of an item about to be created."""
+        values = {
+            "status": status or "",
+            "due_on": state.due_on,
+            "window_start": state.window.start if state.window else None,
+            "window_end": state.window.end if state.window else None,
+            "baseline_due_on": state.baseline_due_on,
+            "baseline_window_start": state.baseline_window.start if state.baseline_window else None,
+            "baseline_window_end": state.baseline_window.end if state.baseline_window else None,
+            "reporting_every": state.reporting_every or "",
+            "reporting_since": state.reporting_since,
+        }
+        since = state.tracked_since or self.since
+        return {**values, "tracked_since": since} if since else values
+
+    def _load_pair(self, case: Case, pair: schema.Pair) -> None:
+        values = {"group": self.groups[pair.group], "incident_total": pair.incident_total}
+        row = self._upsert(IncidentPair, {"case": case, "number": pair.number}, values)
+        recorded = row.incidents.count()
+        if recorded > pair.incident_total:  # the rule of incident_pair_update, for files too
+            reason = _("the pair has %(n)d incidents already: the total cannot be less") % {"n": recorded}
+            raise fmt.CaseFileError(_("database"), [fmt.Problem(f"pairs ({pair.number})", "incident_total", reason)])
+        self._set_related(row, "companies", [self.companies[c] for c in pair.companies])
+        described = set()
+        for place, incident in enumerate(pair.incidents, start=1):
+            number = incident.number or place
+            described.add(number)
+            self._load_described_incident(row, number, incident)
+        # The incidents the report counts but does not describe: present, marked, with nothing invented.
+        states = {state.number: state for state in pair.undescribed}
+        for number in range(1, pair.incident_total + 1):
+            if number in described:
+                continue
+            state = states.get(number)
+            self._upsert(
+                Incident,
+                {"pair": row, "number": number},
+                {"described_in_report": False},
+                on_create=self._tracked(state or schema.TrackedState(), state.status if state else None),
+            )
+
+    def _load_described_incident(self, pair: IncidentPair, number: int, incident: schema.Incident) -> None:
+        values = {
+            "label": incident.label,
+            "described_in_report": True,
+            "viewer": self.companies.get(incident.viewer) if incident.viewer else None,
+            "owner": self.companies.get(incident.owner) if incident.owner else None,
+            "mutual": incident.mutual,
+            "data_kind": incident.data_kind or "",
+            "was_used": incident.used,
+            "involves_new_entrant_data": incident.new_entrant_data,
+            "summary_ja": incident.summary_ja,
+            "summary_en": incident.summary_en,
+            "fix_ja": incident.fix_ja,
+            "fix_en": incident.fix_en,
+        }
+        self._upsert(
+            Incident, {"pair": pair, "number": number}, values, on_create=self._tracked(incident, incident.status)
+        )
+
+    # Writing --------------------------------------------------------------------------------------
+
+    def _upsert(self, model: type[models.Model], keys: dict, values: dict, on_create: dict | None = None):
+        """Create the row, or bring its published content in line with the file; count what changed."""
+        row = model.objects.filter(**keys).first()
+        if row is None:
+            row = model(**keys, **values, **(on_create or {}))
+            _check_row(row, keys)
+            row.save()
+            self.created[model._meta.label] += 1
+            self.new_rows.add(row)
+            return row
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            if isinstance(row, TrackedItem):  # its ETag changes with it, as with every other change of an item
+                row.version += 1
+                changed.append("version")
+            for name in changed:
+                setattr(row, name, values.get(name, getattr(row, name)))
+            _check_row(row, keys)
+            row.save(update_fields=changed)
+            self.updated[model._meta.label] += 1
+        return row
+
+    def _set_related(self, row: models.Model, name: str, targets: list[models.Model]) -> None:
+        manager = getattr(row, name)
+        if set(manager.values_list("pk", flat=True)) != {t.pk for t in targets}:
+            manager.set(targets)
+            if row not in self.new_rows:
+                self.updated[f"{row._meta.label}.{name}"] += 1
+
+
+def _position(record: object, index: int) -> int:
+    """A record's place in the product's lists: the one the file gives, else its place in the file."""
+    position = getattr(record, "position", None)
+    return index if position is None else position
+
+
+def _check_row(row: models.Model, keys: dict) -> None:
+    """The model's own field checks, each refusal a problem naming the row (the file's checks come first)."""
+    try:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        names = ", ".join(str(getattr(value, "code", value)) for value in keys.values())
+        record = f"{row._meta.verbose_name} ({names})"
+        problems = [
+            fmt.Problem(record, field, message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise fmt.CaseFileError(_("database"), problems) from None
