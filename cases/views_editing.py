@@ -316,7 +316,7 @@ def law_article_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _group_page(group: CompanyGroup) -> str:
-    return f"{reverse('compliance:company_list')}?group={group.code}"
+    return f"{reverse('remediation:company_list')}?group={group.code}"
 
 
 @regulator_only
@@ -329,7 +329,7 @@ def company_group_create(request: HttpRequest) -> HttpResponse:
         lambda data: compliance_services.company_group_create(actor=request.user, **data),
         title=heading("add", CompanyGroup),
         submit=_("Save"),
-        back=next_url(request) or reverse("compliance:company_list"),
+        back=next_url(request) or reverse("remediation:company_list"),
         done=_group_page,
         message=saved,
     )
@@ -363,7 +363,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
         lambda data: compliance_services.company_create(actor=request.user, **data),
         title=heading("add", Company),
         submit=_("Save"),
-        back=next_url(request) or reverse("compliance:company_list"),
+        back=next_url(request) or reverse("remediation:company_list"),
         done=lambda company: company.get_absolute_url(),
         message=saved,
         context={"links": links((CompanyGroup, reverse("compliance:company_group_create")), request=request)},

@@ -13,8 +13,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("public/", include("cases.urls_public")),
     path("", include("cases.urls")),
-    path("", include("remediation.urls")),
+    # Before remediation's: "companies/new/" is matched ahead of the company's page there.
     path("", include("compliance.urls_pages")),
+    path("", include("remediation.urls")),
     path("accounts/", include("compliance.urls_accounts")),
     path("admin/", admin.site.urls),
     # The language switch works before signing in too.

@@ -1,11 +1,15 @@
 from django.urls import path
 
 from cases import views_editing
-from remediation import dashboard_views, views
+from remediation import calendar_views, companies, dashboard_views, views
 
 app_name = "remediation"
 
 urlpatterns = [
+    path("companies/", companies.company_list, name="company_list"),
+    path("companies/<slug:code>/", companies.company_detail, name="company_detail"),
+    path("calendar/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
     # Before the measure's page: "new" is no measure's code (the form refuses it).
     path(
         "cases/<slug:case>/findings/<slug:finding>/measures/new/",
