@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 
 from compliance.choices import ItemStatus
 
+# Kept here for the modules that still import the optimistic lock from the workflow; its home is compliance.versioning.
+from compliance.versioning import ConflictError, check_version  # noqa: F401
+
 PLANNED, IN_PROGRESS, DONE, BLOCKED = ItemStatus.PLANNED, ItemStatus.IN_PROGRESS, ItemStatus.DONE, ItemStatus.BLOCKED
 
 # Reporting the same status again is progress without a change of state. A done item is closed.
@@ -25,16 +28,6 @@ def allowed_statuses(current: str) -> list[str]:
     return [status for status in ItemStatus.values if status in allowed]
 
 
-class ConflictError(Exception):
-    """Someone else changed the record since the person saw it: nothing was written."""
-
-    def __init__(self, current_version: int) -> None:
-        self.current_version = current_version
-        super().__init__(
-            _("Someone else changed this item since you opened it. Reload it, check the change and try again.")
-        )
-
-
 def check_transition(current: str, new: str) -> None:
     """Refuse a move the table does not allow, with a message saying which moves are allowed."""
     if new not in ItemStatus.values:
@@ -50,9 +43,3 @@ def check_transition(current: str, new: str) -> None:
             % {"current": ItemStatus(current).label, "new": ItemStatus(new).label, "allowed": labels}
         }
     )
-
-
-def check_version(expected: int | None, actual: int) -> None:
-    """Refuse a write based on a version other than the current one."""
-    if expected is None or int(expected) != actual:
-        raise ConflictError(actual)
