@@ -22,7 +22,7 @@ from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, Regu
 from compliance import clock
 from compliance.editing import assign, locked, next_position, require_regulator, require_some, save_validated
 from compliance.models import Company, CompanyGroup
-from remediation.workflow import check_version
+from compliance.versioning import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User

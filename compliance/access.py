@@ -37,9 +37,9 @@ from compliance.choices import Role
 from compliance.visibility import DERIVED, FIELDS, PUBLISHED_WITH_CASE_STATUS, Visibility
 
 if TYPE_CHECKING:
+    # The person's model (compliance.models.User) builds on this module, so the hints name its Django base.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
     from django.contrib.auth.models import AnonymousUser
-
-    from compliance.models import User
 
 REGULATOR_ROLES = frozenset({Role.REGULATOR_ADMIN, Role.REGULATOR_STAFF})
 NOTHING = Q(pk__in=[])

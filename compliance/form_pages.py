@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from compliance.audit import access_log_denied
 from compliance.forms_editing import ConfirmForm
 from compliance.guards import regulator_only
-from remediation.workflow import ConflictError
+from compliance.versioning import ConflictError
 
 FORM_TEMPLATE = "cases/record_form.html"
 get_and_post = require_http_methods(["GET", "POST"])

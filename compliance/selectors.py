@@ -4,31 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from cases.models import Finding
-from compliance.aggregates import counted, counted_where_seen
-from compliance.choices import ItemStatus
 from compliance.models import AccessAnomaly, AccessLogEntry, Company
-from remediation.models import Implementation
 
 if TYPE_CHECKING:
     from compliance.models import User
-
-
-def company_list(*, user: User) -> QuerySet[Company]:
-    """Every company, with its group and how much of the published case concerns it."""
-    return (
-        Company.objects.visible_to(user)
-        .select_related("group")
-        .annotate(
-            finding_count=counted(Finding.affected_companies.through.objects.all(), "company"),
-            implementation_count=counted(Implementation.objects.all(), "company"),
-            open_implementation_count=counted_where_seen(
-                user, Implementation.objects.visible_to(user), "company", ~Q(status=ItemStatus.DONE), "status"
-            ),
-        )
-    )
 
 
 def companies(*, user: User) -> QuerySet[Company]:

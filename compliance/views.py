@@ -1,69 +1,19 @@
-"""Pages of the companies under supervision, and the regulator's pages over the logs."""
+"""The regulator's pages over the logs: the access log, the change history, and the access analysis."""
 
-import copy
 import json
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 
-from cases import selectors as case_selectors
-from compliance import calendar, selectors
-from compliance.audit import access_log_denied, access_log_read_rows, record_label
+from compliance import selectors
+from compliance.audit import access_log_read_rows
 from compliance.exports import Column
-from compliance.filtersets import AccessLogFilterSet, AnomalyFilterSet, CompanyFilterSet, HistoryFilterSet
-from compliance.guards import get_visible_or_404, log_reads, regulator_only
+from compliance.filtersets import AccessLogFilterSet, AnomalyFilterSet, HistoryFilterSet
+from compliance.guards import regulator_only
 from compliance.history import change_history
-from compliance.listing import export_if_requested, filtered_list
-from compliance.models import CalendarFeed
-from remediation import selectors as remediation_selectors
+from compliance.listing import filtered_list
 
 PAGE_SIZE = 100
-
-COMPANY_COLUMNS = [
-    Column(_("Code"), "code"),
-    Column(_("Name (Japanese)"), "name_ja"),
-    Column(_("Name (English)"), "name_en"),
-    Column(_("Kind"), "get_kind_display"),
-    Column(_("Group"), "group.name_ja"),
-    Column(_("Findings"), "finding_count"),
-    Column(_("Implementations"), "implementation_count"),
-    Column(_("Open items"), "open_implementation_count"),
-]
-
-
-def company_list(request: HttpRequest) -> HttpResponse:
-    """Every company, by group, filtered and searched; or the filtered list as a file."""
-    filterset = CompanyFilterSet(request.GET, queryset=selectors.company_list(user=request.user), request=request)
-    exported = export_if_requested(request, filterset.qs, COMPANY_COLUMNS, "companies")
-    if exported is not None:
-        return exported
-    page = Paginator(filterset.qs.order_by("position", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "compliance/company_list.html", {"companies": page, "page": page, "filter": filterset})
-
-
-def company_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One company and everything of every case that concerns it."""
-    user = request.user
-    company = get_visible_or_404(request, selectors.companies(user=user), code=code)
-    context = {
-        "company": company,
-        "siblings": company.siblings(),
-        "cases": case_selectors.company_cases(user=user, company=company),
-        "actions": case_selectors.company_actions(user=user, company=company),
-        "findings": case_selectors.company_findings(user=user, company=company),
-        "implementations": remediation_selectors.company_implementations(user=user, company=company),
-        "incidents": log_reads(request, case_selectors.company_incidents(user=user, company=company)),
-    }
-    return render(request, "compliance/company_detail.html", context)
-
 
 ACCESS_LOG_COLUMNS = [
     Column("#", "pk"),
@@ -144,48 +94,3 @@ def access_anomaly_list(request: HttpRequest) -> HttpResponse:
         filename="access-analysis",
         per_page=PAGE_SIZE,
     )
-
-
-@never_cache
-def calendar_feed(request: HttpRequest) -> HttpResponse:
-    """The person's calendar address: shown once when made, and made anew or revoked here."""
-    person = request.user
-    context: dict[str, object] = {}
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            calendar.calendar_feed_revoke(actor=person)
-            messages.success(request, gettext("Your calendar address was revoked: it no longer answers."))
-            return redirect(reverse("compliance:calendar_feed"))
-        token = calendar.calendar_feed_issue(actor=person)
-        context["feed_url"] = request.build_absolute_uri(reverse("compliance:calendar_feed_ics", args=[token]))
-    context["feed"] = calendar.active_feed(person=person)
-    return render(request, "compliance/calendar_feed.html", context)
-
-
-def _without_token(request: HttpRequest, token: str, feed: CalendarFeed | None = None) -> HttpRequest:
-    """The request as the access log records it: the secret token left out of its path, made by the feed's person.
-
-    The token stands for its person, as an API token does, so the feed's reads are logged as theirs.
-    """
-    logged = copy.copy(request)
-    logged.path = request.path.replace(token, f"(feed-{feed.pk})" if feed else "(unknown-token)")
-    if feed is not None:
-        logged.user = feed.person
-    return logged
-
-
-@login_not_required
-@never_cache
-def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
-    """The iCalendar feed behind a secret address: the dates its person follows; 404 once revoked."""
-    feed = calendar.feed_for_token(token)
-    if feed is None:
-        access_log_denied(request=_without_token(request, token), object_type=record_label(CalendarFeed))
-        raise Http404
-    person = feed.person
-    items = log_reads(_without_token(request, token, feed), calendar.calendar_items(person=person))
-    with translation.override(person.language):
-        body = calendar.calendar_text(items, name=gettext("Compliance case tracker"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

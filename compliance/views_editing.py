@@ -17,7 +17,7 @@ from compliance.models import Company, CompanyGroup
 
 
 def _group_page(group: CompanyGroup) -> str:
-    return f"{reverse('compliance:company_list')}?group={group.code}"
+    return f"{reverse('remediation:company_list')}?group={group.code}"
 
 
 class CompanyGroupCreate(RecordPage):
@@ -29,7 +29,7 @@ class CompanyGroupCreate(RecordPage):
         return compliance_services.company_group_create(actor=self.user, **data)
 
     def back(self):
-        return next_url(self.request) or reverse("compliance:company_list")
+        return next_url(self.request) or reverse("remediation:company_list")
 
     def done(self, group):
         return _group_page(group)
@@ -65,7 +65,7 @@ class CompanyCreate(RecordPage):
         return compliance_services.company_create(actor=self.user, **data)
 
     def back(self):
-        return next_url(self.request) or reverse("compliance:company_list")
+        return next_url(self.request) or reverse("remediation:company_list")
 
     def context(self):
         return {"links": links((CompanyGroup, reverse("compliance:company_group_create")), request=self.request)}

@@ -3,7 +3,7 @@
 from cases.api import views as case_views
 from compliance.api import views as company_views
 from compliance.api.routers import ApiRouter
-from remediation.api import case_files
+from remediation.api import case_files, incidents
 from remediation.api import views as remediation_views
 
 router = ApiRouter()
@@ -17,7 +17,7 @@ router.register("findings", case_views.FindingViewSet)
 router.register("measures", remediation_views.MeasureViewSet)
 router.register("implementations", remediation_views.ImplementationViewSet)
 router.register("incident-pairs", case_views.IncidentPairViewSet)
-router.register("incidents", case_views.IncidentViewSet)
+router.register("incidents", incidents.IncidentViewSet)
 router.register("progress-updates", remediation_views.ProgressUpdateViewSet)
 router.register("reviews", remediation_views.ReviewViewSet)
 router.register("evidence", remediation_views.EvidenceViewSet)

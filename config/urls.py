@@ -12,10 +12,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("public/", include("remediation.urls_public")),
-    # The follow-up first: its case-file pages ("cases/import/") come before the case pages ("cases/<code>/").
+    # Companies before the follow-up ("companies/new/" ahead of the company's page there), and the follow-up before
+    # the cases (its case-file pages, "cases/import/", ahead of the case pages, "cases/<code>/").
+    path("", include("compliance.urls_pages")),
     path("", include("remediation.urls")),
     path("", include("cases.urls")),
-    path("", include("compliance.urls_pages")),
     path("accounts/", include("compliance.urls_accounts")),
     path("admin/", admin.site.urls),
     # The language switch works before signing in too.

@@ -24,9 +24,9 @@ from compliance import clock
 from compliance.editing import assign, locked, next_position, require_regulator, save_validated
 from compliance.models import Company
 from compliance.tracking import TrackedItem
+from compliance.versioning import check_version
 from remediation.choices import DeadlineChangeState
 from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder, about
-from remediation.workflow import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from remediation import (
+    calendar_views,
+    companies,
     dashboard_views,
     deadline_change_views,
     progress_update_views,
@@ -18,6 +20,10 @@ urlpatterns = [
     # code (the case file format reserves it).
     path("cases/import/", views_case_files.case_file_upload, name="case_file_import"),
     path("cases/<slug:case>/export/", views_case_files.case_file_download, name="case_file_export"),
+    path("companies/", companies.company_list, name="company_list"),
+    path("companies/<slug:code>/", companies.company_detail, name="company_detail"),
+    path("calendar/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
     # Before the measure's page: "new" is no measure's code (the form refuses it).
     path(
         "cases/<slug:case>/findings/<slug:finding>/measures/new/",

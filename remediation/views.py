@@ -16,6 +16,7 @@ from compliance.choices import Role
 from compliance.exports import Column
 from compliance.guards import get_visible_or_404, log_reads
 from compliance.listing import export_if_requested, filtered_list
+from compliance.versioning import ConflictError
 from remediation import selectors
 from remediation.filtersets import (
     ImplementationFilterSet,
@@ -30,7 +31,6 @@ from remediation.forms import (
 )
 from remediation.models import Implementation, about
 from remediation.services.items import own_items
-from remediation.workflow import ConflictError
 
 
 def measure_detail(request: HttpRequest, case: str, finding: str, code: str) -> HttpResponse:

@@ -25,16 +25,6 @@ def allowed_statuses(current: str) -> list[str]:
     return [status for status in ItemStatus.values if status in allowed]
 
 
-class ConflictError(Exception):
-    """Someone else changed the record since the person saw it: nothing was written."""
-
-    def __init__(self, current_version: int) -> None:
-        self.current_version = current_version
-        super().__init__(
-            _("Someone else changed this item since you opened it. Reload it, check the change and try again.")
-        )
-
-
 def check_transition(current: str, new: str) -> None:
     """Refuse a move the table does not allow, with a message saying which moves are allowed."""
     if new not in ItemStatus.values:
@@ -50,9 +40,3 @@ def check_transition(current: str, new: str) -> None:
             % {"current": ItemStatus(current).label, "new": ItemStatus(new).label, "allowed": labels}
         }
     )
-
-
-def check_version(expected: int | None, actual: int) -> None:
-    """Refuse a write based on a version other than the current one."""
-    if expected is None or int(expected) != actual:
-        raise ConflictError(actual)

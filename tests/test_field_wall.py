@@ -31,13 +31,14 @@ from rest_framework import serializers as drf_serializers
 
 from cases.filtersets import IncidentFilterSet
 from cases.models import Case, Incident
-from compliance import access, calendar
+from compliance import access
 from compliance.access import Scoped
 from compliance.choices import ReportingEvery, Role
 from compliance.eras import format_era_date
 from compliance.models import Company, User
 from compliance.visibility import DERIVED, FIELDS, Visibility, visibility_of
 from config.api_urls import router
+from remediation import calendar
 from remediation.filtersets import (
     DeadlineChangeFilterSet,
     ImplementationFilterSet,
@@ -216,9 +217,9 @@ PAGES = {
     "remediation:measure_detail": lambda w: [i.measure.get_absolute_url() for i in w.other_items[:3]],
     "cases:incident_list": lambda w: [reverse("cases:incident_list", args=[w.case.code])],
     "cases:incident_detail": lambda w: [w.other_items[-1].get_absolute_url()],
-    "compliance:company_list": lambda w: [reverse("compliance:company_list")],
-    "compliance:company_detail": lambda w: [
-        reverse("compliance:company_detail", args=[code]) for code in (OTHER, VIEWER, "kyushu-td")
+    "remediation:company_list": lambda w: [reverse("remediation:company_list")],
+    "remediation:company_detail": lambda w: [
+        reverse("remediation:company_detail", args=[code]) for code in (OTHER, VIEWER, "kyushu-td")
     ],
     "remediation:implementation_list": lambda w: [
         reverse("remediation:implementation_list") + suffix for suffix in ("", "?page=2", f"?company={OTHER}")
@@ -231,8 +232,8 @@ PAGES = {
     "remediation:progress_update_list": lambda w: [reverse("remediation:progress_update_list")],
     "remediation:deadline_change_list": lambda w: [reverse("remediation:deadline_change_list")],
     "remediation:reminder_list": lambda w: [reverse("remediation:reminder_list")],
-    "compliance:calendar_feed": lambda w: [reverse("compliance:calendar_feed")],
-    "compliance:calendar_feed_ics": lambda w: [reverse("compliance:calendar_feed_ics", args=[w.feed_token])],
+    "remediation:calendar_feed": lambda w: [reverse("remediation:calendar_feed")],
+    "remediation:calendar_feed_ics": lambda w: [reverse("remediation:calendar_feed_ics", args=[w.feed_token])],
 }
 # Each list page's filters, tried with every choice they offer.
 PAGE_FILTERS = {

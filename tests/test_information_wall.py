@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # Pages and endpoints that show published content only.
 PUBLISHED = {
     "cases:case_list", "cases:case_detail", "cases:finding_list", "cases:finding_detail",
-    "remediation:measure_detail", "compliance:company_list",
+    "remediation:measure_detail", "remediation:company_list",
     "api:api-root", "api:case-list", "api:case-detail", "api:regulatoryaction-list", "api:regulatoryaction-detail",
     "api:lawarticle-list", "api:lawarticle-detail", "api:safeguardtype-list", "api:safeguardtype-detail",
     "api:companygroup-list", "api:companygroup-detail", "api:company-list", "api:company-detail",
@@ -78,7 +78,7 @@ LISTS_WITH_PRIVATE_ROWS = {
     "cases:incident_list": lambda case: reverse("cases:incident_list", args=[case.code]),
     "remediation:open_item_list": lambda case: reverse("remediation:open_item_list", args=[case.code]),
     "remediation:progress_update_list": lambda case: reverse("remediation:progress_update_list") + "?page_size=500",
-    "compliance:company_detail": None,  # tried for every company below
+    "remediation:company_detail": None,  # tried for every company below
     "api:progressupdate-list": lambda case: reverse("api:progressupdate-list") + "?page_size=500",
     "api:incident-list": lambda case: reverse("api:incident-list") + "?page_size=500",
     "api:incidentpair-list": lambda case: reverse("api:incidentpair-list"),
@@ -155,7 +155,7 @@ REGULATOR_ONLY = {
 # A person's own API tokens, looked up within that person's tokens only.
 PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}
 # A person's own calendar address, and the feed behind it (its secret token stands for that person).
-PERSONAL |= {"compliance:calendar_feed", "compliance:calendar_feed_ics"}
+PERSONAL |= {"remediation:calendar_feed", "remediation:calendar_feed_ics"}
 
 
 def view_names(patterns=None, namespace: str = "") -> set[str]:
@@ -306,7 +306,7 @@ def list_urls(view_name: str, case, officer) -> list[str]:
     from cases.models import IncidentPair
     from compliance.models import Company
 
-    if view_name == "compliance:company_detail":
+    if view_name == "remediation:company_detail":
         return [c.get_absolute_url() for c in Company.objects.all()]
     if view_name == "remediation:item_detail":
         firsts = [Implementation.objects.filter(company=c).order_by("pk").first() for c in Company.objects.all()]

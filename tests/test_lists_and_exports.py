@@ -28,7 +28,7 @@ LISTS = [
     ("cases:case_list", []),
     ("cases:finding_list", [CASE]),
     ("cases:incident_list", [CASE]),
-    ("compliance:company_list", []),
+    ("remediation:company_list", []),
     ("remediation:open_item_list", [CASE]),
     ("remediation:implementation_list", []),
     ("remediation:progress_update_list", []),
@@ -104,7 +104,7 @@ def test_every_list_answers_with_a_search_and_exports_both_formats(regulator_cli
 
 
 def test_an_unknown_format_shows_the_page(regulator_client):
-    response = regulator_client.get(url("compliance:company_list"), {"format": "pdf"})
+    response = regulator_client.get(url("remediation:company_list"), {"format": "pdf"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
 
@@ -114,15 +114,15 @@ def test_an_unknown_format_shows_the_page(regulator_client):
 
 def test_a_japanese_partial_word_finds_companies_by_a_part_of_their_name(regulator_client):
     client = in_english(regulator_client)
-    rows = csv_rows(client, url("compliance:company_list"), q="送配電")
+    rows = csv_rows(client, url("remediation:company_list"), q="送配電")
     assert {row["Code"] for row in rows} == {"hokuriku-td", "kansai-td", "shikoku-td", "kyushu-td"}
-    page = client.get(url("compliance:company_list"), {"q": "送配電"})
+    page = client.get(url("remediation:company_list"), {"q": "送配電"})
     assert {c.code for c in page.context["companies"]} == {"hokuriku-td", "kansai-td", "shikoku-td", "kyushu-td"}
 
 
 def test_search_is_width_and_case_insensitive_and_leaves_the_stored_text_alone(regulator_client):
     client = in_english(regulator_client)
-    address = url("compliance:company_list")
+    address = url("remediation:company_list")
     # Full-width parentheses typed, ASCII stored: NFKC of the query.
     assert [row["Code"] for row in csv_rows(client, address, q="関西電力（株）")] == ["kansai-retail"]
     # Full-width Latin letters and the ideographic space: two terms, both must match.
@@ -313,7 +313,7 @@ def test_regulator_lists_and_their_exports_answer_404_to_officers(officers):
 
 
 def test_the_csv_has_a_bom_and_round_trips_japanese(regulator_client):
-    response = regulator_client.get(url("compliance:company_list"), {"format": "csv"})
+    response = regulator_client.get(url("remediation:company_list"), {"format": "csv"})
     assert response.content[:3] == codecs.BOM_UTF8
     assert response["Content-Disposition"].startswith('attachment; filename="companies-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -18,7 +18,7 @@ def page_urls(case) -> list[str]:
         reverse("cases:finding_list", args=[case.code]),
         reverse("cases:incident_list", args=[case.code]),
         reverse("remediation:open_item_list", args=[case.code]),
-        reverse("compliance:company_list"),
+        reverse("remediation:company_list"),
     ]
     urls += [f.get_absolute_url() for f in Finding.objects.filter(case=case)]
     urls += [m.get_absolute_url() for m in Measure.objects.filter(finding__case=case).select_related("finding__case")]
@@ -80,7 +80,7 @@ def test_incident_pages_mark_undescribed_incidents(regulator_client, case):
 def test_a_company_page_shows_everything_that_concerns_it(regulator_client, case):
     client = regulator_client
     client.cookies["django_language"] = "ja"
-    page = client.get(reverse("compliance:company_detail", args=["kansai-retail"])).content.decode()
+    page = client.get(reverse("remediation:company_detail", args=["kansai-retail"])).content.decode()
     assert "関西電力(株)" in page
     assert "関西電力送配電(株)" in page  # the sister company, named as separate
     assert "rt-1" in page and "rt-3" in page
@@ -121,16 +121,16 @@ def test_case_pages_issue_a_fixed_number_of_queries(regulator_client, case, djan
 def test_company_pages_issue_a_fixed_number_of_queries(regulator_client, case, django_assert_num_queries):
     client = regulator_client
     with django_assert_num_queries(5):  # a page of 100 and their count; groups are typed by code, no menu
-        client.get(reverse("compliance:company_list"))
+        client.get(reverse("remediation:company_list"))
     with django_assert_num_queries(16):  # + the cases that concern it, with its open items in each
-        client.get(reverse("compliance:company_detail", args=["kansai-td"]))
+        client.get(reverse("remediation:company_detail", args=["kansai-td"]))
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_implementation_list_and_the_calendar_page_answer_in_both_languages(regulator_client, case, language):
     client = regulator_client
     client.cookies["django_language"] = language
-    for url in [reverse("remediation:implementation_list"), reverse("compliance:calendar_feed")]:
+    for url in [reverse("remediation:implementation_list"), reverse("remediation:calendar_feed")]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.content.decode(), url
@@ -141,7 +141,7 @@ def test_the_implementation_list_and_the_calendar_page_answer_in_both_languages(
     [
         ("remediation:implementation_list", [], 6),
         ("cases:finding_list", ["ppc-2024-utilities"], 11),
-        ("compliance:company_list", [], 5),
+        ("remediation:company_list", [], 5),
     ],
 )
 def test_searched_and_filtered_lists_issue_a_fixed_number_of_queries(

@@ -8,7 +8,6 @@ from compliance.api.fields import (
     HyperlinkedRelatedField,
     listed_many,
 )
-from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:
@@ -93,15 +92,13 @@ class IncidentSerializer(HyperlinkedModelSerializer):
     pair_number = serializers.IntegerField(source="pair.number", read_only=True)
     viewer = code_of(allow_null=True)
     owner = code_of(allow_null=True)
-    reporting_duty = ReportingDutyField()
 
     class Meta:
         model = Incident
-        list_serializer_class = ReportingListSerializer
         fields = [
             "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
             "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
             "summary_ja", "summary_en", "fix_ja", "fix_en",
-            "status", "due_on", "window_start", "window_end", "reporting_duty", "version",
+            "status", "due_on", "window_start", "window_end", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:incident-detail"}}

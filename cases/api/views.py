@@ -6,7 +6,6 @@ from cases.api.writes import (
     CaseWrites,
     FindingWrites,
     IncidentPairWrites,
-    IncidentWrites,
     LawArticleWrites,
     RegulatoryActionWrites,
 )
@@ -14,7 +13,6 @@ from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, Regu
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.fields import listed
 from compliance.api.scoping import ScopedReadOnlyViewSet
-from remediation.api.reporting import ReportingDutyActionMixin
 
 
 class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
@@ -82,8 +80,11 @@ class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
     filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
 
 
-class IncidentViewSet(IncidentWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
-    """Incidents found by the company-wide inspection, described or only counted by the report."""
+class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
+    """Incidents found by the company-wide inspection, described or only counted by the report.
+
+    Registered as remediation's, which adds the writes and the reporting duty.
+    """
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")
     serializer_class = serializers.IncidentSerializer

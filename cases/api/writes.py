@@ -10,8 +10,6 @@ from cases import editing
 from cases.api import inputs, serializers
 from cases.choices import CaseStatus
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
-from compliance.tracking import DATE_FIELDS
-from remediation.editing import item_dates_set
 
 
 @write_schema(
@@ -112,29 +110,3 @@ class IncidentPairWrites(RegulatorWritesMixin):
 
     def update_record(self, actor, record, values, version):
         return editing.incident_pair_update(actor=actor, pair=record, **values)
-
-
-@write_schema(
-    read=serializers.IncidentSerializer,
-    create=inputs.IncidentCreateSerializer,
-    update=inputs.IncidentChangeSerializer,
-    created="Add an incident to a pair, within its reported total (regulator staff); it takes the next number.",
-    updated=(
-        "Change an incident (regulator staff), with `If-Match` set to its ETag. Dates given replace the current "
-        "ones; the original dates stay."
-    ),
-)
-class IncidentWrites(RegulatorWritesMixin):
-    def create_record(self, actor, values):
-        return editing.incident_create(actor=actor, **values)
-
-    def update_record(self, actor, record, values, version):
-        dates = {name: values.pop(name) for name in DATE_FIELDS if name in values}
-        with transaction.atomic():
-            incident = editing.incident_update(actor=actor, incident=record, item_version=version, **values)
-            if dates:
-                current = {name: getattr(incident, name) for name in DATE_FIELDS}
-                incident = item_dates_set(
-                    actor=actor, item=incident, item_version=incident.version, **{**current, **dates}
-                )
-            return incident

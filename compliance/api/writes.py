@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
 from compliance.api.fields import CodeTextField, JapaneseDateField, TextField
 from compliance.api.scoping import RegulatorOnly
+from compliance.api.services import run_service
 from compliance.guards import log_reads
 
 WRITE_ACTIONS = frozenset({"create", "partial_update", "destroy"})
@@ -104,7 +105,6 @@ def _field_errors(error: DjangoValidationError) -> DjangoValidationError:
 
 def run_write(request, call: Callable[[], object]) -> object:
     """Run a service as `run_service` does (400, 412, 404), record-wide errors under `non_field_errors`."""
-    from remediation.api.views import run_service
 
     def translated() -> object:
         try:

@@ -58,7 +58,7 @@ class Company(Scoped):
         return self.name_ja
 
     def get_absolute_url(self) -> str:
-        return reverse("compliance:company_detail", kwargs={"code": self.code})
+        return reverse("remediation:company_detail", kwargs={"code": self.code})
 
     def siblings(self) -> models.QuerySet[Company]:
         """The other regulated companies of the same group: separate entities behind the wall."""

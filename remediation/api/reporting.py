@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from compliance.api.conditional import expected_version
 from compliance.api.fields import JapaneseDateField
 from compliance.api.scoping import RegulatorOnly
+from compliance.api.services import run_service
 from compliance.choices import ReportingEvery, ReportingState
 from remediation.selectors import attach_reporting
+from remediation.services.reporting_duties import reporting_duty_set
 
 
 class ReportingStandingSerializer(serializers.Serializer):
@@ -75,9 +77,6 @@ class ReportingDutyActionMixin:
     @action(detail=True, methods=["put"], url_path="reporting-duty", permission_classes=[RegulatorOnly])
     def reporting_duty(self, request, pk=None):
         """Require a progress update every month or quarter until the item closes, or lift the requirement."""
-        from remediation.api.views import run_service
-        from remediation.services.reporting_duties import reporting_duty_set
-
         item = self.get_object()
         payload = ReportingDutyInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases.models import Incident
-from compliance.api.conditional import ETagRetrieveMixin, PreconditionFailed, expected_version
+from compliance.api.conditional import ETagRetrieveMixin, expected_version
 from compliance.api.fields import listed
 from compliance.api.negotiation import FileNegotiation
 from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
-from compliance.audit import access_log_denied, record_label
+from compliance.api.services import run_service
+from compliance.audit import record_label
 from compliance.guards import get_visible_or_404
 from remediation.api.reporting import ReportingDutyActionMixin
 from remediation.api.serializers import (
@@ -46,21 +42,6 @@ from remediation.services.progress_updates import (
     progress_update_request_info,
     progress_update_submit,
 )
-from remediation.workflow import ConflictError
-
-
-def run_service(request, call: Callable[[], object], denied_type: str = "", denied_id: object = "") -> object:
-    """Run a service; its refusals become API answers: 400 invalid, 412 stale version, 404 out of scope."""
-    try:
-        return call()
-    except ConflictError as conflict:
-        raise PreconditionFailed(str(conflict)) from None
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-        raise serializers.ValidationError(detail) from None
-    except PermissionDenied:
-        access_log_denied(request=request, object_type=denied_type, object_id=f"pk={denied_id}")
-        raise NotFound from None
 
 
 def item_from(request, data: dict):

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from compliance import clock
 from compliance.tracking import TrackedItem
+from compliance.versioning import check_version
 from remediation.choices import DeadlineChangeState
 from remediation.models import DeadlineChange, about
 from remediation.services.items import _bump, _lock_item, _lock_own_item, _require_officer, _require_regulator
-from remediation.workflow import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from compliance import clock
 from compliance.tracking import TrackedItem
+from compliance.versioning import check_version
 from remediation.choices import ReviewDecision, ReviewState
 from remediation.evidence import CheckedUpload, check_upload
 from remediation.models import Evidence, ProgressUpdate, Reminder, Review, about
 from remediation.notifications import notify_after_commit
 from remediation.services.items import _bump, _lock_item, _lock_own_item, _require_officer, _require_regulator
-from remediation.workflow import check_transition, check_version
+from remediation.workflow import check_transition
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile

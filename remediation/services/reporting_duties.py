@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from compliance import clock
 from compliance.choices import ReportingEvery
 from compliance.tracking import TrackedItem
+from compliance.versioning import check_version
 from remediation.services.items import _bump, _lock_item, _require_regulator
-from remediation.workflow import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User

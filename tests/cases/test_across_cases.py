@@ -41,28 +41,28 @@ def total(rows: list[dict]) -> int:
 
 
 def test_a_company_page_lists_every_case_that_concerns_it_with_its_open_items(case, second, regulator_client):
-    page = regulator_client.get(reverse("compliance:company_detail", args=["kansai-td"])).content.decode()
+    page = regulator_client.get(reverse("remediation:company_detail", args=["kansai-td"])).content.decode()
     section = page[page.index('id="cases-heading"') : page.index('id="actions-heading"')]
     assert case.title_ja in section and SECOND_TITLE_JA in section
     open_in_first = Implementation.objects.filter(measure__finding__case=case, company__code="kansai-td").exclude(
         status="done"
     )
-    rows = regulator_client.get(reverse("compliance:company_detail", args=["kansai-td"])).context["cases"]
+    rows = regulator_client.get(reverse("remediation:company_detail", args=["kansai-td"])).context["cases"]
     counts = {row.code: row.open_implementation_count for row in rows}
     assert counts == {case.code: open_in_first.count(), second.code: 1}
     # Its sister company is concerned by both too, its implementation of the second case done.
     retail = {row.code: row.open_implementation_count for row in regulator_client.get(
-        reverse("compliance:company_detail", args=["kansai-retail"])
+        reverse("remediation:company_detail", args=["kansai-retail"])
     ).context["cases"]}  # fmt: skip
     assert retail[second.code] == 0 and case.code in retail
     # A company the second case does not concern lists the first only.
-    okinawa = regulator_client.get(reverse("compliance:company_detail", args=["okinawa"])).context["cases"]
+    okinawa = regulator_client.get(reverse("remediation:company_detail", args=["okinawa"])).context["cases"]
     assert [row.code for row in okinawa] == [case.code]
 
 
 def test_an_officer_is_shown_the_open_items_they_may_see(case, second, officers, regulator_client):
     officer = signed_in(officers["kansai-td"], second_factor=False)
-    url = reverse("compliance:company_detail", args=["kansai-td"])
+    url = reverse("remediation:company_detail", args=["kansai-td"])
     page = officer.get(url).content.decode()
     assert SECOND_TITLE_JA in page and case.title_ja in page
     # The incidents the report does not describe are the regulator's alone: not counted for the officer.
@@ -77,7 +77,7 @@ def test_an_officer_is_shown_the_open_items_they_may_see(case, second, officers,
 def test_the_company_page_lists_its_cases_in_a_fixed_number_of_queries(
     case, second, regulator_client, django_assert_num_queries
 ):
-    url = reverse("compliance:company_detail", args=["kansai-td"])
+    url = reverse("remediation:company_detail", args=["kansai-td"])
     for n in range(3):
         second_case(code=f"more-{n}")
     with django_assert_num_queries(16):  # the pin of tests/test_pages.py: more cases, no more queries

@@ -20,12 +20,12 @@ from compliance import clock
 from compliance import services as company_services
 from compliance.choices import Role
 from compliance.models import AccessLogEntry, ChangeEvent, Company, CompanyGroup
+from compliance.versioning import ConflictError
 from remediation import editing
 from remediation.dashboard import status_counts
 from remediation.models import DeadlineChange, Implementation, Measure, Reminder
 from remediation.selectors import open_implementation_list
 from remediation.services.reminders import reminder_sweep
-from remediation.workflow import ConflictError
 from tests.conftest import make_person, signed_in, submit_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]

@@ -97,7 +97,7 @@ def test_regulator_staff_open_a_case_through_the_pages_alone(regulator_client):
         f"{reverse('compliance:company_group_create')}?next=https://elsewhere.example/",
         {"code": "hokkaido", "name_ja": "北海道電力グループ"},
     )
-    assert response.url == f"{reverse('compliance:company_list')}?group=hokkaido"  # never to another site
+    assert response.url == f"{reverse('remediation:company_list')}?group=hokkaido"  # never to another site
     response = post(
         client,
         reverse("compliance:company_create"),
@@ -531,8 +531,8 @@ def test_officers_see_no_link_to_the_pages(officers, case):
         Finding.objects.get(case=case, code="td-1").get_absolute_url(),
         Measure.objects.get(finding__case=case, code="td-1-m1").get_absolute_url(),
         reverse("cases:incident_list", args=[CASE]),
-        reverse("compliance:company_list"),
-        reverse("compliance:company_detail", args=["kansai-td"]),
+        reverse("remediation:company_list"),
+        reverse("remediation:company_detail", args=["kansai-td"]),
     ]
     for url in pages:
         page = client.get(url).content.decode()

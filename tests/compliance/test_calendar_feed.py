@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Incident
-from compliance.calendar import escape_text, fold
 from compliance.models import AccessLogEntry, CalendarFeed
+from remediation.calendar import escape_text, fold
 from remediation.models import Implementation
 from tests.conftest import signed_in
 

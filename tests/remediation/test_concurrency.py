@@ -8,9 +8,9 @@ from django.db import close_old_connections, connection
 
 from compliance.choices import Role
 from compliance.models import Company, User
+from compliance.versioning import ConflictError
 from remediation.models import Implementation, ProgressUpdate
 from remediation.services.progress_updates import progress_update_submit
-from remediation.workflow import ConflictError
 
 pytestmark = pytest.mark.django_db
 

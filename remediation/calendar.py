@@ -21,10 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cases.selectors import incidents
 from compliance import clock
 from compliance.access import is_regulator, is_signed_in
 from compliance.choices import ItemStatus
 from compliance.models import CalendarFeed
+from remediation.selectors import implementations, own_open_items
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -78,9 +80,6 @@ def feed_for_token(token: str) -> CalendarFeed | None:
 
 def calendar_items(*, person: User) -> list[TrackedItem]:
     """The open items with a date the person follows: their company's, or every company's for the regulator."""
-    from cases.selectors import incidents
-    from remediation.selectors import implementations, own_open_items
-
     if is_regulator(person):
         dated = Q(due_on__isnull=False) | Q(window_end__isnull=False)
         open_items = [
