@@ -65,6 +65,7 @@ screenshots: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # A newer version of every dependency that pyproject.toml's ranges allow, written to uv.lock (commit it).
 upgrade: install

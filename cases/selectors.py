@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance.access import is_regulator, where_visible
-from compliance.aggregates import counted, counted_where_seen, summed
+from compliance.aggregates import counted, summed
 from compliance.choices import ItemStatus
-from remediation.models import Implementation
 
 if TYPE_CHECKING:
     from compliance.models import Company, User
@@ -134,32 +133,3 @@ def case_links(*, user: User, case: Case) -> list[CaseLink]:
         if not is_regulator(user):
             link.note_ja = link.note_en = ""
     return links
-
-
-def company_cases(*, user: User, company: Company) -> QuerySet[Case]:
-    """Every case that concerns the company, with how many of the company's items are still open in each.
-
-    A case concerns it when an action is addressed to it, a finding names it, it carries out a measure, or it
-    belongs to an incident pair. One query, whatever the number of cases.
-    """
-    concerns = (
-        Exists(RegulatoryAction.objects.visible_to(user).filter(case=OuterRef("pk"), addressees=company))
-        | Exists(Finding.objects.visible_to(user).filter(case=OuterRef("pk"), affected_companies=company))
-        | Exists(Implementation.objects.visible_to(user).filter(measure__finding__case=OuterRef("pk"), company=company))
-        | Exists(IncidentPair.objects.visible_to(user).filter(case=OuterRef("pk"), companies=company))
-    )
-    # How many of the company's items are open is its own: null for a person who does not see their status.
-    not_done = ~Q(status=ItemStatus.DONE)
-    implementations = Implementation.objects.visible_to(user).filter(company=company)
-    pair_incidents = Incident.objects.visible_to(user).filter(pair__companies=company)
-    return (
-        Case.objects.visible_to(user)
-        .filter(concerns)
-        .annotate(
-            open_implementation_count=counted_where_seen(
-                user, implementations, "measure__finding__case", not_done, "status"
-            ),
-            open_incident_count=counted_where_seen(user, pair_incidents, "pair__case", not_done, "status"),
-        )
-        .order_by("-opened_on", "code")
-    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from cases import selectors as case_selectors
-from cases.models import Finding
+from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance import selectors
 from compliance.aggregates import counted, counted_where_seen
 from compliance.choices import ItemStatus
@@ -72,10 +72,39 @@ def company_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "company": company,
         "siblings": company.siblings(),
-        "cases": case_selectors.company_cases(user=user, company=company),
+        "cases": company_cases(user=user, company=company),
         "actions": case_selectors.company_actions(user=user, company=company),
         "findings": case_selectors.company_findings(user=user, company=company),
         "implementations": remediation_selectors.company_implementations(user=user, company=company),
         "incidents": log_reads(request, case_selectors.company_incidents(user=user, company=company)),
     }
     return render(request, "compliance/company_detail.html", context)
+
+
+def company_cases(*, user: User, company: Company) -> QuerySet[Case]:
+    """Every case that concerns the company, with how many of the company's items are still open in each.
+
+    A case concerns it when an action is addressed to it, a finding names it, it carries out a measure, or it
+    belongs to an incident pair. One query, whatever the number of cases.
+    """
+    concerns = (
+        Exists(RegulatoryAction.objects.visible_to(user).filter(case=OuterRef("pk"), addressees=company))
+        | Exists(Finding.objects.visible_to(user).filter(case=OuterRef("pk"), affected_companies=company))
+        | Exists(Implementation.objects.visible_to(user).filter(measure__finding__case=OuterRef("pk"), company=company))
+        | Exists(IncidentPair.objects.visible_to(user).filter(case=OuterRef("pk"), companies=company))
+    )
+    # How many of the company's items are open is its own: null for a person who does not see their status.
+    not_done = ~Q(status=ItemStatus.DONE)
+    implementations = Implementation.objects.visible_to(user).filter(company=company)
+    pair_incidents = Incident.objects.visible_to(user).filter(pair__companies=company)
+    return (
+        Case.objects.visible_to(user)
+        .filter(concerns)
+        .annotate(
+            open_implementation_count=counted_where_seen(
+                user, implementations, "measure__finding__case", not_done, "status"
+            ),
+            open_incident_count=counted_where_seen(user, pair_incidents, "pair__case", not_done, "status"),
+        )
+        .order_by("-opened_on", "code")
+    )
