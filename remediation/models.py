@@ -19,7 +19,7 @@ from compliance.access import CompanyPrivate, RegulatorOnly, Scoped
 from compliance.choices import ItemStatus
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from compliance.validators import CODE_VALIDATORS
+from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
 from remediation.choices import (
     DeadlineChangeState,
     MeasureKind,
@@ -180,7 +180,9 @@ class ProgressUpdate(AboutItem):
     )
     status = models.CharField(_("reported status"), max_length=16, choices=ItemStatus.choices)
     narrative = models.TextField(_("narrative"))
-    next_milestone_on = models.DateField(_("next milestone or completion estimate"), null=True, blank=True)
+    next_milestone_on = models.DateField(
+        _("next milestone or completion estimate"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     review_state = models.CharField(
         _("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
@@ -304,10 +306,10 @@ class DeadlineChange(AboutItem):
         related_name="deadline_requests",
     )
     reason = models.TextField(_("reason"))
-    previous_due_on = models.DateField(_("due date before"), null=True, blank=True)
-    previous_window_end = models.DateField(_("window end before"), null=True, blank=True)
-    proposed_due_on = models.DateField(_("proposed due date"), null=True, blank=True)
-    proposed_window_end = models.DateField(_("proposed window end"), null=True, blank=True)
+    previous_due_on = models.DateField(_("due date before"), null=True, blank=True, validators=DATE_VALIDATORS)
+    previous_window_end = models.DateField(_("window end before"), null=True, blank=True, validators=DATE_VALIDATORS)
+    proposed_due_on = models.DateField(_("proposed due date"), null=True, blank=True, validators=DATE_VALIDATORS)
+    proposed_window_end = models.DateField(_("proposed window end"), null=True, blank=True, validators=DATE_VALIDATORS)
     state = models.CharField(
         _("state"), max_length=16, choices=DeadlineChangeState.choices, default=DeadlineChangeState.PENDING
     )
@@ -422,12 +424,12 @@ class Reminder(AboutItem):
 
     rule = models.CharField(_("rule"), max_length=16, choices=ReminderRule.choices)
     period = models.CharField(_("period"), max_length=40)
-    planned_for = models.DateField(_("planned for"))
+    planned_for = models.DateField(_("planned for"), validators=DATE_VALIDATORS)
     # 0: the company's officers; 1: its lead officer too; 2: regulator staff too.
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # The day of the sweep that sent it: a sweep run by hand for an earlier day sends on that day, whatever the clock.
-    addressed_on = models.DateField(_("sent on"), null=True, blank=True)
+    addressed_on = models.DateField(_("sent on"), null=True, blank=True, validators=DATE_VALIDATORS)
     late = models.BooleanField(_("sent late"), default=False)
     recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("recipients"), through="ReminderRecipient", blank=True
@@ -535,7 +537,7 @@ class DigestSchedule(Scoped):
 class RegulatorDigest(RegulatorOnly):
     """The day's digest for regulator staff: recorded once per day, so that a second sweep sends none."""
 
-    day = models.DateField(_("day"), unique=True)
+    day = models.DateField(_("day"), unique=True, validators=DATE_VALIDATORS)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -555,7 +557,7 @@ class DailyCount(RegulatorOnly):
     all cases or for one.
     """
 
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=DATE_VALIDATORS)
     item_kind = models.CharField(_("kind of item"), max_length=16)
     # Empty on snapshots taken before figures were kept per case (see migration 0009).
     case = models.ForeignKey(

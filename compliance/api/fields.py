@@ -16,10 +16,14 @@ from rest_framework.reverse import reverse
 from compliance.access import hideable_fields
 from compliance.eras import parse_era_date
 from compliance.forms import normalise
+from compliance.validators import DATE_VALIDATORS
 
 
 class JapaneseDateField(serializers.DateField):
-    """An ISO date, or 2026/03/01, 2026年3月1日, 令和8年3月1日, full-width digits included."""
+    """An ISO date, or 2026/03/01, 2026年3月1日, 令和8年3月1日, full-width digits included; within the range the product
+    accepts."""
+
+    default_validators = DATE_VALIDATORS
 
     def to_internal_value(self, value: object) -> datetime.date:
         if isinstance(value, str):
