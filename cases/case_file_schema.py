@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from compliance.validators import CODE_PATTERN
+from compliance.validators import CODE_PATTERN, validate_supported_date
 
 # As long as the database's columns allow.
 Code = Field(pattern=CODE_PATTERN, max_length=50)
@@ -20,6 +22,18 @@ Translation = Field(max_length=200)
 Position = Field(default=None, ge=0)
 
 
+def _supported(day: datetime.date) -> datetime.date:
+    """A date within the range the product accepts, as every form and the API check it."""
+    try:
+        validate_supported_date(day)
+    except DjangoValidationError as error:
+        raise PydanticCustomError("date_out_of_range", error.messages[0]) from None
+    return day
+
+
+Day = Annotated[datetime.date, AfterValidator(_supported)]
+
+
 class Record(BaseModel):
     """Every record of the file: unknown keys are an error, not silently dropped."""
 
@@ -29,7 +43,7 @@ class Record(BaseModel):
 class Source(Record):
     title_ja: str = Text
     title_en: str = Text
-    published_on: datetime.date
+    published_on: Day
     publisher_ja: str = Text
     publisher_en: str = Text
     text_file: str = Field(pattern=r"^[\w.-]+$")
@@ -75,8 +89,8 @@ class Case(Record):
     title_en: str
     summary_ja: str
     summary_en: str
-    opened_on: datetime.date
-    closed_on: datetime.date | None = None
+    opened_on: Day
+    closed_on: Day | None = None
     status: Literal["open", "monitoring", "closed"]
     published: bool = False
     status_public: bool = False
@@ -96,7 +110,7 @@ class Case(Record):
 class RegulatoryAction(Record):
     code: str = LongCode
     kind: Literal["guidance", "report_request", "order", "publication", "decision"]
-    date: datetime.date
+    date: Day
     articles: list[str] = []
     addressees: list[str] = []
     title_ja: str = Text
@@ -107,8 +121,8 @@ class RegulatoryAction(Record):
 
 
 class Window(Record):
-    start: datetime.date
-    end: datetime.date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def end_not_before_start(self) -> Window:
@@ -126,13 +140,13 @@ class TrackedState(Record):
     Taken from the file only when the item is created; afterwards it belongs to the workflow.
     """
 
-    due_on: datetime.date | None = None
+    due_on: Day | None = None
     window: Window | None = None
-    baseline_due_on: datetime.date | None = None
+    baseline_due_on: Day | None = None
     baseline_window: Window | None = None
-    tracked_since: datetime.date | None = None
+    tracked_since: Day | None = None
     reporting_every: Literal["monthly", "quarterly"] | None = None
-    reporting_since: datetime.date | None = None
+    reporting_since: Day | None = None
 
     @model_validator(mode="after")
     def dates_consistent(self) -> TrackedState:

@@ -17,7 +17,7 @@ from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.reference import NamedReference
 from compliance.tracking import TrackedItem
-from compliance.validators import CODE_VALIDATORS
+from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
 
 
 @pghistory.track()
@@ -80,8 +80,8 @@ class Case(Scoped):
     title_ja, title_en = bilingual_text(_("title"))
     summary_ja, summary_en = bilingual_text(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
-    opened_on = models.DateField(_("opened on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), validators=DATE_VALIDATORS)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=DATE_VALIDATORS)
     # A case the regulator opens is its own until it publishes it: the public portal lists published cases only.
     published = models.BooleanField(
         _("published on the portal"),
@@ -134,7 +134,7 @@ class RegulatoryAction(Scoped):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
     code = models.SlugField(_("code"), max_length=80, validators=CODE_VALIDATORS)
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=DATE_VALIDATORS)
     articles = models.ManyToManyField(LawArticle, verbose_name=_("law articles"), related_name="actions", blank=True)
     addressees = models.ManyToManyField(
         Company, verbose_name=_("addressees"), related_name="regulatory_actions", blank=True
@@ -368,7 +368,7 @@ class ReportDraft(RegulatorOnly):
     """
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="report_drafts")
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(_("as of"), validators=DATE_VALIDATORS)
     content = models.JSONField(_("content"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"

@@ -35,19 +35,26 @@ def era_of(day: datetime.date) -> tuple[Era, int]:
     return era, day.year - era.first_day.year + 1
 
 
+def has_era(day: datetime.date) -> bool:
+    """Whether a date has an era form: every Gregorian date of Japan's, from 1873-01-01."""
+    return day >= GREGORIAN_ADOPTION
+
+
 def era_year(day: datetime.date) -> str:
-    """Format the era and year of a date: 令和元年, 令和6年."""
+    """Format the era and year of a date: 令和元年, 令和6年; before 1873, the Gregorian year: 1800年."""
+    if not has_era(day):
+        return f"{day.year}年"
     era, year = era_of(day)
     return f"{era.name}{'元' if year == 1 else year}年"
 
 
 def format_era_date(day: datetime.date) -> str:
-    """Format a date in era form: 令和6年3月6日."""
+    """Format a date in era form: 令和6年3月6日 (a date stored from before 1873 as it is: 1800年1月1日)."""
     return f"{era_year(day)}{day.month}月{day.day}日"
 
 
 def format_era_month(day: datetime.date) -> str:
-    """Format a month in era form: 令和8年3月."""
+    """Format a month in era form: 令和8年3月 (1800年1月 before 1873)."""
     return f"{era_year(day)}{day.month}月"
 
 

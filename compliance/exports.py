@@ -33,6 +33,7 @@ CONTENT_TYPES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+EXCEL_FIRST_DAY = datetime.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def cell(value: object, file_format: str) -> object:
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
         return value if file_format == XLSX else value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
-        return value if file_format == XLSX else value.isoformat()
+        # Excel has no date before 1900: an older one (stored before dates were checked) goes as its ISO text.
+        return value if file_format == XLSX and value >= EXCEL_FIRST_DAY else value.isoformat()
     if isinstance(value, int | float):
         return value
     text = str(value)

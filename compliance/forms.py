@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compliance.eras import parse_era_date
+from compliance.validators import DATE_VALIDATORS
 
 
 def normalise(text: str) -> str:
@@ -17,8 +18,10 @@ def normalise(text: str) -> str:
 
 
 class JapaneseDateField(forms.DateField):
-    """A date typed as 2026-03-01, 2026/03/01, 2026年3月1日, 令和8年3月1日, in full-width digits too."""
+    """A date typed as 2026-03-01, 2026/03/01, 2026年3月1日, 令和8年3月1日, in full-width digits too; within the range
+    the product accepts."""
 
+    default_validators = DATE_VALIDATORS
     default_error_messages = {
         "invalid": _("Enter a date such as 2026-03-01, 2026/03/01, 2026年3月1日 or 令和8年3月1日."),
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance import clock
 from compliance.access import Scoped
 from compliance.choices import ItemStatus, ReportingEvery
+from compliance.validators import DATE_VALIDATORS
 
 # The dates an item is chased by: a due date, or a window (start and end).
 DATE_FIELDS = ("due_on", "window_start", "window_end")
@@ -25,20 +26,22 @@ class TrackedItem(Scoped):
         blank=True,
         help_text=_("Empty when no status has been reported."),
     )
-    due_on = models.DateField(_("due date"), null=True, blank=True)
-    window_start = models.DateField(_("window start"), null=True, blank=True)
-    window_end = models.DateField(_("window end"), null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True, validators=DATE_VALIDATORS)
+    window_start = models.DateField(_("window start"), null=True, blank=True, validators=DATE_VALIDATORS)
+    window_end = models.DateField(_("window end"), null=True, blank=True, validators=DATE_VALIDATORS)
     # The dates as first set: approved deadline changes move the current dates, never these.
-    baseline_due_on = models.DateField(_("original due date"), null=True, blank=True)
-    baseline_window_start = models.DateField(_("original window start"), null=True, blank=True)
-    baseline_window_end = models.DateField(_("original window end"), null=True, blank=True)
+    baseline_due_on = models.DateField(_("original due date"), null=True, blank=True, validators=DATE_VALIDATORS)
+    baseline_window_start = models.DateField(
+        _("original window start"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    baseline_window_end = models.DateField(_("original window end"), null=True, blank=True, validators=DATE_VALIDATORS)
     # Since when the regulator follows the item: the anchor of reminders for items without a date.
-    tracked_since = models.DateField(_("followed since"), default=clock.today)
+    tracked_since = models.DateField(_("followed since"), default=clock.today, validators=DATE_VALIDATORS)
     # A progress update owed every month or quarter until the item closes, counted from `reporting_since`.
     reporting_every = models.CharField(
         _("progress update required"), max_length=16, choices=ReportingEvery.choices, blank=True
     )
-    reporting_since = models.DateField(_("required since"), null=True, blank=True)
+    reporting_since = models.DateField(_("required since"), null=True, blank=True, validators=DATE_VALIDATORS)
     # Raised by every change, so that two people changing the item at once cannot overwrite each other.
     version = models.PositiveIntegerField(_("version"), default=1)
 

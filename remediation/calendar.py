@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 TOKEN_BYTES = 32
 LINE_OCTETS = 75
 DESCRIPTION_CHARS = 500
+DAY = datetime.timedelta(days=1)
 
 
 def hash_token(token: str) -> str:
@@ -156,14 +157,20 @@ def item_events(item: TrackedItem) -> list[Event]:
     ]
 
 
+def ical_date(day: datetime.date) -> str:
+    """A DATE value, 20310331: four digits of year whatever the year (strftime drops leading zeros)."""
+    return day.isoformat().replace("-", "")
+
+
 def event_lines(event: Event, stamp: str) -> list[str]:
     """The content lines of one event."""
     return [
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{event.day + datetime.timedelta(days=1):%Y%m%d}",
+        f"DTSTART;VALUE=DATE:{ical_date(event.day)}",
+        # The day after; none after the last day there is (an all-day event without an end lasts its one day).
+        *([f"DTEND;VALUE=DATE:{ical_date(event.day + DAY)}"] if event.day < datetime.date.max else []),
         f"SUMMARY:{escape_text(event.summary)}",
         f"DESCRIPTION:{escape_text(event.description)}",
         f"URL;VALUE=URI:{event.url}",

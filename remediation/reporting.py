@@ -8,6 +8,7 @@ an update sent late makes the missed periods good, because it reports where the 
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -30,21 +31,20 @@ def period_of(every: str, day: datetime.date) -> Period:
     """The month or quarter that contains `day`."""
     months = MONTHS_IN[every]
     first_month = (day.month - 1) // months * months + 1
+    last_month = first_month + months - 1
     start = day.replace(month=first_month, day=1)
-    end = _add_months(start, months) - DAY
+    # The period's own last day, not the day before the next period: December 9999 has no next one.
+    end = day.replace(month=last_month, day=calendar.monthrange(day.year, last_month)[1])
     label = f"{day.year}-{day.month:02d}" if months == 1 else f"{day.year}-Q{(first_month + 2) // 3}"
     return Period(start, end, label)
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1)
-
-
 def first_period(every: str, since: datetime.date) -> Period:
-    """The first whole period starting on or after `since`."""
+    """The first whole period starting on or after `since` (the last period there is, from within it)."""
     period = period_of(every, since)
-    return period if period.start == since else period_of(every, period.end + DAY)
+    if period.start == since or period.end == datetime.date.max:
+        return period
+    return period_of(every, period.end + DAY)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from rest_framework.reverse import reverse
 from compliance.access import hideable_fields
 from compliance.eras import parse_era_date
 from compliance.forms import normalise
+from compliance.validators import DATE_VALIDATORS
 
 
 class TextField(serializers.CharField):
@@ -35,7 +36,10 @@ class CodeTextField(TextField, serializers.SlugField):
 
 
 class JapaneseDateField(serializers.DateField):
-    """An ISO date, or 2026/03/01, 2026年3月1日, 令和8年3月1日, full-width digits included."""
+    """An ISO date, or 2026/03/01, 2026年3月1日, 令和8年3月1日, full-width digits included; within the range the product
+    accepts."""
+
+    default_validators = DATE_VALIDATORS
 
     def to_internal_value(self, value: object) -> datetime.date:
         if isinstance(value, str):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import RegulatorOnly
+from compliance.validators import DATE_VALIDATORS
 
 
 class AccessAction(models.TextChoices):
@@ -131,7 +132,7 @@ class AccessAnomaly(RegulatorOnly):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="anomalies"
     )
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=DATE_VALIDATORS)
     count = models.PositiveIntegerField(_("count"))
     baseline = models.FloatField(_("usual daily count"), null=True, blank=True)
     detected_at = models.DateTimeField(_("detected at"), auto_now_add=True)

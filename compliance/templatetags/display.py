@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from compliance.eras import format_era_date, format_era_month
+from compliance.eras import format_era_date, format_era_month, has_era
 from compliance.i18n import in_language
 
 register = template.Library()
@@ -27,23 +27,24 @@ def eradate(value: datetime.date | None) -> str:
 
 @register.filter
 def showdate(value: datetime.date | None) -> str:
-    """A date as users in Japan expect it: ISO, followed in Japanese by the era form."""
+    """A date as users in Japan expect it: ISO, followed in Japanese by the era form (none before 1873)."""
     if not value:
         return ""
-    if translation.get_language() == "ja":
-        return format_html('<time datetime="{0}">{0}（{1}）</time>', value.isoformat(), format_era_date(value))
-    return format_html('<time datetime="{0}">{0}</time>', value.isoformat())
+    return _shown(value.isoformat(), format_era_date(value) if has_era(value) else "")
 
 
 @register.filter
 def showmonth(value: datetime.date | None) -> str:
-    """A month: 2026-03, followed in Japanese by 令和8年3月."""
+    """A month: 2026-03, followed in Japanese by 令和8年3月 (none before 1873)."""
     if not value:
         return ""
-    month = value.strftime("%Y-%m")
-    if translation.get_language() == "ja":
-        return format_html('<time datetime="{0}">{0}（{1}）</time>', month, format_era_month(value))
-    return format_html('<time datetime="{0}">{0}</time>', month)
+    return _shown(value.isoformat()[:7], format_era_month(value) if has_era(value) else "")
+
+
+def _shown(iso: str, era_form: str) -> str:
+    if era_form and translation.get_language() == "ja":
+        return format_html('<time datetime="{0}">{0}（{1}）</time>', iso, era_form)
+    return format_html('<time datetime="{0}">{0}</time>', iso)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import RegulatorOnly
+from compliance.validators import DATE_VALIDATORS
 
 
 class DailyCount(RegulatorOnly):
@@ -17,7 +18,7 @@ class DailyCount(RegulatorOnly):
     all cases or for one.
     """
 
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=DATE_VALIDATORS)
     item_kind = models.CharField(_("kind of item"), max_length=16)
     # Empty on snapshots taken before figures were kept per case (see migration 0009).
     case = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from compliance.validators import DATE_VALIDATORS
 from remediation.choices import (
     DeadlineChangeState,
 )
@@ -26,10 +27,10 @@ class DeadlineChange(AboutItem):
         related_name="deadline_requests",
     )
     reason = models.TextField(_("reason"))
-    previous_due_on = models.DateField(_("due date before"), null=True, blank=True)
-    previous_window_end = models.DateField(_("window end before"), null=True, blank=True)
-    proposed_due_on = models.DateField(_("proposed due date"), null=True, blank=True)
-    proposed_window_end = models.DateField(_("proposed window end"), null=True, blank=True)
+    previous_due_on = models.DateField(_("due date before"), null=True, blank=True, validators=DATE_VALIDATORS)
+    previous_window_end = models.DateField(_("window end before"), null=True, blank=True, validators=DATE_VALIDATORS)
+    proposed_due_on = models.DateField(_("proposed due date"), null=True, blank=True, validators=DATE_VALIDATORS)
+    proposed_window_end = models.DateField(_("proposed window end"), null=True, blank=True, validators=DATE_VALIDATORS)
     state = models.CharField(
         _("state"), max_length=16, choices=DeadlineChangeState.choices, default=DeadlineChangeState.PENDING
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.access import CompanyPrivate
 from compliance.choices import ItemStatus
+from compliance.validators import DATE_VALIDATORS
 from remediation.choices import (
     ReviewDecision,
     ReviewState,
@@ -33,7 +34,9 @@ class ProgressUpdate(AboutItem):
     )
     status = models.CharField(_("reported status"), max_length=16, choices=ItemStatus.choices)
     narrative = models.TextField(_("narrative"))
-    next_milestone_on = models.DateField(_("next milestone or completion estimate"), null=True, blank=True)
+    next_milestone_on = models.DateField(
+        _("next milestone or completion estimate"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     review_state = models.CharField(
         _("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import RegulatorOnly, Scoped
+from compliance.validators import DATE_VALIDATORS
 from remediation.choices import (
     ReminderKind,
     ReminderRule,
@@ -73,12 +74,12 @@ class Reminder(AboutItem):
 
     rule = models.CharField(_("rule"), max_length=16, choices=ReminderRule.choices)
     period = models.CharField(_("period"), max_length=40)
-    planned_for = models.DateField(_("planned for"))
+    planned_for = models.DateField(_("planned for"), validators=DATE_VALIDATORS)
     # 0: the company's officers; 1: its lead officer too; 2: regulator staff too.
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # The day of the sweep that sent it: a sweep run by hand for an earlier day sends on that day, whatever the clock.
-    addressed_on = models.DateField(_("sent on"), null=True, blank=True)
+    addressed_on = models.DateField(_("sent on"), null=True, blank=True, validators=DATE_VALIDATORS)
     late = models.BooleanField(_("sent late"), default=False)
     recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("recipients"), through="ReminderRecipient", blank=True
@@ -186,7 +187,7 @@ class DigestSchedule(Scoped):
 class RegulatorDigest(RegulatorOnly):
     """The day's digest for regulator staff: recorded once per day, so that a second sweep sends none."""
 
-    day = models.DateField(_("day"), unique=True)
+    day = models.DateField(_("day"), unique=True, validators=DATE_VALIDATORS)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

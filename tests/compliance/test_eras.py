@@ -1,12 +1,14 @@
-"""Era dates: the first year is 元年, eras change on their first day, and each date maps back."""
+"""Era dates: the first year is 元年, eras change on their first day, each date maps back; older dates as they are."""
 
 import datetime
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.eras import ERAS, era_of, format_era_date, format_era_month
+from compliance.eras import ERAS, era_of, format_era_date, format_era_month, has_era
+from compliance.templatetags.display import showdate, showmonth
 
 pytestmark = pytest.mark.dates
 
@@ -37,6 +39,17 @@ def test_months():
 def test_dates_before_the_gregorian_calendar_are_refused():
     with pytest.raises(ValueError, match="before the Meiji era"):
         era_of(datetime.date(1872, 12, 31))
+
+
+def test_a_date_stored_from_before_the_gregorian_calendar_is_written_as_it_is():
+    assert has_era(datetime.date(1873, 1, 1)) and not has_era(datetime.date(1872, 12, 31))
+    assert format_era_date(datetime.date(1873, 1, 1)) == "明治6年1月1日"
+    assert format_era_date(datetime.date(1800, 1, 1)) == "1800年1月1日"
+    assert format_era_month(datetime.date(1, 1, 1)) == "1年1月"
+    with translation.override("ja"):
+        assert showdate(datetime.date(1800, 1, 1)) == '<time datetime="1800-01-01">1800-01-01</time>'
+        assert showmonth(datetime.date(1, 2, 3)) == '<time datetime="0001-02">0001-02</time>'
+        assert showmonth(datetime.date(2026, 3, 1)) == '<time datetime="2026-03">2026-03（令和8年3月）</time>'
 
 
 @given(st.dates(min_value=datetime.date(1873, 1, 1), max_value=datetime.date(2200, 12, 31)))
