@@ -20,15 +20,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from cases.case_files import case_file_export
 from cases.models import Case, Incident, RegulatoryAction, ReportDraft
 from cases.report_format import CaseFileError, parse_case_text
-from cases.reports import report_draft_create
-from compliance.calendar import Event, calendar_feed_issue, event_lines
 from compliance.models import ChangeEvent
 from compliance.validators import FIRST_DATE, LAST_DATE, validate_supported_date
+from remediation.calendar import Event, calendar_feed_issue, event_lines
+from remediation.case_files import case_file_export
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate, Reminder
 from remediation.reporting import first_period, period_of
+from remediation.reports import report_draft_create
 from tests.conftest import signed_in, submit_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -169,7 +169,7 @@ def test_a_case_file_with_a_date_outside_the_range_is_refused_whole(case, regula
     reasons = [reason for fields in response.json()["errors"].values() for r in fields.values() for reason in r]
     assert reasons == [MESSAGE_JA]
     page = regulator_client.post(
-        reverse("cases:case_file_import"), {"file": SimpleUploadedFile("old.yaml", text.encode())}
+        reverse("remediation:case_file_import"), {"file": SimpleUploadedFile("old.yaml", text.encode())}
     )
     assert page.status_code == 200 and MESSAGE_JA in page.content.decode()
     assert changes() == before and not Case.objects.filter(code="old-case").exists()
