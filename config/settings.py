@@ -255,7 +255,7 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 EVIDENCE_MAX_FILES = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as config/backup.py chooses.
+# pg_dump and pg_restore for `backup` and `restore` from this folder; unset, as config/backup/client.py chooses.
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 
 # The access log's checkpoints (compliance/checkpoints.py): the chain's head, signed with this key and appended to

@@ -14,7 +14,7 @@ from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry, Company, CompanyGroup, User
 from compliance.models.audit import AccessAction
 from compliance.search import search
-from config.scale import PREFIX, STAFF_USERNAME
+from config.scale.plan import PREFIX, STAFF_USERNAME
 from remediation.choices import ReminderRule, ReviewState
 from remediation.models import Implementation, Measure, ProgressUpdate, Reminder, ReminderRecipient, Review
 

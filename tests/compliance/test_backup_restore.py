@@ -22,7 +22,9 @@ import psycopg2
 import pytest
 
 from compliance import embedded_db
-from config.backup import BackupError, manifest_seal, postgres_client
+from config.backup.client import postgres_client
+from config.backup.errors import BackupError
+from config.backup.manifest import manifest_seal
 from tests.real_services import environment, manage, manage_refused, query
 
 # Progress updates with evidence, submitted through the product's service, and the evidence read back through the

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from config.backup import BackupError, backup_write
+from config.backup.archive import backup_write
+from config.backup.errors import BackupError
 
 
 class Command(BaseCommand):

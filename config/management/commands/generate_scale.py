@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.models import AccessLogEntry
-from config.scale import INSERT_ORDER, ScaleError, generate
+from config.scale import generate
+from config.scale.plan import INSERT_ORDER, ScaleError
 
 BAR_WIDTH = 30
 

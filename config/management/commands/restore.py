@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from config.backup import BackupError, restore_apply, restore_prepare
+from config.backup.errors import BackupError
+from config.backup.restore import restore_apply
+from config.backup.verify import restore_prepare
 
 
 class Command(BaseCommand):
