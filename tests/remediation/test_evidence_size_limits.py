@@ -1,4 +1,4 @@
-"""Evidence through the API up to the size README promises: large files stream to disk; larger ones answer 413."""
+"""Evidence up to the size README promises, by API and by page: large files stream to disk; larger ones answer 413."""
 
 import hashlib
 from pathlib import Path
@@ -125,3 +125,17 @@ def test_a_page_refuses_a_request_larger_than_any_form_with_413(officers, settin
     assert response.status_code == 413
     assert "上限" in response.content.decode()
     assert ProgressUpdate.objects.count() == 0
+
+
+def test_a_page_takes_a_large_file_too(officers, settings):
+    officer = officers["shikoku-td"]
+    item = Implementation.objects.filter(company=officer.company).exclude(status="done").first()
+    content = pdf(6 * MB)
+    client = signed_in(officer, second_factor=False)
+    data = {"version": item.version, "status": item.status or "in_progress", "narrative": "x"}
+    response = client.post(
+        reverse("remediation:progress_update_submit", args=["implementation", item.pk]),
+        {**data, "evidence": [SimpleUploadedFile("計画書.pdf", content)]},
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get().sha256 == hashlib.sha256(content).hexdigest()
