@@ -22,7 +22,7 @@ def sign_in(client: Client, username: str, password: str):
 
 def test_the_product_hashes_passwords_with_argon2():
     """The tests use a fast hasher; the product itself uses Argon2."""
-    from compliance import settings as product_settings
+    from config import settings as product_settings
 
     assert product_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
