@@ -81,7 +81,7 @@ lock-check: install
 # (bandit, medium severity and up; lower ones are ruff's S rules), and the licence of everything shipped.
 audit: install
 	$(PY) scripts/audit.py $(AUDIT_ARGS)
-	$(VENV)/bin/bandit --quiet --recursive compliance cases remediation --exclude '*/migrations/*' --severity-level medium
+	$(VENV)/bin/bandit --quiet --recursive config compliance cases remediation --exclude '*/migrations/*' --severity-level medium
 	$(PY) scripts/licences.py --check
 
 # The licence report of every dependency and vendored asset (docs/third-party-licences.md): commit it.
