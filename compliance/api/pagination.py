@@ -14,6 +14,20 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
+def whole_number(request, name: str, maximum: int | None, message: str) -> int | None:
+    """The query parameter `name` as a whole number from 1 (to `maximum`), None when absent, else a 400."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    value = values[0]
+    if len(values) > 1 or not (value.isascii() and value.isdigit()):
+        raise ValidationError({name: [message]})
+    number = int(value)
+    if number < 1 or (maximum is not None and number > maximum):
+        raise ValidationError({name: [message]})
+    return number
+
+
 class StrictPageSize:
     """`page_size` from 1 to `max_page_size`, given once, or a 400 that says so."""
 
@@ -22,14 +36,9 @@ class StrictPageSize:
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request) -> int:
-        values = request.query_params.getlist(self.page_size_query_param)
-        if not values:
-            return self.page_size
-        value = values[0]
-        if len(values) > 1 or not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= self.max_page_size:
-            message = _("Give a whole number from 1 to %(maximum)d, once.") % {"maximum": self.max_page_size}
-            raise ValidationError({self.page_size_query_param: [message]})
-        return int(value)
+        message = _("Give a whole number from 1 to %(maximum)d, once.") % {"maximum": self.max_page_size}
+        size = whole_number(request, self.page_size_query_param, self.max_page_size, message)
+        return self.page_size if size is None else size
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -45,12 +54,8 @@ class StandardPagination(StrictPageSize, PageNumberPagination):
     """Pages of 50 by default; `page_size` up to 500; `page` from 1, or a 400 (a page past the last is a 404)."""
 
     def get_page_number(self, request, paginator) -> int:
-        values = request.query_params.getlist(self.page_query_param)
-        if not values:
-            return 1
-        if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1:
-            raise ValidationError({self.page_query_param: [_("Give a whole number from 1, once.")]})
-        return int(values[0])
+        page = whole_number(request, self.page_query_param, None, _("Give a whole number from 1, once."))
+        return 1 if page is None else page
 
 
 class NewestFirstPagination(StrictPageSize, CursorPagination):

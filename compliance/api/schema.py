@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.settings import api_settings
+
 from compliance.api.conditional import ETagRetrieveMixin
+from compliance.api.pagination import StrictPageSize
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
@@ -57,8 +61,16 @@ IF_MATCH = {
     "description": 'The ETag of the record being changed, as its last read answered it (`"3"`).',
     "schema": {"type": "string", "minLength": 1},
 }
-# Query parameters that are not filters: an empty value is the same as none.
-NOT_FILTERS = frozenset({"ordering", "cursor", "page", "page_size", "format"})
+# Query parameters that are not filters (pages, cursors, ordering, format): an empty value is the same as none.
+NOT_FILTERS = frozenset(
+    {
+        PageNumberPagination.page_query_param,
+        PageNumberPagination.page_size_query_param or StrictPageSize.page_size_query_param,
+        CursorPagination.cursor_query_param,
+        api_settings.ORDERING_PARAM,
+        api_settings.URL_FORMAT_OVERRIDE,
+    }
+)
 
 
 def add_error_responses(result: dict, generator, request, public: bool) -> dict:
