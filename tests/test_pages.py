@@ -67,6 +67,23 @@ def test_the_language_switch_remembers_the_choice(regulator_client, case):
     assert '<html lang="en">' in client.get(case.get_absolute_url()).content.decode()
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_language_switch_names_each_language_in_itself(regulator_client, client, case, language):
+    """Not 「英語」 on a Japanese page, nor "Japanese" on an English one: each language in its own words."""
+    for some_client, url in ((regulator_client, case.get_absolute_url()), (client, reverse("public:case_list"))):
+        some_client.cookies["django_language"] = language
+        page = some_client.get(url).content.decode()
+        assert 'lang="ja">日本語<' in page and 'lang="en">English<' in page, url
+        assert "英語" not in page.split("<main", 1)[0] and "Japanese<" not in page, url
+
+
+def test_the_main_menu_marks_the_current_page(regulator_client, case):
+    page = regulator_client.get(reverse("remediation:implementation_list")).content.decode()
+    assert f'<a href="{reverse("remediation:implementation_list")}" aria-current="page">' in page
+    header = page.split("<main", 1)[0]
+    assert header.count('aria-current="page"') == 1
+
+
 def test_incident_pages_mark_undescribed_incidents(regulator_client, case):
     client = regulator_client
     client.cookies["django_language"] = "ja"
