@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "third-party-licences.md"
 VENDOR = ROOT / "static" / "vendor"
+TEST_VENDOR = ROOT / "tests" / "browser" / "vendor"
 BIN = Path(sys.executable).parent
 
 # Licences we may ship with an Apache-2.0 product, as packages write them (SPDX ids and trove classifiers).
@@ -70,14 +71,14 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def vendored_assets() -> list[dict]:
-    """Each folder of static/vendor/: where it came from and under which licence."""
+def vendored_assets(vendor: Path = VENDOR) -> list[dict]:
+    """Each folder of a vendor folder (static/vendor/ by default): where it came from and under which licence."""
     assets = []
-    for folder in sorted(p for p in VENDOR.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in vendor.iterdir() if p.is_dir()):
         for asset in sorted(p for p in [folder, *folder.iterdir()] if p.is_dir() and (p / "VERSION").exists()):
             source = (asset / "VERSION").read_text(encoding="utf-8").strip().splitlines()[0]
             assets.append(
-                {"Name": asset.relative_to(VENDOR).as_posix(), "Source": source, "License": licence_of(asset)}
+                {"Name": asset.relative_to(vendor).as_posix(), "Source": source, "License": licence_of(asset)}
             )
     return assets
 
@@ -91,6 +92,8 @@ def licence_of(asset: Path) -> str:
         return "Apache-2.0"
     if "Permission is hereby granted, free of charge" in text:
         return "MIT"
+    if "Mozilla Public License" in text and "version 2.0" in text.lower():
+        return "MPL-2.0"
     return "UNKNOWN"
 
 
@@ -127,6 +130,14 @@ def report() -> tuple[str, list[str]]:
         lines.append(f"| {asset['Name']} | {asset['Source']} | {asset['License']} |")
         if not shippable(asset["License"]):
             refused.append(f"static/vendor/{asset['Name']}: {asset['License']}")
+    lines += [
+        "",
+        "## Vendored for the tests only, not shipped (tests/browser/vendor/)",
+        "",
+        "| asset | source | licence |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {a['Name']} | {a['Source']} | {a['License']} |" for a in vendored_assets(TEST_VENDOR)]
     return "\n".join(lines) + "\n", refused
 
 
