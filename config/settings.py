@@ -116,8 +116,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id at OWASP's recommended cost (compliance/hashers.py): Django's default takes a second on a busy small machine.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "compliance.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # Single sign-on with an organisation's OpenID Connect provider (compliance/sso.py): off unless configured.
