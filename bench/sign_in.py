@@ -61,6 +61,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As bench/run.py: pages find their CSS without collectstatic; plain HTTP on loopback.
+    os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
     import django
 
     django.setup()
