@@ -69,3 +69,11 @@ def test_the_review_queue_names_safeguard_types_in_english(officers, regulator_s
     client = signed_in(regulator_staff)
     page = page_in(client, reverse("remediation:review_queue"), "en")
     assert dict(select(page, "safeguard_type"))["human"] == "Human security control measures"
+
+
+@pytest.mark.dates  # the report form offers today as its day
+def test_menus_of_forms_name_their_empty_choice_in_words(case, admin_client):
+    page = page_in(admin_client, reverse("remediation:report_draft_list"), "ja")
+    assert select(page, "case")[0] == ("", "選択してください")
+    page = page_in(admin_client, reverse("cases:finding_create", args=[case.code]), "en")
+    assert "---------" not in page and "Choose one" in page
