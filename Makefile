@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders \
+.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders bench-sign-in \
 	clean upgrade lock-check audit licences
 
 # Everything installs from uv.lock, every file checked against its hash; `make upgrade` refreshes the lock.
@@ -121,6 +121,11 @@ bench: install
 
 bench-reminders: install
 	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}
+
+# Sign-in to landing page, for an officer and for regulator staff, with the product's password hasher (goal: < 1 s).
+# Against the database of `make run` (DATABASE_URL); what it writes is rolled back.
+bench-sign-in: install
+	$(WITH_DB) $(PY) bench/sign_in.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-* .pgdata staticfiles

@@ -60,8 +60,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"filter": filterset, "cases": page, "page": page})
 
 
-def case_detail(request: HttpRequest, case: str) -> HttpResponse:
-    """One case: summary, figures, timeline of regulatory actions, what is still open."""
+def case_detail(
+    request: HttpRequest, case: str, link_form: CaseLinkForm | None = None, status: int = 200
+) -> HttpResponse:
+    """One case: summary, figures, timeline of regulatory actions, what is still open.
+
+    After a refused link, with the regulator's input and the reasons beside the fields (`link_form`, status 400).
+    """
     user = request.user
     case_obj = _case(request, case)
     context = {
@@ -69,11 +74,11 @@ def case_detail(request: HttpRequest, case: str) -> HttpResponse:
         "actions": selectors.action_list(user=user, case=case_obj),
         "pairs": selectors.incident_pair_list(user=user, case=case_obj),
         "related": selectors.case_links(user=user, case=case_obj),
-        "link_form": CaseLinkForm(user=user) if is_regulator(user) else None,
+        "link_form": link_form or (CaseLinkForm(user=user) if is_regulator(user) else None),
     }
     for section in case_page_sections:
         context.update(section(user=user, case=case_obj))
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 def _related_section(case_obj: Case) -> str:
@@ -86,24 +91,31 @@ def case_link_add(request: HttpRequest, case: str) -> HttpResponse:
     """Regulator staff link the case to a related one."""
     case_obj = _case(request, case)
     form = CaseLinkForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(_related_section(case_obj))
-    data = form.cleaned_data
-    try:
-        case_link(
-            actor=request.user,
-            case=case_obj,
-            other=data["other"],
-            relation=data["relation"],
-            note_ja=data["note_ja"],
-            note_en=data["note_en"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, gettext("The cases were linked."))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_link(
+                actor=request.user,
+                case=case_obj,
+                other=data["other"],
+                relation=data["relation"],
+                note_ja=data["note_ja"],
+                note_en=data["note_en"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+    if form.errors:
+        return case_detail(request, case, link_form=form, status=400)
+    messages.success(request, gettext("The cases were linked."))
     return redirect(_related_section(case_obj))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @regulator_only

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import CompanyKind
-from compliance.list_filters import FilterSet, SearchFilter, code_input
+from compliance.list_filters import ControlsInWords, FilterSet, SearchFilter, code_input
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 from compliance.models.audit import AccessAction, AnomalyKind
 
@@ -32,7 +32,7 @@ class CompanyFilterSet(FilterSet):
         fields = ["q", "kind", "group"]
 
 
-class AccessLogFilterSet(django_filters.FilterSet):
+class AccessLogFilterSet(ControlsInWords, django_filters.FilterSet):
     """The access log by words of its entries, person, action, record type, record and date."""
 
     q = SearchFilter(fields=["username", "object_type", "object_id", "path", "user_agent"])
@@ -48,7 +48,7 @@ class AccessLogFilterSet(django_filters.FilterSet):
         fields = ["q", "username", "action", "object_type", "object_id", "date_from", "date_to"]
 
 
-class HistoryFilterSet(django_filters.FilterSet):
+class HistoryFilterSet(ControlsInWords, django_filters.FilterSet):
     """The change history by words of its events, record type, record, person and date."""
 
     q = SearchFilter(fields=["pgh_obj_model", "pgh_label", "url", "username"])
@@ -59,7 +59,7 @@ class HistoryFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(label=_("To"), field_name="pgh_created_at", lookup_expr="date__lte")
 
 
-class AnomalyFilterSet(django_filters.FilterSet):
+class AnomalyFilterSet(ControlsInWords, django_filters.FilterSet):
     """The access-log analysis by words of the person's name or company, kind and day."""
 
     q = SearchFilter(fields=["user__username", "user__company__name_ja", "user__company__name_en"])

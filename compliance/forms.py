@@ -22,6 +22,8 @@ class JapaneseDateField(forms.DateField):
     the product accepts."""
 
     default_validators = DATE_VALIDATORS
+    # The browser's date control (it sends ISO dates); what is typed or sent otherwise is still read as above.
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     default_error_messages = {
         "invalid": _("Enter a date such as 2026-03-01, 2026/03/01, 2026年3月1日 or 令和8年3月1日."),
     }

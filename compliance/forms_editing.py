@@ -17,7 +17,7 @@ from django.core.validators import slug_re
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from compliance.forms import JapaneseDateField, normalise
 from compliance.list_filters import code_input
@@ -101,6 +101,21 @@ def record_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
+def blank_choice_in_words(field: forms.Field | None) -> forms.Field | None:
+    """A menu's empty choice in words, not "---------": "Choose one" when a choice is needed, "None" otherwise."""
+    if field is None:
+        return None
+    label = pgettext_lazy("form choice", "Choose one") if field.required else pgettext_lazy("form choice", "None")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] in ("", None) and choices[0][1] == "---------":
+            field.choices = [("", label), *choices[1:]]
+    return field
+
+
 class RecordForm(forms.ModelForm):
     """A record's fields, for a service to write: the form reads the input, the service validates and saves.
 
@@ -112,6 +127,7 @@ class RecordForm(forms.ModelForm):
         given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            blank_choice_in_words(field)
             if isinstance(field, RecordCodeField):
                 field.queryset = field.model.objects.visible_to(user)
             elif isinstance(field, forms.ModelChoiceField):

@@ -1,5 +1,9 @@
 """Filters shared by the list pages: free-text search, an item's status, its dates, and company choices.
 
+Their controls speak in words: a menu's empty choice reads "All" (FILTERS_EMPTY_CHOICE_LABEL in the settings), a
+yes-or-no filter offers "All / Yes / No", a date is picked with the browser's date control, and a choice among rows
+(law articles, safeguard types) is named in the page's language.
+
 Every filter set of a list page or of the API applies each filter to the rows where the person sees the fields it
 reads (`compliance.access.where_visible_along`): a filter on another company's internal field never matches its
 rows, so that it cannot be used to read that field one value at a time.
@@ -14,13 +18,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from compliance import clock
 from compliance.access import is_regulator, where_visible_along
 from compliance.choices import ItemStatus
+from compliance.i18n import Localized
 from compliance.models import Company
 from compliance.search import search
 
@@ -45,7 +50,58 @@ class FieldWallFilters:
         return queryset
 
 
-class FilterSet(FieldWallFilters, django_filters.FilterSet):
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes-or-no filter's menu: all rows, yes or no (Django's own says "Unknown" for all rows)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", pgettext_lazy("filter choice", "All")),
+            ("true", pgettext_lazy("filter choice", "Yes")),
+            ("false", pgettext_lazy("filter choice", "No")),
+        ]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date control; it sends ISO dates, which the field checks as any other."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def choice_label(row: object) -> str:
+    """A row as a menu names it, in the page's language: a safeguard type's name, a law article's reference."""
+    for attribute in ("name", "reference"):
+        if isinstance(getattr(type(row), attribute, None), Localized):
+            return str(getattr(row, attribute))
+    return str(row)
+
+
+class LocalizedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice among rows, each named in the page's language."""
+
+    def label_from_instance(self, obj: object) -> str:
+        return choice_label(obj)
+
+
+class ControlsInWords:
+    """A filter set whose controls speak in words: see the module's docstring."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for list_filter in self.filters.values():  # each set's own copies of its filters
+            if isinstance(list_filter, django_filters.BooleanFilter):
+                list_filter.extra.setdefault("widget", AllYesNoSelect)
+            elif isinstance(list_filter, django_filters.DateFilter):
+                list_filter.extra.setdefault("widget", DateInput)
+            elif isinstance(list_filter, django_filters.ModelChoiceFilter) and "widget" not in list_filter.extra:
+                list_filter.field_class = LocalizedModelChoiceField
+            list_filter.__dict__.pop("_field", None)  # made again, with the above
+
+
+class FilterSet(FieldWallFilters, ControlsInWords, django_filters.FilterSet):
     """The filter set of a list page."""
 
 

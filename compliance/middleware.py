@@ -1,24 +1,30 @@
-"""Sign-in everywhere, a second factor for those who need one, attempts logged at the edge, a log line per request."""
+"""Sign-in everywhere, a second factor for those who need one, attempts logged at the edge, a log line per request,
+and the site's own error pages under DEBUG too."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import ResolverMatch, reverse
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from compliance import clock, second_factor
+from compliance.api import errors
 from compliance.api.errors import request_too_large
 from compliance.audit import access_log_denied, access_log_options, request_logged
 from compliance.size_limits import declared_size, request_size_limit
 
 request_log = logging.getLogger("compliance.requests")
+error_log = logging.getLogger("django.request")
 
 # The API authenticates each request itself (tokens or session) and answers 401/403, never a redirect.
 API_PREFIX = "/api/"
@@ -150,3 +156,42 @@ class RequestSizeLimitMiddleware:
         if size > limit:
             return request_too_large(request, size, limit)
         return self.get_response(request)
+
+
+class ErrorPagesMiddleware:
+    """The site's own 404 and 500 pages under DEBUG too, instead of Django's technical ones.
+
+    With DEBUG off, Django serves them itself (`handler404`, `handler500`; 403 and 400 always). With DEBUG on, as in
+    `make run`'s demo, Django would answer a missing page with a list of every URL pattern and an error with its
+    traceback: a person trying the demo gets the pages a deployment shows. The error is still logged with its
+    traceback on the console. DEBUG_TECHNICAL_ERROR_PAGES=True gives a developer Django's pages back.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # No view matched the address: Django's page would list the URL patterns it tried.
+        if response.status_code == 404 and request.resolver_match is None and self._active():
+            return errors.not_found(request, Http404())
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active() or isinstance(exception, PermissionDenied | BadRequest | SuspiciousOperation):
+            return None  # Django's own handling: the site's 403 and 400 pages whatever DEBUG says
+        if isinstance(exception, Http404):
+            return errors.not_found(request, exception)
+        # As Django does for an uncaught error: the signal, and the traceback in the log.
+        got_request_exception.send(sender=None, request=request)
+        error_log.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=(type(exception), exception, exception.__traceback__),
+            extra={"status_code": 500, "request": request},
+        )
+        return errors.server_error(request)

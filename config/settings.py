@@ -10,6 +10,7 @@ import pghistory
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import pgettext_lazy
 from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +24,9 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
+# With DEBUG on, Django's technical 404 and 500 pages (every URL pattern, the traceback) instead of the site's own:
+# for a developer; `make run`'s demo shows what a deployment shows (compliance.middleware.ErrorPagesMiddleware).
+DEBUG_TECHNICAL_ERROR_PAGES = env.bool("DEBUG_TECHNICAL_ERROR_PAGES", default=False)
 # No default: a deployment must give its own secret. `make run` and the tests pass a throwaway one.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -86,6 +90,8 @@ MIDDLEWARE = [
     "compliance.middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With DEBUG on (`make run`), the site's 404 and 500 pages rather than Django's technical ones.
+    "compliance.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -116,8 +122,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id at OWASP's recommended cost (compliance/hashers.py): Django's default takes a second on a busy small machine.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "compliance.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # Single sign-on with an organisation's OpenID Connect provider (compliance/sso.py): off unless configured.
@@ -268,6 +275,9 @@ if not ACCESS_LOG_CHECKPOINT_KEY and DEBUG:
 ACCESS_LOG_CHECKPOINT_FILE = env.path(
     "ACCESS_LOG_CHECKPOINT_FILE", default=BASE_DIR / "var" / "access-log-checkpoints.jsonl"
 )
+
+# The empty choice of a list page's filter menu, in words (django-filter's own is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

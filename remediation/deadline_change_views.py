@@ -1,22 +1,24 @@
 """Pages of deadline changes: an officer's request, the regulator's decision, the list of requests."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.access import is_regulator
 from compliance.exports import Column
 from compliance.guards import get_visible_or_404, regulator_only
 from compliance.listing import filtered_list
+from compliance.versioning import ConflictError
 from remediation import selectors
 from remediation.filtersets import DeadlineChangeFilterSet
 from remediation.forms import DeadlineChangeForm, DeadlineDecisionForm
 from remediation.services.deadline_changes import deadline_change_decide, deadline_change_request
-from remediation.views import _decide, _form_errors, _item, _refusal, _write_on_item, item_label
+from remediation.views import _item, _write_on_item, item_label, refusal_status, write_refused
 
 
 @require_POST
@@ -43,29 +45,39 @@ def deadline_change_submit_view(request: HttpRequest, kind: str, pk: int) -> Htt
 
 
 @regulator_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def deadline_change_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The regulator approves or refuses a deadline change."""
+    """The regulator approves or refuses a deadline change, on a page of its own showing what is asked and why."""
     change = get_visible_or_404(request, selectors.deadline_changes(user=request.user), pk=pk)
-    form = DeadlineDecisionForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, _form_errors(form), change.subject, 400)
-    data = form.cleaned_data
-    refused = _decide(
-        request,
-        change.subject,
-        lambda: deadline_change_decide(
-            actor=request.user,
-            change=change,
-            change_version=data["version"],
-            approve=data["approve"],
-            comment=data["comment"],
-        ),
+    form = DeadlineDecisionForm(request.POST or None, initial={"version": change.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            deadline_change_decide(
+                actor=request.user,
+                change=change,
+                change_version=data["version"],
+                approve=data["approve"],
+                comment=data["comment"],
+            )
+        except (ConflictError, ValidationError) as error:
+            conflict = write_refused(form, error)
+            if conflict:
+                # The page shows the request as it is now; the person's choice and comment stay, on its new version.
+                change.refresh_from_db()
+                approve = "yes" if data["approve"] else "no"
+                form = DeadlineDecisionForm(
+                    initial={"version": change.version, "approve": approve, "comment": data["comment"]}
+                )
+        else:
+            messages.success(request, _("Your decision was recorded."))
+            return redirect(reverse("remediation:deadline_change_list"))
+    refused = bool(form.errors or conflict)
+    context = {"change": change, "form": form, "conflict": conflict}
+    return render(
+        request, "remediation/deadline_change_decide.html", context, status=refusal_status(conflict) if refused else 200
     )
-    if refused is not None:
-        return refused
-    messages.success(request, _("Your decision was recorded."))
-    return redirect(reverse("remediation:deadline_change_list"))
 
 
 DEADLINE_CHANGE_COLUMNS = [
@@ -87,7 +99,7 @@ def deadline_change_list(request: HttpRequest) -> HttpResponse:
     """Deadline change requests: the company's own, or all of them for the regulator; pending first."""
     changes = selectors.deadline_changes(user=request.user).order_by("-state", "requested_at")
     filterset = DeadlineChangeFilterSet(request.GET, queryset=changes, request=request)
-    context = {"is_regulator": is_regulator(request.user), "decision_form_class": DeadlineDecisionForm}
+    context = {"is_regulator": is_regulator(request.user)}
     return filtered_list(
         request,
         filterset,

@@ -1,6 +1,7 @@
 """Pages of progress updates: the lists, one update, an officer's submission, the regulator's review, evidence files."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from compliance.access import is_regulator
 from compliance.exports import Column
 from compliance.guards import get_visible_or_404, log_reads, regulator_only
 from compliance.listing import filtered_list
+from compliance.versioning import ConflictError
 from remediation import selectors
 from remediation.choices import ReviewDecision, ReviewState
 from remediation.filtersets import ProgressUpdateFilterSet, ReviewQueueFilterSet
@@ -21,7 +23,7 @@ from remediation.services.progress_updates import (
     progress_update_request_info,
     progress_update_submit,
 )
-from remediation.views import _decide, _form_errors, _is_own, _item, _refusal, _write_on_item, item_label
+from remediation.views import _is_own, _item, _write_on_item, item_label, refusal_status, write_refused
 
 PROGRESS_UPDATE_COLUMNS = [
     Column(gettext_lazy("Submitted at"), "submitted_at"),
@@ -48,8 +50,10 @@ def progress_update_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def progress_update_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One progress update."""
+def progress_update_detail(
+    request: HttpRequest, pk: int, review_form: ReviewForm | None = None, conflict: str | None = None, status: int = 200
+) -> HttpResponse:
+    """One progress update; after a refused review, with the reviewer's input and the reasons beside the fields."""
     update = get_visible_or_404(request, selectors.progress_updates(user=request.user), pk=pk)
     log_reads(request, update.evidence.all())
     subject = update.subject
@@ -67,8 +71,10 @@ def progress_update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_answer": can_answer,
         "answer_form": answer_form,
         "can_review": is_regulator(request.user) and update.review_state == ReviewState.SUBMITTED,
+        "review_form": review_form or ReviewForm(initial={"version": update.version}),
+        "review_conflict": conflict,
     }
-    return render(request, "remediation/progress_update_detail.html", context)
+    return render(request, "remediation/progress_update_detail.html", context, status=status)
 
 
 @require_POST
@@ -111,17 +117,16 @@ def progress_update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The regulator accepts an update or asks for more."""
     update = get_visible_or_404(request, selectors.progress_updates(user=request.user), pk=pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, _form_errors(form), update, 400)
-    data = form.cleaned_data
-    review = progress_update_accept if data["decision"] == ReviewDecision.ACCEPT else progress_update_request_info
-    refused = _decide(
-        request,
-        update,
-        lambda: review(actor=request.user, update=update, update_version=data["version"], comment=data["comment"]),
-    )
-    if refused is not None:
-        return refused
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        review = progress_update_accept if data["decision"] == ReviewDecision.ACCEPT else progress_update_request_info
+        try:
+            review(actor=request.user, update=update, update_version=data["version"], comment=data["comment"])
+        except (ConflictError, ValidationError) as error:
+            conflict = write_refused(form, error)
+    if form.errors or conflict:
+        return progress_update_detail(request, pk, review_form=form, conflict=conflict, status=refusal_status(conflict))
     messages.success(request, _("Your review was recorded."))
     return redirect(update.get_absolute_url())
 

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from compliance.exports import Column
 from compliance.guards import regulator_only
 from compliance.listing import filtered_list
+from compliance.versioning import ConflictError
 from remediation import selectors
 from remediation.filtersets import ReminderFilterSet
 from remediation.forms import PreferencesForm, ReportingDutyForm
 from remediation.models import DigestSchedule
 from remediation.services.preferences import person_preferences_set
 from remediation.services.reporting_duties import reporting_duty_set
-from remediation.views import _add_errors, _decide, _form_errors, _item, _refusal, item_label
+from remediation.views import _add_errors, _item, item_detail, item_label, refusal_status, write_refused
 
 
 @regulator_only
@@ -27,18 +28,18 @@ def reporting_duty_set_view(request: HttpRequest, kind: str, pk: int) -> HttpRes
     """The regulator requires a progress update on an item every month or quarter, or lifts the duty."""
     item = _item(request, kind, pk)
     form = ReportingDutyForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, _form_errors(form), item, 400)
-    data = form.cleaned_data
-    refused = _decide(
-        request,
-        item,
-        lambda: reporting_duty_set(
-            actor=request.user, item=item, item_version=data["version"], every=data["every"], since=data["since"]
-        ),
-    )
-    if refused is not None:
-        return refused
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reporting_duty_set(
+                actor=request.user, item=item, item_version=data["version"], every=data["every"], since=data["since"]
+            )
+        except (ConflictError, ValidationError) as error:
+            conflict = write_refused(form, error)
+    if form.errors or conflict:
+        forms_with_errors = {"reporting": form, "reporting_conflict": conflict}
+        return item_detail(request, kind, pk, forms_with_errors, status=refusal_status(conflict))
     messages.success(request, _("The reporting requirement was recorded."))
     return redirect(item.get_tracking_url())
 

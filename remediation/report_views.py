@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, ReportDraft
@@ -23,7 +23,12 @@ from remediation.reports import report_draft_approve, report_draft_create, repor
 class ReportDraftForm(forms.Form):
     """A case and the day the draft speaks for."""
 
-    case = forms.ModelChoiceField(label=gettext_lazy("Case"), queryset=Case.objects.all(), to_field_name="code")
+    case = forms.ModelChoiceField(
+        label=gettext_lazy("Case"),
+        queryset=Case.objects.all(),
+        to_field_name="code",
+        empty_label=pgettext_lazy("form choice", "Choose one"),
+    )
     as_of = JapaneseDateField(label=gettext_lazy("As of"))
 
 

@@ -1,4 +1,9 @@
-"""The next report, drafted from live data: writes (draft, approve), and its PDF with the Japanese font embedded."""
+"""The next report, drafted from live data: writes (draft, approve), and its PDF with the Japanese font embedded.
+
+Every page of the PDF is numbered ("3 / 12") and, until the report is approved, marked DRAFT across it; dates read
+in the era form in Japanese (令和8年3月31日) and in ISO form in English; names are listed with 「、」 in Japanese and
+", " in English.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases.choices import ActionKind, Side
@@ -26,6 +32,7 @@ from cases.models import Case, ReportDraft
 from compliance import clock
 from compliance.access import is_regulator, is_regulator_admin
 from compliance.choices import ItemStatus
+from compliance.eras import format_era_date, format_era_month, has_era
 from compliance.i18n import in_language
 from remediation.choices import MeasureKind
 from remediation.publication import case_publication
@@ -87,8 +94,73 @@ def report_pdf(draft: ReportDraft, language: str) -> bytes:
             title=in_language(draft.content["case"], "title", language),
             author=settings.DEFAULT_FROM_EMAIL,
         )
-        document.build(story)
+        document.build(story, canvasmaker=_page_canvas(font, _("DRAFT") if draft.is_draft else None))
     return buffer.getvalue()
+
+
+def _page_canvas(font: str, watermark: str | None) -> type[Canvas]:
+    """A canvas that numbers each page "n / total" and, for a draft, writes the watermark across every page.
+
+    The total is known only at the end: each page's drawing is kept, then all are written with their footer.
+    """
+
+    class PageCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            if watermark:
+                self.setFont(font, 96)
+                self.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.12))
+                self.translate(width / 2, height / 2)
+                self.rotate(30)
+                self.drawCentredString(0, -32, watermark)
+                self.rotate(-30)
+                self.translate(-width / 2, -height / 2)
+            self.setFont(font, 8)
+            self.setFillColor(colors.grey)
+            self.drawRightString(width - 12 * mm, 6 * mm, f"{self._pageNumber} / {total}")
+            if watermark:
+                self.drawString(12 * mm, 6 * mm, watermark)
+            self.restoreState()
+
+    return PageCanvas
+
+
+def _day(iso: str | None, language: str) -> str:
+    """A date of the content (ISO text): 令和8年3月31日 in Japanese, 2026-03-31 in English."""
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(str(iso)[:10])
+    return format_era_date(day) if language == "ja" and has_era(day) else day.isoformat()
+
+
+def _month(iso: str | None, language: str) -> str:
+    """The month of a window's start: 令和8年4月 in Japanese, 2026-04 in English."""
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(str(iso)[:10])
+    return format_era_month(day) if language == "ja" and has_era(day) else day.isoformat()[:7]
+
+
+def _names(rows: list[dict], language: str) -> str:
+    """Companies' names in a list: 「、」 between them in Japanese, ", " in English."""
+    return (", " if language == "en" else "、").join(in_language(row, "name", language) for row in rows)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -101,13 +173,22 @@ def _story(draft: ReportDraft, language: str, body, heading, title) -> list:
     mark = "" if draft.approved_at else f" [{draft_mark}]"
     story = [
         _p(in_language(content["case"], "title", language) + mark, title),
-        _p(_("As of %(day)s") % {"day": content["as_of"]}, body),
-        Spacer(1, 4 * mm),
-        _p(_("Timeline"), heading),
+        _p(_("As of %(day)s") % {"day": _day(content["as_of"], language)}, body),
     ]
+    if not content["status_public"]:
+        story.append(
+            _p(
+                _("The status of each item is not shown: the regulator has not published the statuses of this case."),
+                body,
+            )
+        )
+    story += [Spacer(1, 4 * mm), _p(_("Timeline"), heading)]
     actions = dict(ActionKind.choices)
     story += [
-        _p(f"{a['date']}: {actions.get(a['kind'], a['kind'])} — {in_language(a, 'title', language)}", body)
+        _p(
+            f"{_day(a['date'], language)}: {actions.get(a['kind'], a['kind'])} — {in_language(a, 'title', language)}",
+            body,
+        )
         for a in content["actions"]
     ]
     for side in content["sides"]:
@@ -147,7 +228,7 @@ def _findings_table(side: dict, language: str, style) -> Table:
         ]
     ]
     for finding in side["findings"]:
-        concerned = "、".join(in_language(c, "name", language) for c in finding["concerned"])
+        concerned = _names(finding["concerned"], language)
         for index, measure in enumerate(finding["measures"] or [{}]):
             carried = "\n".join(
                 in_language(c, "name", language) + (f" ({statuses.get(c['status'], '')})" if c.get("status") else "")
@@ -183,7 +264,10 @@ def _open_items_table(content: dict, language: str, style) -> Table:
     rows = [[_p(h, style) for h in (_("Measure"), _("Company"), _("Date"), _("Status"))]]
     for item in content["open_items"]:
         window = item["window"]
-        date = f"{window['start']} – {window['end']}" if window.get("end") else window.get("due") or "—"
+        if window.get("end"):
+            date = f"{_month(window.get('start'), language)} – {_day(window['end'], language)}"
+        else:
+            date = _day(window.get("due"), language) or "—"
         status = statuses.get(item["status"], _("Not reported")) if item["status"] else _("Not reported")
         rows.append(
             [

@@ -1,6 +1,7 @@
 """Pages of the remediation's items: measures with their implementers, what is still open, one item with its thread.
 
-Also the helpers the item's writes share: an officer's write re-renders the item page, a regulator's answers a refusal.
+Also the helpers the item's writes share: a refused write re-renders the page that holds its form, with the input
+kept and the reasons beside the fields.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +25,8 @@ from remediation.filtersets import (
 )
 from remediation.forms import (
     DeadlineChangeForm,
-    DeadlineDecisionForm,
     ProgressUpdateForm,
     ReportingDutyForm,
-    ReviewForm,
 )
 from remediation.models import Implementation, about
 from remediation.services.items import own_items
@@ -165,14 +164,26 @@ def item_detail(request: HttpRequest, kind: str, pk: int, forms_with_errors: dic
         or ProgressUpdateForm(initial={"version": item.version}, current_status=item.status or ""),
         "deadline_form": forms_with_errors.get("deadline") or DeadlineChangeForm(initial={"version": item.version}),
         "conflict": forms_with_errors.get("conflict"),
+        "reporting_conflict": forms_with_errors.get("reporting_conflict"),
         "is_regulator": is_regulator(request.user),
-        "review_form_class": ReviewForm,
-        "decision_form_class": DeadlineDecisionForm,
-        "reporting_form": ReportingDutyForm(
+        "reporting_form": forms_with_errors.get("reporting")
+        or ReportingDutyForm(
             initial={"version": item.version, "every": item.reporting_every, "since": item.reporting_since}
         ),
+        "others_hidden": _others_updates_hidden(request.user, item),
     }
     return render(request, "remediation/item_detail.html", context, status=status)
+
+
+def _others_updates_hidden(user, item) -> bool:
+    """Whether the item may have updates of a company whose updates the person does not see.
+
+    True for everyone but the regulator, except on an implementation of the person's own company (only that company
+    reports on it). Said whether or not such updates exist, so that it tells nothing about them.
+    """
+    if is_regulator(user):
+        return False
+    return not (isinstance(item, Implementation) and item.company_id == getattr(user, "company_id", None))
 
 
 def _refused(request: HttpRequest, kind: str, pk: int, **forms_with_errors) -> HttpResponse:
@@ -213,21 +224,14 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _refusal(request: HttpRequest, message: str, back, status: int) -> HttpResponse:
-    """A refused review or decision: nothing changed; say why and link back."""
-    return render(request, "remediation/refused.html", {"message": message, "back": back}, status=status)
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def _decide(request: HttpRequest, back, decide) -> HttpResponse | None:
-    """Run a regulator's decision; a conflict answers 409 and an invalid one 400, changing nothing."""
-    try:
-        decide()
-    except ConflictError as conflict:
-        return _refusal(request, str(conflict), back, 409)
-    except ValidationError as error:
-        return _refusal(request, " ".join(error.messages), back, 400)
+def write_refused(form, error: ValidationError | ConflictError) -> str | None:
+    """Put a refused write's reasons on its form; a conflict's message is returned, to show above the form."""
+    if isinstance(error, ConflictError):
+        return str(error)
+    _add_errors(form, error)
     return None
+
+
+def refusal_status(conflict: str | None) -> int:
+    """409 when the record changed meanwhile, 400 when the input is refused."""
+    return 409 if conflict else 400

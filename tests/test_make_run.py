@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def test_make_run_serves_the_report_from_a_database_of_ones_own(scratch_database
         portal = urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=5).read().decode()
         assert "一般送配電事業者" in portal
         assert answers(f"http://127.0.0.1:{port}/accounts/login/")
+        # DEBUG is on, yet a missing page is the site's own, not Django's list of every URL pattern.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/public/no-such-page/", timeout=5)
+        body = missing.value.read().decode()
+        assert missing.value.code == 404 and "ページが見つかりません" in body and "URLconf" not in body
     finally:
         os.killpg(make.pid, signal.SIGTERM)
         make.wait(timeout=60)

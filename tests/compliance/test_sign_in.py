@@ -20,11 +20,38 @@ def sign_in(client: Client, username: str, password: str):
     return client.post(LOGIN, {"username": username, "password": password})
 
 
-def test_the_product_hashes_passwords_with_argon2():
-    """The tests use a fast hasher; the product itself uses Argon2."""
+def test_the_product_hashes_passwords_with_argon2id_at_owasp_cost_or_more():
+    """The tests use a fast hasher; the product itself uses Argon2id, no cheaper than OWASP's recommendation."""
+    from django.utils.module_loading import import_string
+
     from config import settings as product_settings
 
-    assert product_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    hasher = import_string(product_settings.PASSWORD_HASHERS[0])()
+    assert hasher.algorithm == "argon2"
+    params = hasher.params()
+    assert params.type.name == "ID"
+    # OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1 (or a larger memory for fewer passes).
+    assert params.memory_cost >= 19 * 1024
+    assert params.time_cost >= 2
+    assert params.parallelism == 1
+
+
+def test_a_hash_made_with_djangos_default_argon2_cost_still_signs_in_and_is_remade(officers):
+    """Hashes made before the cost changed verify, and are remade with the product's parameters."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    from compliance.hashers import Argon2idPasswordHasher
+
+    person = officers["okinawa"]
+    person.password = make_password(PASSWORD, hasher=Argon2PasswordHasher())
+    person.save(update_fields=["password"])
+    with override_settings(
+        PASSWORD_HASHERS=["compliance.hashers.Argon2idPasswordHasher", "django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        assert sign_in(Client(), "officer-okinawa", PASSWORD).status_code == 302
+        person.refresh_from_db()
+        assert Argon2idPasswordHasher().decode(person.password)["memory_cost"] == 19 * 1024
+        assert sign_in(Client(), "officer-okinawa", PASSWORD).status_code == 302
 
 
 def test_an_officer_signs_in_and_the_sign_in_is_logged(officers):
