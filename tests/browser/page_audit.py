@@ -36,10 +36,18 @@ OVERFLOW_JS = "() => Math.max(0, document.documentElement.scrollWidth - window.i
 # Table cells whose text the layout wraps to at most two characters a line: [text, lines].
 SQUEEZED_CELLS_JS = """
 (limit) => {
+  // Text kept for screen readers only (a table's header row when rows show as cards) is clipped to a pixel.
+  const clipped = (element) => {
+    for (let box = element; box; box = box.parentElement) {
+      const rect = box.getBoundingClientRect();
+      if ((rect.width <= 1 || rect.height <= 1) && getComputedStyle(box).overflow !== "visible") return true;
+    }
+    return false;
+  };
   const squeezed = [];
   for (const cell of document.querySelectorAll("main td, main th")) {
-    const text = cell.innerText.replace(/\\s+/g, "");
-    if (text.length <= limit || cell.getBoundingClientRect().width === 0) continue;
+    const text = cell.innerText.replace(/\\s+/g, " ").trim();
+    if (text.length <= limit || cell.getBoundingClientRect().width === 0 || clipped(cell)) continue;
     const tops = new Set();
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
