@@ -14,7 +14,8 @@ LATIN_CHARS = 64
 ELLIPSIS = "…"
 
 # Where a text may be cut: after the end of a sentence or of a clause.
-_JA_BOUNDARY = re.compile(r"[。．！？、，；：）」]")
+_JA_BOUNDARY = re.compile(r"[。．！？、，；：）」]|[（(「]")
+_OPENING = "（(「"
 _LATIN_BOUNDARY = re.compile(r"[.;:,!?)](?=\s)|\s[—–-]\s")
 _TRAILING = " 、，,;:；：—–-"
 
@@ -36,10 +37,14 @@ def shorten(text: str, limit: int | None = None) -> str:
     if len(text) <= limit + limit // 4:  # a little over the limit is worth keeping whole
         return text
     head = text[: limit + 1]
-    # Cut after a mark (、 or a comma), before a spaced dash.
+    # Cut after a mark (、 or a comma), before a spaced dash or an opening bracket.
     pattern = _LATIN_BOUNDARY if latin else _JA_BOUNDARY
-    boundaries = [m.start() if m.group()[0].isspace() else m.end() for m in pattern.finditer(head)]
+    boundaries = [
+        m.start() if m.group()[0].isspace() or m.group() in _OPENING else m.end() for m in pattern.finditer(head)
+    ]
     fitting = [cut for cut in boundaries if limit // 2 <= cut <= limit]
+    # Rather not leave a bracket open: "システム（以下「本件システム」…" reads worse than "システム…".
+    fitting = [cut for cut in fitting if _balanced(text[:cut])] or fitting
     if fitting:
         cut = fitting[-1]
     elif latin and " " in head[1:]:
@@ -47,6 +52,10 @@ def shorten(text: str, limit: int | None = None) -> str:
     else:
         cut = limit
     return text[:cut].rstrip(_TRAILING).rstrip("。．") + ELLIPSIS
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(o) == text.count(c) for o, c in ("（）", "()", "「」"))
 
 
 def coded(words: str, code: str) -> SafeString:

@@ -260,3 +260,28 @@ def test_calendar_events_are_summarised_in_words(case, officers, naming, role):
     names = [summary.replace("\\,", ",").replace("\\;", ";").split(": ", 1)[-1] for summary in summaries]
     problems = [naming.problem(name) for name in names]
     assert [problem for problem in problems if problem] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("外部専門家による研修を行うこととした。", "外部専門家による研修を行うこととした。"),  # short enough: whole
+        (  # cut at the clause boundary 、 in the second half of the limit
+            "現在も本件システムの物理的分割がなされていない一般送配電事業者は、他の一連の措置により本件システムの論理的分割を",
+            "現在も本件システムの物理的分割がなされていない一般送配電事業者は…",
+        ),
+        (  # not inside a bracket left open
+            "新電力顧客の個人データが閲覧可能となっていたシステム（以下「本件システム」という。）の画面における当該情報の非表示",
+            "新電力顧客の個人データが閲覧可能となっていたシステム…",
+        ),
+        (  # English: at a word boundary, never inside a word
+            "The general transmission and distribution operators whose Systems have still not been physically split",
+            "The general transmission and distribution operators whose…",
+        ),
+        ("Decided to hold training by external experts.", "Decided to hold training by external experts."),
+    ],
+)
+def test_texts_are_shortened_at_a_boundary(text, short):
+    from compliance.wording import shorten
+
+    assert shorten(text) == short
