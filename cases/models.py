@@ -18,6 +18,7 @@ from compliance.models import Company, CompanyGroup
 from compliance.reference import NamedReference
 from compliance.tracking import TrackedItem
 from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
+from compliance.wording import coded_text, shorten
 
 
 @pghistory.track()
@@ -188,7 +189,7 @@ class Finding(Scoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.text_ja[:40]}"
+        return coded_text(shorten(self.text), self.code)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:finding_detail", kwargs={"case": self.case.code, "code": self.code})
@@ -216,7 +217,7 @@ class IncidentPair(Scoped):
         ]
 
     def __str__(self) -> str:
-        return f"({self.number}) {self.group.name_ja}"
+        return f"{self.group.name} ({self.number})"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:incident_list", kwargs={"case": self.case.code}) + f"#pair-{self.number}"
@@ -302,7 +303,8 @@ class Incident(TrackedItem):
         ]
 
     def __str__(self) -> str:
-        return f"({self.pair.number}) {self.display_label}"
+        words = shorten(self.summary) or _("Incident not described in the report")
+        return coded_text(str(words), f"({self.pair.number}) {self.display_label}")
 
     @classmethod
     def visibility_filter(cls, *, company_id: int | None) -> Q:

@@ -26,6 +26,7 @@ from compliance import clock
 from compliance.access import is_regulator, is_signed_in
 from compliance.choices import ItemStatus
 from compliance.models import CalendarFeed
+from remediation.naming import item_name_text
 from remediation.selectors import implementations, own_open_items
 
 if TYPE_CHECKING:
@@ -128,10 +129,8 @@ def fold(line: str) -> str:
 
 
 def item_title(item: TrackedItem) -> str:
-    """The item as the pages name it: the measure's code and company, or the incident's pair and label."""
-    if item.item_kind == "implementation":
-        return f"{item.measure.code} — {item.company.name}"
-    return f"{_('Incident')} ({item.pair.number}) {item.display_label} — {item.pair.group.name}"
+    """The item as the pages name it, without the date the event already stands on: what, by whom, then the code."""
+    return item_name_text(item, dated=False)
 
 
 def item_events(item: TrackedItem) -> list[Event]:
@@ -140,6 +139,7 @@ def item_events(item: TrackedItem) -> list[Event]:
     host = urlsplit(site).hostname or "localhost"
     title = item_title(item)
     text = item.measure.text if item.item_kind == "implementation" else (item.summary or "")
+    text = f"{item_name_text(item)}\n\n{text}" if text else item_name_text(item)
     dates = [
         ("due", item.due_on, _("Due: %(item)s")),
         ("window-end", item.window_end, _("Window ends: %(item)s")),

@@ -94,15 +94,21 @@ def public_case_detail(request: HttpRequest, case: str) -> HttpResponse:
 
 
 def _by_company(content: dict) -> list[dict]:
-    """Each company with the findings that concern it and the measures it carries out."""
+    """Each company with the findings that concern it and the measures it carries out, each with its text and code.
+
+    The text names it (shortened by the page); the code links to its row in the published report below.
+    """
     companies: dict[str, dict] = {}
     for side in content["sides"]:
         for finding in side["findings"]:
+            named = {"code": finding["code"], "text_ja": finding["text_ja"], "text_en": finding["text_en"]}
             for company in finding["concerned"]:
                 companies.setdefault(company["code"], {"company": company, "findings": [], "measures": []})
-                companies[company["code"]]["findings"].append(finding["code"])
+                companies[company["code"]]["findings"].append(named)
             for measure in finding["measures"]:
+                named = {"code": measure["code"], "finding_code": finding["code"]}
+                named |= {"text_ja": measure["text_ja"], "text_en": measure["text_en"]}
                 for company in measure["implementers"]:
                     entry = companies.setdefault(company["code"], {"company": company, "findings": [], "measures": []})
-                    entry["measures"].append(measure["code"])
+                    entry["measures"].append(named)
     return list(companies.values())

@@ -240,7 +240,11 @@ def regulator_digest_content(*, day: datetime.date) -> dict:
             acted_on_at__isnull=True, addressed_on__lte=day - datetime.timedelta(days=UNANSWERED_AFTER_DAYS)
         )
         .select_related(
-            "company", "implementation__measure__finding__case", "incident__pair__group", "incident__pair__case"
+            "company",
+            "implementation__company",
+            "implementation__measure__finding__case",
+            "incident__pair__group",
+            "incident__pair__case",
         )
         .order_by("planned_for")
     )

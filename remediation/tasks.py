@@ -40,7 +40,7 @@ def send_progress_update_mail(event: str, update_id: int) -> int:
     """Mail the people concerned about a submitted, accepted or returned progress update."""
     update = (
         ProgressUpdate.objects.select_related(
-            "company", "author", "review", "implementation__measure", "incident__pair"
+            "company", "author", "review", "implementation__measure", "implementation__company", "incident__pair__group"
         )
         .filter(pk=update_id)
         .first()
@@ -59,7 +59,11 @@ def send_reminder_digest(person_id: int, reminder_ids: list[int]) -> int:
     if person is None:
         return 0
     reminders = Reminder.objects.filter(pk__in=reminder_ids).select_related(
-        "company", "implementation__measure__finding__case", "incident__pair__group", "incident__pair__case"
+        "company",
+        "implementation__company",
+        "implementation__measure__finding__case",
+        "incident__pair__group",
+        "incident__pair__case",
     )
     return send_mass_mail([mail_for(person, "reminder_digest", {"person": person, "reminders": reminders})])
 

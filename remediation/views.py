@@ -29,6 +29,7 @@ from remediation.forms import (
     ReportingDutyForm,
 )
 from remediation.models import Implementation, about
+from remediation.naming import item_name_text
 from remediation.services.items import own_items
 
 
@@ -43,12 +44,8 @@ def measure_detail(request: HttpRequest, case: str, finding: str, code: str) -> 
 
 
 def item_label(item) -> str:
-    """A tracked item in one cell of an export: the measure's code, or the incident's pair and label."""
-    if item is None:
-        return ""
-    if isinstance(item, Implementation):
-        return item.measure.code
-    return f"({item.pair.number}) {item.display_label} {item.pair.group.name_ja}"
+    """A tracked item in one cell of an export: what must be done, by whom, by when, then its code."""
+    return "" if item is None else item_name_text(item)
 
 
 def item_text(item) -> str:

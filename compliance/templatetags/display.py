@@ -1,4 +1,4 @@
-"""Filters for every template: dates (ISO, and in Japanese the era form beside them), yes/no/unknown."""
+"""Filters for every template: dates (ISO, and in Japanese the era form beside them), yes/no/unknown, names."""
 
 import datetime
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from compliance.eras import format_era_date, format_era_month, has_era
 from compliance.i18n import in_language
+from compliance.wording import coded, shorten
 
 register = template.Library()
 
@@ -80,3 +81,15 @@ def fromiso(value: str | None) -> datetime.date | None:
 def lookup(mapping: dict, key: str):
     """`mapping[key]`, or the key itself: choice labels for values kept as data."""
     return mapping.get(key, key) if mapping else key
+
+
+@register.filter
+def short(text: str | None) -> str:
+    """A text shortened for a name: cut at a sentence or clause boundary (never inside an English word), with "…"."""
+    return shorten(text or "")
+
+
+@register.filter
+def with_code(words: str, code: str) -> str:
+    """Words first, then the code small beside them: `{{ finding.text|short|with_code:finding.code }}`."""
+    return coded(words, code)

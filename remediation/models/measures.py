@@ -12,6 +12,7 @@ from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
 from compliance.validators import CODE_VALIDATORS
+from compliance.wording import coded_text, shorten
 from remediation.choices import (
     MeasureKind,
 )
@@ -55,7 +56,7 @@ class Measure(Scoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.text_ja[:40]}"
+        return coded_text(shorten(self.text), self.code)
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -92,7 +93,7 @@ class Implementation(TrackedItem):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure.code} / {self.company.name_ja}"
+        return coded_text(f"{shorten(self.measure.text)} — {self.company.name}", self.measure.code)
 
     def get_absolute_url(self) -> str:
         return self.measure.get_absolute_url() + f"#implementation-{self.company.code}"
