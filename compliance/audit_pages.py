@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from compliance.guards import log_reads
 from compliance.models import AccessLogEntry, ChangeEvent
-from compliance.record_names import RecordName, action_name, model_of, person_name, record_names
+from compliance.record_names import RecordName, action_name, model_of, person_name, record_names, subject_name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _log_named(request: HttpRequest, names: dict[tuple[str, str], RecordName]) -
 
 
 def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> None:
-    """Give each entry `named` (its records named, in order), `kinds` ("進捗報告 ×10") and `person`."""
+    """Give each entry `named` (its records named, in order), `kinds` ("進捗報告 ×10"), `person` and `subject`."""
     log_reads(request, entries)
     keys = []
     for entry in entries:
@@ -51,6 +52,7 @@ def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> 
         counts = Counter(name.kind for name in entry.named)
         entry.kinds = [(kind, count) for kind, count in counts.most_common()]
         entry.person = person_name(people.get(entry.user_id), entry.username)
+        entry.subject = subject_name(entry.object_type, entry.object_id)
 
 
 def _people(rows: Sequence[object], user_id) -> dict[int, models.Model]:
@@ -94,7 +96,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
 
 def _label(model: type[models.Model] | None, name: str) -> str:
     field = _field(model, name)
-    return str(field.verbose_name) if field is not None else name
+    return capfirst(str(field.verbose_name)) if field is not None else name
 
 
 def _value(model: type[models.Model] | None, name: str, value: object, names: dict) -> str:

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # By model label (`remediation.progressupdate`): the relations its `str()` and `get_absolute_url()` read.
 name_relations: dict[str, tuple[str, ...]] = {}
@@ -39,7 +40,8 @@ class RecordName:
     record: models.Model | None = None
 
     def __str__(self) -> str:
-        return f"{self.kind}：{self.label}"
+        separator = "：" if (get_language() or "").startswith("ja") else ": "
+        return f"{self.kind}{separator}{self.label}"
 
 
 def model_of(label: str) -> type[models.Model] | None:
@@ -59,7 +61,7 @@ def kind_name(label: str) -> str:
     if label.startswith(("page:", "api:")):
         return _("Page")
     model = model_of(label)
-    return str(model._meta.verbose_name) if model is not None else label
+    return capfirst(str(model._meta.verbose_name)) if model is not None else label
 
 
 def action_name(label: str) -> str:
@@ -68,10 +70,21 @@ def action_name(label: str) -> str:
 
 
 def person_name(user: models.Model | None, username: str = "") -> str:
-    """A person as the pages name them: their full name, else their username."""
+    """A person as the pages name them: their full name (family name first in Japanese), else their username."""
     if user is None:
         return username or "—"
+    if user.first_name and user.last_name and (get_language() or "").startswith("ja"):
+        return f"{user.last_name} {user.first_name}"
     return user.get_full_name() or user.get_username()
+
+
+def subject_name(object_type: str, object_id: str) -> str:
+    """What an entry that names no record concerns, in words: `ページ remediation:dashboard`, `進捗報告 pk=3`."""
+    if object_type == "auth":  # the action says it is about signing in; the subject is what it names, if anything
+        return object_id
+    if object_type.startswith(("page:", "api:")):
+        return f"{kind_name(object_type)} {object_type.split(':', 1)[1]} {object_id}".strip()
+    return f"{kind_name(object_type)} {object_id}".strip() if object_type else object_id
 
 
 def _keys(model: type[models.Model], ids: Iterable[str]) -> list[object]:

@@ -106,3 +106,13 @@ def test_naming_the_rows_of_a_page_costs_no_query_per_row(officers, regulator_cl
     with CaptureQueriesContext(connection) as many:
         regulator_client.get(url)
     assert len(many) <= len(few) + 2, [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_audit_pages_speak_english_too(officers, regulator_client):
+    private_updates(officers, per_company=1)
+    regulator_client.get(reverse("remediation:progress_update_list"))
+    regulator_client.cookies["django_language"] = "en"
+    log = regulator_client.get(reverse("compliance:access_log_list")).content.decode()
+    assert "Progress update ×" in log and "Kind of record read" in log and "Company whose records were read" in log
+    history = regulator_client.get(reverse("compliance:change_history_list")).content.decode()
+    assert "Progress update</span>: " in history and "Created" in history
