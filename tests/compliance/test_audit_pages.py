@@ -116,3 +116,19 @@ def test_the_audit_pages_speak_english_too(officers, regulator_client):
     assert "Progress update ×" in log and "Kind of record read" in log and "Company whose records were read" in log
     history = regulator_client.get(reverse("compliance:change_history_list")).content.decode()
     assert "Progress update</span>: " in history and "Created" in history
+
+
+def test_the_api_lists_the_records_each_entry_read_and_filters_by_them(officers, regulator_client):
+    updates = private_updates(officers, per_company=1)
+    officer = officers["kansai-td"]
+    signed_in(officer, second_factor=False).get(reverse("remediation:progress_update_list"))
+    api = reverse("api:accesslog-list")
+    by_company = regulator_client.get(api, {"record_company": officer.company_id}).json()["results"]
+    assert by_company and all(
+        any(record["company"] == officer.company_id for record in entry["records"]) for entry in by_company
+    )
+    own = next(u for u in updates if u.company_id == officer.company_id)
+    assert {"type": "remediation.progressupdate", "id": str(own.pk), "company": officer.company_id} in by_company[0][
+        "records"
+    ]
+    assert regulator_client.get(api, {"record_type": "remediation.evidence"}).json()["results"] == []
