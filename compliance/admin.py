@@ -55,10 +55,14 @@ class PersonAdmin(UserAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "action", "object_type", "object_id", "ip_address", "path"]
+    list_display = ["at", "username", "action", "object_type", "object_id", "records_read", "ip_address", "path"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id", "path"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("records read"))
+    def records_read(self, entry: AccessLogEntry) -> int:
+        return entry.record_count()
 
 
 @admin.register(AccessAnomaly)

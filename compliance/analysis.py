@@ -1,7 +1,8 @@
 """The periodic analysis of the access log that the utilities' own measures call for, applied to us.
 
 For one day (Asia/Tokyo), it flags each person who was denied another company's records, each person
-whose reads far exceed their own usual daily volume, and each account locked out.
+whose reads far exceed their own usual daily volume, and each account locked out. Reads are counted in records
+read (an entry of one request lists every record it read), denied attempts and lockouts in entries.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Func, IntegerField, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from compliance.models import AccessAnomaly, AccessLogEntry
@@ -27,11 +29,18 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, start + datetime.timedelta(days=1)
 
 
-def _counts_by_user(action: str, start: datetime.datetime, end: datetime.datetime, **filters) -> dict[int, int]:
+# The records one read entry read: those it lists, or the one it names (an entry written before the list existed).
+RECORDS_READ = Greatest(Func(F("records"), function="jsonb_array_length", output_field=IntegerField()), Value(1))
+
+
+def _counts_by_user(
+    action: str, start: datetime.datetime, end: datetime.datetime, *, count=None, **filters
+) -> dict[int, int]:
+    """Per person, the entries of `action` in the period, or the sum of `count` over them."""
     rows = (
         AccessLogEntry.objects.filter(action=action, at__gte=start, at__lt=end, user__isnull=False, **filters)
         .values("user")
-        .annotate(count=Count("id"))
+        .annotate(count=Sum(count) if count is not None else Count("id"))
     )
     return {row["user"]: row["count"] for row in rows}
 
@@ -52,8 +61,11 @@ def access_log_analyse(*, day: datetime.date) -> list[AccessAnomaly]:
         denied = _counts_by_user(AccessAction.DENIED, start, end, user_company_id__isnull=False)
         found += [_flag(AnomalyKind.CROSS_COMPANY_DENIED, user, day, count) for user, count in denied.items()]
 
-        reads = _counts_by_user(AccessAction.READ, start, end)
-        history = _counts_by_user(AccessAction.READ, start - datetime.timedelta(days=BASELINE_DAYS), start)
+        # Volume is the records read, not the requests: one page of a hundred rows reads a hundred records.
+        reads = _counts_by_user(AccessAction.READ, start, end, count=RECORDS_READ)
+        history = _counts_by_user(
+            AccessAction.READ, start - datetime.timedelta(days=BASELINE_DAYS), start, count=RECORDS_READ
+        )
         for user, count in reads.items():
             baseline = history.get(user, 0) / BASELINE_DAYS
             if count > max(UNUSUAL_FLOOR, UNUSUAL_FACTOR * baseline):

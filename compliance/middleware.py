@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from compliance import clock, second_factor
 from compliance.api import errors
 from compliance.api.errors import request_too_large
-from compliance.audit import access_log_denied, access_log_options, request_logged
+from compliance.audit import access_log_denied, access_log_options, reads_gather, reads_write, request_logged
 from compliance.size_limits import declared_size, request_size_limit
 
 request_log = logging.getLogger("compliance.requests")
@@ -90,6 +90,25 @@ class AccessAttemptMiddleware:
         elif _behind_sign_in(match) and response.status_code == 405:
             access_log_denied(request=request, object_type=object_type, object_id=object_id)
         return response
+
+
+class AccessReadsMiddleware:
+    """One access-log entry per request that reads private data, naming every record it read.
+
+    Views log their reads as they make them (`compliance.guards`); they are gathered on the request and written as
+    one entry when the response is made, an error response too. Inside `AccessAttemptMiddleware`, which then sees
+    that the request wrote to the log.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reads_gather(request)
+        try:
+            return self.get_response(request)
+        finally:
+            reads_write(request)
 
 
 def _behind_sign_in(match: ResolverMatch) -> bool:

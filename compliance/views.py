@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance import selectors
 from compliance.audit import access_log_read_rows
+from compliance.audit_pages import name_access_log, name_changes
 from compliance.exports import Column
 from compliance.filtersets import AccessLogFilterSet, AnomalyFilterSet, HistoryFilterSet
 from compliance.guards import regulator_only
@@ -18,8 +19,10 @@ PAGE_SIZE = 100
 ACCESS_LOG_COLUMNS = [
     Column("#", "pk"),
     Column(_("At"), "at"),
-    Column(_("Person"), "username"),
+    Column(_("Person"), "person"),
+    Column(_("Username"), "username"),
     Column(_("Action"), "get_action_display"),
+    Column(_("Records read"), lambda entry: "; ".join(str(name) for name in entry.named)),
     Column(_("Record type"), "object_type"),
     Column(_("Record"), "object_id"),
     Column(_("Record's company (id)"), "object_company_id"),
@@ -34,7 +37,7 @@ ACCESS_LOG_COLUMNS = [
 @regulator_only
 def access_log_list(request: HttpRequest) -> HttpResponse:
     """The access log, filterable, or exported; reading it is itself logged."""
-    filterset = AccessLogFilterSet(request.GET, queryset=selectors.access_log(user=request.user))
+    filterset = AccessLogFilterSet(request.GET, queryset=selectors.access_log(user=request.user), request=request)
     return filtered_list(
         request,
         filterset,
@@ -42,23 +45,30 @@ def access_log_list(request: HttpRequest) -> HttpResponse:
         columns=ACCESS_LOG_COLUMNS,
         filename="access-log",
         per_page=PAGE_SIZE,
+        log=lambda entries: name_access_log(request, entries),
     )
 
 
 HISTORY_COLUMNS = [
     Column(_("At"), "pgh_created_at"),
+    Column(_("Kind of record"), lambda event: event.record.kind if event.record else event.pgh_obj_model),
+    Column(_("Record"), lambda event: event.record.label if event.record else ""),
     Column(_("Record type"), "pgh_obj_model"),
-    Column(_("Record"), "pgh_obj_id"),
-    Column(_("Event"), "pgh_label"),
-    Column(_("Person"), "username"),
-    Column(_("Changes (before → after)"), lambda event: json.dumps(event.pgh_diff, ensure_ascii=False, default=str)),
+    Column(_("Record id"), "pgh_obj_id"),
+    Column(_("Event"), "action"),
+    Column(_("Person"), "person"),
+    Column(
+        _("Changes (before → after)"),
+        lambda event: "; ".join(f"{c.label}: {c.before} → {c.after}" for c in event.changes),
+    ),
+    Column(_("Changes (raw)"), lambda event: json.dumps(event.pgh_diff, ensure_ascii=False, default=str)),
 ]
 
 
 @regulator_only
 def change_history_list(request: HttpRequest) -> HttpResponse:
     """Every change to every record: who, when, what changed; or the filtered history as a file."""
-    filterset = HistoryFilterSet(request.GET, queryset=change_history())
+    filterset = HistoryFilterSet(request.GET, queryset=change_history(), request=request)
     return filtered_list(
         request,
         filterset,
@@ -66,10 +76,14 @@ def change_history_list(request: HttpRequest) -> HttpResponse:
         columns=HISTORY_COLUMNS,
         filename="change-history",
         per_page=PAGE_SIZE,
-        log=lambda events: access_log_read_rows(
-            request=request, object_type="history", object_ids=[e.pgh_slug for e in events]
-        ),
+        log=lambda events: _history_read(request, events),
     )
+
+
+def _history_read(request: HttpRequest, events: list) -> None:
+    """Log the changes shown, and name them in words."""
+    access_log_read_rows(request=request, object_type="history", object_ids=[e.pgh_slug for e in events])
+    name_changes(request, events)
 
 
 ANOMALY_COLUMNS = [

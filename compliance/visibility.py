@@ -93,6 +93,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
             "object_type",
             "object_id",
             "object_company_id",
+            "records",
             "method",
             "path",
             "ip_address",

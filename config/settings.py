@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Around everything that may refuse a signed-in person: it logs the attempts that leave no entry of their own.
     "compliance.middleware.AccessAttemptMiddleware",
+    # Gathers the private records a request reads and writes them as one access-log entry when it ends.
+    "compliance.middleware.AccessReadsMiddleware",
     "compliance.middleware.SignInRequiredMiddleware",
     "compliance.middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",

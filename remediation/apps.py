@@ -12,6 +12,7 @@ class RemediationConfig(AppConfig):
         from cases.editing import removal_guards
         from cases.selectors import finding_prefetches
         from cases.views import case_page_sections
+        from compliance.record_names import name_relations
         from remediation import tasks  # noqa: F401  (registers the tasks that notifications queue by name)
         from remediation.case_page import case_page_section
         from remediation.dashboard_cache import watch_sources
@@ -22,3 +23,16 @@ class RemediationConfig(AppConfig):
         removal_guards.append(refuse_finding_removal)
         finding_prefetches.append(measures_prefetch)
         case_page_sections.append(case_page_section)
+        # What names the records of the follow-up on the audit pages (their `str()` and page), read with them.
+        subject = ("implementation__measure", "implementation__company", "incident__pair__case")
+        name_relations.update(
+            {
+                "remediation.implementation": ("measure", "company"),
+                "remediation.progressupdate": subject,
+                "remediation.deadlinechange": subject,
+                "remediation.reminder": subject,
+                "remediation.review": tuple(f"update__{relation}" for relation in subject),
+                "remediation.evidence": tuple(f"update__{relation}" for relation in subject),
+                "cases.incident": ("pair__case",),
+            }
+        )

@@ -43,5 +43,9 @@ def test_reads_of_private_records_in_the_admin_are_logged(admin_client, regulato
     update = submit_update(officer, "private")
     assert admin_client.get(reverse("admin:remediation_progressupdate_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:remediation_progressupdate_change", args=[update.pk])).status_code == 200
-    reads = AccessLogEntry.objects.filter(user=regulator_admin, action="read", object_id=str(update.pk))
+    reads = AccessLogEntry.objects.filter(
+        user=regulator_admin,
+        action="read",
+        records__contains=[{"type": "remediation.progressupdate", "id": str(update.pk)}],
+    )
     assert reads.count() == 2

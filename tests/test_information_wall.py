@@ -58,6 +58,17 @@ PRIVATE_RECORD = {
         "api:reminder-detail", args=[Reminder.objects.get(company=update.company).pk]
     ),
 }
+# The private record each of those URLs shows (its marker on the page), which the request's access-log entry must name.
+SHOWN = {
+    "remediation:progress_update_detail": lambda update: update,
+    "api:progressupdate-detail": lambda update: update,
+    "remediation:evidence_download": lambda update: update.evidence.get(),
+    "api:evidence-detail": lambda update: update.evidence.get(),
+    "api:evidence-download": lambda update: update.evidence.get(),
+    "api:review-detail": lambda update: update.review,
+    "api:deadlinechange-detail": lambda update: DeadlineChange.objects.get(company=update.company),
+    "api:reminder-detail": lambda update: Reminder.objects.get(company=update.company),
+}
 # Writes on one company's item: another company's officer gets 404, and nothing is written.
 WRITES_ON_ITEMS = {
     "remediation:progress_update_submit": lambda item: (
@@ -240,17 +251,24 @@ def denied_entries(user, object_id: str = "") -> int:
 
 @pytest.mark.parametrize("view_name", sorted(PRIVATE_RECORD))
 def test_each_companys_private_records_answer_404_to_every_other_company(officers, private_updates, view_name):
-    build = PRIVATE_RECORD[view_name]
+    build, shown = PRIVATE_RECORD[view_name], SHOWN[view_name]
     for viewer_code, officer in officers.items():
         client = signed_in(officer, second_factor=False)
         for owner_code, update in private_updates.items():
-            reads = AccessLogEntry.objects.filter(user=officer, action="read", object_company_id=officer.company_id)
-            reads_before, denied_before = reads.count(), denied_entries(officer)
+            last, denied_before = (
+                AccessLogEntry.objects.order_by("-id").values_list("pk", flat=True)[0],
+                denied_entries(officer),
+            )
             response = client.get(build(update))
             if owner_code == viewer_code:
                 assert response.status_code == 200, (viewer_code, owner_code)
                 assert f"MARKER-{owner_code}-MARKER" in body(response)
-                assert reads.count() > reads_before, "the read was not logged"
+                reads = AccessLogEntry.objects.filter(pk__gt=last, user=officer, action="read")
+                assert reads.count() == 1, "one entry for the request"
+                record = shown(update)
+                assert {"type": record._meta.label_lower, "id": str(record.pk), "company": officer.company_id} in (
+                    reads.get().records
+                ), "the read was not logged"
             else:
                 assert response.status_code == 404, (viewer_code, owner_code)
                 assert f"MARKER-{owner_code}" not in body(response)
@@ -296,9 +314,15 @@ def test_lists_show_an_officer_their_own_private_rows_only(case, officers, priva
     for code, officer in officers.items():
         client = signed_in(officer, second_factor=False)
         for url in list_urls(view_name, case, officer):
+            last = AccessLogEntry.objects.order_by("-id").values_list("pk", flat=True).first() or 0
             page = client.get(url).content.decode()
             others = [c for c in private_updates if c != code and f"MARKER-{c}-MARKER" in page]
             assert others == [], (url, code)
+            reads = list(AccessLogEntry.objects.filter(pk__gt=last, action="read"))
+            assert len(reads) <= 1, ("one entry for the request", url)
+            if f"MARKER-{code}-MARKER" in page:  # its own private rows shown: the entry names them, and no other's
+                assert reads, ("the read was not logged", url)
+                assert {record["company"] for record in reads[0].records} == {officer.company_id}, url
             assert not any(u in page for u in undescribed_urls + undescribed_api), (url, code)
 
 

@@ -23,14 +23,28 @@ class CompanySerializer(HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:company-detail", "lookup_field": "code"}}
 
 
+class RecordReadSerializer(serializers.Serializer):
+    """One record a read entry read: its type (`remediation.progressupdate`), its key, and its company's id."""
+
+    type = serializers.CharField()
+    id = serializers.CharField()
+    company = serializers.IntegerField(allow_null=True)
+
+
 class AccessLogEntrySerializer(serializers.ModelSerializer):
-    """One access log entry, with the hash that chains it."""
+    """One access log entry, with the hash that chains it.
+
+    A read is one entry per request: `records` lists every record it read; `object_type`, `object_id` and
+    `object_company_id` name the one record it read, or what all its records share (blank where they differ).
+    """
+
+    records = RecordReadSerializer(many=True, read_only=True)
 
     class Meta:
         model = AccessLogEntry
         fields = [
             "id", "at", "user", "username", "user_company_id", "action", "object_type", "object_id",
-            "object_company_id", "method", "path", "ip_address", "user_agent", "previous_hash", "entry_hash",
+            "object_company_id", "records", "method", "path", "ip_address", "user_agent", "previous_hash", "entry_hash",
         ]  # fmt: skip
 
 

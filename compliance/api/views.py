@@ -72,6 +72,30 @@ class CompanyViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
         return company_update(actor=actor, company=record, **values)
 
 
+class AccessLogFilterSet(ApiFilterSet):
+    """The access log by person, action, record, the kind and the company of the records read, and time."""
+
+    record_type = filters.CharFilter(method="filter_record_type", help_text="Entries that read a record of this type.")
+    record_company = filters.NumberFilter(
+        method="filter_record_company",
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Entries that read a record of this company (its id).",
+    )
+    at__gte = UtcIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    at__lte = UtcIsoDateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = AccessLogEntry
+        fields = {"username": ["exact"], "action": ["exact"], "object_type": ["exact"], "object_id": ["exact"]}
+
+    def filter_record_type(self, queryset, name, value):
+        return queryset.filter(records__contains=[{"type": value}])
+
+    def filter_record_company(self, queryset, name, value):
+        return queryset.filter(records__contains=[{"company": int(value)}])
+
+
 class AccessLogViewSet(ScopedReadOnlyViewSet):
     """The access log (regulator staff only): every read of private data and every denied attempt."""
 
@@ -80,13 +104,7 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
     permission_classes = [RegulatorOnly]
     pagination_class = AccessLogPagination
     filter_backends = [ApiFilterBackend]  # newest first only: the cursor follows the entries' order
-    filterset_fields = {
-        "username": ["exact"],
-        "action": ["exact"],
-        "object_type": ["exact"],
-        "object_id": ["exact"],
-        "at": ["gte", "lte"],
-    }
+    filterset_class = AccessLogFilterSet
 
 
 class AccessAnomalyViewSet(ScopedReadOnlyViewSet):

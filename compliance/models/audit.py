@@ -7,6 +7,7 @@ import json
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +70,15 @@ class AccessLogEntry(RegulatorOnly):
     username = models.CharField(_("username"), max_length=150, blank=True)
     user_company_id = models.BigIntegerField(_("person's company"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
+    # A read names every record it read in `records`; the three fields below name the one record it read, or what
+    # all its records share (the kind when of one kind, the company when of one company), blank when they differ.
+    # A denied attempt or a sign-in names its subject in them alone.
     object_type = models.CharField(_("record type"), max_length=100, blank=True)
     object_id = models.CharField(_("record"), max_length=100, blank=True)
     object_company_id = models.BigIntegerField(_("record's company"), null=True, blank=True)
+    # One read entry per request: each record it read, as {"type": "remediation.progressupdate", "id": "12",
+    # "company": 3} (company None for the regulator's own records and the change history's events).
+    records = models.JSONField(_("records read"), default=list, blank=True)
     method = models.CharField(_("method"), max_length=10, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
@@ -86,6 +93,8 @@ class AccessLogEntry(RegulatorOnly):
         indexes = [
             models.Index(fields=["user", "at"], name="accesslog_user_at"),
             models.Index(fields=["action", "at"], name="accesslog_action_at"),
+            # The log filtered by the kind or the company of the records read: `records @> [{"company": 3}]`.
+            GinIndex(fields=["records"], name="accesslog_records", opclasses=["jsonb_path_ops"]),
         ]
         constraints = [
             models.CheckConstraint(name="accesslogentry_action_valid", condition=Q(action__in=AccessAction.values)),
@@ -95,8 +104,11 @@ class AccessLogEntry(RegulatorOnly):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type} {self.object_id}"
 
     def chained_fields(self) -> dict[str, object]:
-        """The content the hash covers, in a stable form."""
-        return {
+        """The content the hash covers, in a stable form.
+
+        `records` is covered when it names any: the entries written before it existed keep the hashes they had.
+        """
+        fields = {
             "at": self.at.isoformat(),
             "user": self.user_id,
             "username": self.username,
@@ -110,6 +122,15 @@ class AccessLogEntry(RegulatorOnly):
             "ip_address": self.ip_address,
             "user_agent": self.user_agent,
         }
+        if self.records:
+            fields["records"] = self.records
+        return fields
+
+    def record_count(self) -> int:
+        """How many records the entry read: those it lists, or the one it names (an entry older than the list)."""
+        if self.records:
+            return len(self.records)
+        return 1 if self.action == AccessAction.READ and self.object_id else 0
 
     def compute_hash(self) -> str:
         """SHA-256 over the previous entry's hash and this entry's content."""

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django.db import connection, models, transaction
 from django.urls import reverse
 
-from compliance.audit import CHAIN_LOCK_KEY, GENESIS_HASH, record_label
+from compliance.audit import CHAIN_LOCK_KEY, GENESIS_HASH, read_record, record_label
 from compliance.models import AccessLogEntry, User
 from compliance.models.audit import AccessAction
 from config.scale.plan import BATCH, INSERT_ORDER, CopyRows
@@ -47,6 +47,7 @@ def _read_entry(at: datetime.datetime, officer: User, record: models.Model, ip: 
         object_type=record_label(type(record)),
         object_id=str(record.pk),
         object_company_id=record.company_id,
+        records=[read_record(record)],
         method="GET",
         path=path,
         ip_address=ip,

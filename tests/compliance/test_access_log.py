@@ -8,7 +8,7 @@ from django.db import InternalError, connection, transaction
 from django.test import RequestFactory
 from django.utils import translation
 
-from compliance.audit import GENESIS_HASH, access_log_denied
+from compliance.audit import GENESIS_HASH, access_log_denied, access_log_read_rows
 from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry
 
@@ -86,6 +86,34 @@ def test_an_update_made_with_the_trigger_disabled_is_found(entries):
     assert check.first_bad_id == tampered.pk and not check.intact
     with pytest.raises(CommandError, match=f"broken at entry {tampered.pk}:"):
         call_command("verify_access_log")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "records = records - 1",  # a record read taken out of the list
+        """records = records || '[{"type": "remediation.progressupdate", "id": "999", "company": 1}]'""",
+        "records = '[]'",  # the list emptied
+    ],
+)
+def test_a_changed_list_of_records_read_is_found(entries, regulator_staff, change):
+    """The records an entry read are covered by its hash: the tampered entry is named exactly."""
+    request = RequestFactory().get("/progress-updates/")
+    request.user = regulator_staff
+    [read] = access_log_read_rows(request=request, object_type="history", object_ids=["a:1", "a:2", "a:3"])
+    assert len(read.records) == 3
+    access_log_denied(request=request, object_type="test.record", object_id="after")
+    assert access_log_verify().intact
+    lifted((f"UPDATE {TABLE} SET {change} WHERE id = %s", [read.pk]))
+    check = access_log_verify()
+    assert check.first_bad_id == read.pk and not check.intact
+
+
+def test_entries_written_before_the_list_of_records_keep_their_hashes(entries):
+    """An entry without records hashes as it did before the list existed: its content has no `records` key."""
+    entry = AccessLogEntry.objects.get(pk=entries[0].pk)
+    assert entry.records == [] and "records" not in entry.chained_fields()
+    assert entry.compute_hash() == entry.entry_hash
 
 
 def test_a_deleted_entry_breaks_the_link_of_the_next(entries):

@@ -40,6 +40,17 @@ def test_an_unusual_volume_of_reads_is_flagged_once(regulator_staff):
     assert AccessAnomaly.objects.filter(kind="unusual_volume", user=regulator_staff, day=day).count() == 1
 
 
+def test_the_volume_of_reads_counts_records_read_not_requests(regulator_staff):
+    """One request that reads many records is one entry, and its records count towards the volume."""
+    from compliance.audit import _append
+
+    now = clock.now()
+    records = [{"type": "remediation.progressupdate", "id": str(n), "company": 1} for n in range(UNUSUAL_FLOOR + 1)]
+    _append([AccessLogEntry(at=now, user=regulator_staff, username="regulator-staff", action="read", records=records)])
+    [anomaly] = access_log_analyse(day=clock.today())
+    assert (anomaly.kind, anomaly.count) == ("unusual_volume", UNUSUAL_FLOOR + 1)
+
+
 def test_a_lockout_is_flagged(officers, capsys):
     for attempt in range(10):
         Client().post("/accounts/login/", {"username": "officer-okinawa", "password": f"wrong-{attempt}"})

@@ -124,7 +124,9 @@ def test_the_regulators_feed_logs_the_read_of_private_items_as_the_person(regula
     path = issue(signed_in(regulator_staff))
     body = Client().get(path).content.decode()
     assert f"incident-{undescribed.pk}-due" in uids(body)
-    reads = AccessLogEntry.objects.filter(action="read", object_type="cases.incident", object_id=str(undescribed.pk))
+    reads = AccessLogEntry.objects.filter(
+        action="read", records__contains=[{"type": "cases.incident", "id": str(undescribed.pk)}]
+    )
     feed = CalendarFeed.objects.get(person=regulator_staff, revoked_at__isnull=True)
     assert (
         reads.filter(user=regulator_staff, username="regulator-staff", path=f"/calendar/(feed-{feed.pk}).ics").count()
