@@ -40,9 +40,8 @@ TODAY = datetime.date(2026, 11, 25)
 
 # Where a person reads names: the text of these elements is checked.
 NAMING_ELEMENTS = {"h1", "h2", "h3", "a", "td", "th", "title"}
-# Pages the walk does not open: downloads, sign-out, the API and the admin, other languages' switches; and the
-# audit pages (the access log, change history, anomalies), whose rows quote records as the log holds them.
-SKIPPED = re.compile(r"^/(static|media|api|admin|accounts/logout|i18n|public/language|audit)/|\.(ics|pdf|csv|xlsx)$")
+# Pages the walk does not open: downloads, sign-out, the API and the admin, other languages' switches.
+SKIPPED = re.compile(r"^/(static|media|api|admin|accounts/logout|i18n|public/language)/|\.(ics|pdf|csv|xlsx)$")
 # At most this many pages of one shape (`/items/implementation/<n>/`): enough to see each template with rows.
 PER_SHAPE = 3
 MAX_PAGES = 400
