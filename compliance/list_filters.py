@@ -96,9 +96,18 @@ class ControlsInWords:
                 list_filter.extra.setdefault("widget", AllYesNoSelect)
             elif isinstance(list_filter, django_filters.DateFilter):
                 list_filter.extra.setdefault("widget", DateInput)
-            elif isinstance(list_filter, django_filters.ModelChoiceFilter) and "widget" not in list_filter.extra:
+            elif _names_choices_by_str(list_filter):
                 list_filter.field_class = LocalizedModelChoiceField
             list_filter.__dict__.pop("_field", None)  # made again, with the above
+
+
+def _names_choices_by_str(list_filter: django_filters.Filter) -> bool:
+    """A record chooser that names its choices as Django does by default (a filter may name them its own way)."""
+    return (
+        isinstance(list_filter, django_filters.ModelChoiceFilter)
+        and "widget" not in list_filter.extra
+        and list_filter.field_class is django_filters.ModelChoiceFilter.field_class
+    )
 
 
 class FilterSet(FieldWallFilters, ControlsInWords, django_filters.FilterSet):

@@ -51,6 +51,8 @@ SQUEEZED_CELLS_JS = """
     const tops = new Set();
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // A closed <details> keeps laying out its content, unseen.
+      if (!node.parentElement.checkVisibility()) continue;
       const range = document.createRange();
       range.selectNodeContents(node);
       for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top / 4));
