@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cases.models import (
+    Authority,
     Case,
     CaseLink,
     Finding,
@@ -25,19 +26,29 @@ class SafeguardTypeAdmin(ScopedAdmin):
     list_display = ["code", "name_ja", "name_en", "position"]
 
 
+@admin.register(Authority)
+class AuthorityAdmin(ScopedAdmin):
+    """The public bodies that bring cases, issue actions and receive them."""
+
+    list_display = ["code", "name_ja", "name_en", "kind", "position"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
 @admin.register(Case)
 class CaseAdmin(ScopedAdmin):
     list_display = ["code", "title_ja", "status", "opened_on", "closed_on"]
-    list_filter = ["status"]
+    list_filter = ["status", "authorities"]
     search_fields = ["code", "title_ja", "title_en"]
+    filter_horizontal = ["authorities"]
 
 
 @admin.register(RegulatoryAction)
 class RegulatoryActionAdmin(ScopedAdmin):
-    list_display = ["date", "kind", "title_ja", "case"]
-    list_filter = ["kind", "case"]
-    list_select_related = ["case"]
-    filter_horizontal = ["articles", "addressees"]
+    list_display = ["date", "kind", "title_ja", "issuer", "case"]
+    list_filter = ["kind", "issuer", "case"]
+    list_select_related = ["case", "issuer"]
+    filter_horizontal = ["articles", "addressees", "addressee_authorities"]
 
 
 @admin.register(Finding)

@@ -58,14 +58,16 @@ def _label(section: str, index: int, record: dict, key: str = "code") -> str:
 
 def _reference_problems(raw: object) -> Iterator[Problem]:
     """Every code a record names must exist, and codes must be unique where they identify."""
-    sections = {key: _records(raw, key) for key in ("law_articles", "safeguard_types", "groups", "companies")}
-    articles, safeguards, groups, companies = (
+    sections = {
+        key: _records(raw, key) for key in ("law_articles", "safeguard_types", "groups", "companies", "authorities")
+    }
+    articles, safeguards, groups, companies, authorities = (
         {code for _i, r in sections[key] if (code := _text(r, "code"))} for key in sections
     )
     actions = _records(raw, "regulatory_actions")
     findings = _records(raw, "findings")
-    measures = [(finding, i, m) for _j, finding in findings for i, m in _records(finding, "measures")]
     pairs = _records(raw, "pairs")
+    links = _records(raw, "links")
 
     for key, records in sections.items():
         yield from _duplicates(key, [_text(r, "code") for _i, r in records])
@@ -74,13 +76,29 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
     yield from _duplicates("law_articles", cited, "article")
     yield from _duplicates("regulatory_actions", [_text(r, "code") for _i, r in actions])
     yield from _duplicates("findings", [_text(r, "code") for _i, r in findings])
-    yield from _duplicates("findings.measures", [_text(m, "code") for _f, _i, m in measures])
+    # A measure's code is unique under its finding, as in the database: two findings may each have `causes`.
+    for index, finding in findings:
+        measures = _records(finding, "measures")
+        yield from _duplicates(
+            f"{_label('findings', index, finding)}.measures", [_text(m, "code") for _i, m in measures]
+        )
+    yield from _duplicates("links", [_text(r, "case") for _i, r in links], "case")
     yield from _duplicates("pairs", [_number(r, "number") for _i, r in pairs])
     yield from _duplicates("pairs.group", [_text(r, "group") for _i, r in pairs])
 
     case = raw.get("case") if isinstance(raw, dict) else None
     if isinstance(case, dict) and _text(case, "code") in RESERVED_CODES:
         yield Problem("case", "code", _("'%(code)s' is reserved") % {"code": case["code"]})
+    if isinstance(case, dict):
+        yield from _unknown(
+            "case", "authorities", _texts(case, "authorities"), authorities, _("unknown authority '%(code)s'")
+        )
+        yield from _duplicates("case.authorities", _texts(case, "authorities"))
+        if isinstance(case.get("authorities"), list) and not case["authorities"]:
+            yield Problem("case", "authorities", _("a case is brought by at least one authority"))
+    for index, link in links:
+        if isinstance(case, dict) and _text(link, "case") is not None and _text(link, "case") == _text(case, "code"):
+            yield Problem(_label("links", index, link, "case"), "case", _("a case cannot be linked to itself"))
     for index, company in sections["companies"]:
         group = _text(company, "group")
         if group is not None and group not in groups:
@@ -94,6 +112,10 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
         yield from _unknown(
             record, "addressees", _texts(action, "addressees"), companies, _("unknown company '%(code)s'")
         )
+        issuer = [code] if (code := _text(action, "issuer")) is not None else []
+        yield from _unknown(record, "issuer", issuer, authorities, _("unknown authority '%(code)s'"))
+        addressed = _texts(action, "addressee_authorities")
+        yield from _unknown(record, "addressee_authorities", addressed, authorities, _("unknown authority '%(code)s'"))
     for index, finding in findings:
         record = _label("findings", index, finding)
         article = [code] if (code := _text(finding, "article")) is not None else []

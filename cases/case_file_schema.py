@@ -67,6 +67,14 @@ class SafeguardType(Record):
     position: int | None = Position
 
 
+class Authority(Record):
+    code: str = Code
+    name_ja: str = Name
+    name_en: str = Translation
+    kind: Literal["commission", "ministry", "minister", "court", "other"]
+    position: int | None = Position
+
+
 class Group(Record):
     code: str = Code
     name_ja: str = Name
@@ -94,6 +102,8 @@ class Case(Record):
     status: Literal["open", "monitoring", "closed"]
     published: bool = False
     status_public: bool = False
+    # The authorities that brought the case; when absent, a new case is the regulator's own, an existing one keeps its.
+    authorities: list[str] | None = None
 
     @model_validator(mode="after")
     def closed_after_opened(self) -> Case:
@@ -111,8 +121,11 @@ class RegulatoryAction(Record):
     code: str = LongCode
     kind: Literal["guidance", "report_request", "order", "publication", "decision"]
     date: Day
+    # The authority that issued it; when absent, a new action is the case's first authority's.
+    issuer: str | None = None
     articles: list[str] = []
     addressees: list[str] = []
+    addressee_authorities: list[str] = []
     title_ja: str = Text
     title_en: str
     source_ja: str
@@ -147,6 +160,9 @@ class TrackedState(Record):
     tracked_since: Day | None = None
     reporting_every: Literal["monthly", "quarterly"] | None = None
     reporting_since: Day | None = None
+    deadline_text: str | None = Field(default=None, max_length=200)
+    submitted_on: Day | None = None
+    completed_on: Day | None = None
 
     @model_validator(mode="after")
     def dates_consistent(self) -> TrackedState:
@@ -175,6 +191,10 @@ class Measure(Record):
     text_en: str
     implementers: list[str] = []  # a measure may be recorded before anyone is asked to carry it out
     window: Window | None = None
+    # What the authority published of the measure's timing: its deadline in its own words, the days submitted and done.
+    deadline_text: str = Field(default="", max_length=200)
+    submitted_on: Day | None = None
+    completed_on: Day | None = None
     implementations: list[Implementation] = []
     position: int | None = Position
 
@@ -234,11 +254,27 @@ class Pair(Record):
         return self
 
 
+class Link(Record):
+    """A link between this case and another, by the other case's code, as it reads from this case.
+
+    `outgoing`: this case made the link and the other case stands to it as `relation` says; `incoming`: the other
+    case made it. A link to a case not in the database is left out of an import and reported; it is made when the
+    other case's file (which carries the same link) is imported.
+    """
+
+    case: str = Code
+    relation: Literal["same_companies", "same_events", "other_regulator", "follow_up"]
+    direction: Literal["outgoing", "incoming"] = "outgoing"
+    note_ja: str = ""
+    note_en: str = ""
+
+
 class CaseFile(Record):
     """The whole file: reference data, then the case and everything in it."""
 
     format_version: Literal[1]
     source: Source | None = None
+    authorities: list[Authority] = []
     law_articles: list[LawArticle]
     safeguard_types: list[SafeguardType]
     groups: list[Group]
@@ -247,3 +283,4 @@ class CaseFile(Record):
     regulatory_actions: list[RegulatoryAction]
     findings: list[Finding]
     pairs: list[Pair]
+    links: list[Link] = []

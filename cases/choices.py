@@ -40,18 +40,29 @@ class DataKind(models.TextChoices):
 
 
 class CaseRelation(models.TextChoices):
-    """How a related case stands to the case that links to it."""
+    """How a related case stands to the case that links to it (the forward reading; the reverse is below)."""
 
-    SAME_COMPANIES = "same_companies", _("Same companies")
-    SAME_EVENTS = "same_events", _("Same events")
-    OTHER_REGULATOR = "other_regulator", _("Another regulator's case")
-    FOLLOW_UP = "follow_up", _("Follow-up")
+    SAME_COMPANIES = "same_companies", _("Case about the same companies")
+    SAME_EVENTS = "same_events", _("Case about the same events")
+    OTHER_REGULATOR = "other_regulator", _("Another authority's case about the same matter")
+    FOLLOW_UP = "follow_up", _("Follow-up of this case")
 
 
-# How the linking case stands to the linked one, seen from the linked case's page.
-CASE_RELATION_INVERSE_LABELS = {
-    CaseRelation.SAME_COMPANIES: _("Same companies"),
-    CaseRelation.SAME_EVENTS: _("Same events"),
-    CaseRelation.OTHER_REGULATOR: _("Case of this regulator on the same matter"),
-    CaseRelation.FOLLOW_UP: _("Earlier case (this is its follow-up)"),
+# How the linking case stands to the linked one, read from the linked case's page: a relation with a direction
+# reads differently from its other side ("follow-up of this case" there is "the case this one follows up" here).
+CASE_RELATION_REVERSE_LABELS = {
+    CaseRelation.SAME_COMPANIES: _("Case about the same companies"),
+    CaseRelation.SAME_EVENTS: _("Case about the same events"),
+    CaseRelation.OTHER_REGULATOR: _("Case that names this one as another authority's case about the same matter"),
+    CaseRelation.FOLLOW_UP: _("Case this one follows up"),
 }
+
+
+class AuthorityKind(models.TextChoices):
+    """What kind of public body an authority is."""
+
+    COMMISSION = "commission", _("Commission")
+    MINISTRY = "ministry", _("Ministry")
+    MINISTER = "minister", _("Minister")
+    COURT = "court", _("Court")
+    OTHER = "other", _("Other body")

@@ -18,9 +18,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.choices import CaseStatus
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance import clock
-from compliance.editing import assign, locked, next_position, require_regulator, require_some, save_validated
+from compliance.editing import (
+    assign,
+    locked,
+    next_position,
+    require_no_dependents,
+    require_regulator,
+    require_some,
+    save_validated,
+)
 from compliance.models import Company, CompanyGroup
 from compliance.versioning import check_version
 
@@ -31,7 +48,7 @@ CASE_FIELDS = (
     "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "published", "status_public"
 )  # fmt: skip
 LAW_ARTICLE_FIELDS = ("law_ja", "law_en", "article", "paragraph", "title_ja", "title_en")
-ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en")
+ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en", "issuer")
 FINDING_FIELDS = ("side", "article", "text_ja", "text_en")
 PAIR_FIELDS = ("group", "incident_total")
 # What refuses a finding's removal, each raising ValidationError: the layers above add theirs (remediation: the
@@ -57,11 +74,14 @@ def case_open(
     summary_ja: str = "",
     summary_en: str = "",
     status: str = CaseStatus.OPEN,
+    authorities: Sequence[Authority] | None = None,
 ) -> Case:
-    """Regulator staff open a case (open, or already under monitoring)."""
+    """Regulator staff open a case (open, or already under monitoring), brought by authorities (their own unless
+    given)."""
     require_regulator(actor)
     if status == CaseStatus.CLOSED:
         raise ValidationError({"status": _("A case opens open or under monitoring; close it afterwards.")})
+    _require_authorities(authorities)
     with transaction.atomic():
         case = Case(
             code=code,
@@ -72,21 +92,41 @@ def case_open(
             status=status,
             opened_on=opened_on,
         )
-        return save_validated(case)
+        save_validated(case)
+        case.authorities.set(authorities if authorities is not None else [Authority.own()])
+        return case
 
 
-def case_update(*, actor: User, case: Case, **changes: object) -> Case:
-    """Regulator staff change a case's texts, its opening day, or move it between open and monitoring."""
+def _require_authorities(authorities: Sequence[Authority] | None) -> None:
+    """A case is brought by at least one authority (None: left as they are, or the regulator's own)."""
+    require_some(authorities, "authorities", _("Choose at least one authority that brought the case."))
+
+
+def case_update(*, actor: User, case: Case, authorities: Sequence[Authority] | None = None, **changes: object) -> Case:
+    """Regulator staff change a case's texts, its opening day, its authorities, or move it between open and
+    monitoring."""
     require_regulator(actor)
     if changes.get("status") == CaseStatus.CLOSED:
         raise ValidationError({"status": _("Close a case with its closing day.")})
+    _require_authorities(authorities)
     with transaction.atomic():
         case = locked(case)
         if "status" in changes and case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed: reopen it first.")})
         if assign(case, changes, CASE_FIELDS):
             save_validated(case)
+        if authorities is not None:
+            case.authorities.set(authorities)
         return case
+
+
+def case_delete(*, actor: User, case: Case) -> None:
+    """Regulator staff remove a case opened by mistake: refused, naming them, while it holds any record or link."""
+    require_regulator(actor)
+    with transaction.atomic():
+        case = locked(case)
+        require_no_dependents(case)
+        case.delete()
 
 
 def case_close(*, actor: User, case: Case, closed_on: datetime.date | None = None) -> Case:
@@ -152,6 +192,15 @@ def law_article_update(*, actor: User, law_article: LawArticle, **changes: objec
         return law_article
 
 
+def law_article_delete(*, actor: User, law_article: LawArticle) -> None:
+    """Regulator staff remove a law article added by mistake: refused while a finding or an action rests on it."""
+    require_regulator(actor)
+    with transaction.atomic():
+        law_article = locked(law_article)
+        require_no_dependents(law_article)
+        law_article.delete()
+
+
 # Regulatory actions -----------------------------------------------------------------------------------------
 
 
@@ -168,9 +217,16 @@ def regulatory_action_create(
     source_en: str = "",
     articles: Sequence[LawArticle] = (),
     addressees: Sequence[Company] = (),
+    issuer: Authority | None = None,
+    addressee_authorities: Sequence[Authority] = (),
 ) -> RegulatoryAction:
-    """Regulator staff record an action in a case (guidance, report request, order, publication, decision)."""
+    """Regulator staff record an action in a case (guidance, report request, order, publication, decision).
+
+    It is issued by `issuer`, by default the first authority of the case; it may be addressed to companies and to
+    authorities (a recommendation to a minister)."""
     require_regulator(actor)
+    if issuer is None:
+        issuer = case.authorities.order_by("position", "code").first() or Authority.own()
     with transaction.atomic():
         action = RegulatoryAction(
             case=case,
@@ -181,11 +237,13 @@ def regulatory_action_create(
             title_en=title_en,
             source_ja=source_ja,
             source_en=source_en,
+            issuer=issuer,
             position=next_position(RegulatoryAction.objects.filter(case=case)),
         )
         save_validated(action)
         action.articles.set(articles)
         action.addressees.set(addressees)
+        action.addressee_authorities.set(addressee_authorities)
         return action
 
 
@@ -195,9 +253,10 @@ def regulatory_action_update(
     action: RegulatoryAction,
     articles: Sequence[LawArticle] | None = None,
     addressees: Sequence[Company] | None = None,
+    addressee_authorities: Sequence[Authority] | None = None,
     **changes: object,
 ) -> RegulatoryAction:
-    """Regulator staff change an action: its kind, date, texts, law articles or addressees (None: unchanged)."""
+    """Regulator staff change an action: its kind, date, texts, issuer, law articles or addressees (None: unchanged)."""
     require_regulator(actor)
     with transaction.atomic():
         action = locked(action)
@@ -207,6 +266,8 @@ def regulatory_action_update(
             action.articles.set(articles)
         if addressees is not None:
             action.addressees.set(addressees)
+        if addressee_authorities is not None:
+            action.addressee_authorities.set(addressee_authorities)
         return action
 
 

@@ -11,7 +11,15 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CASE_RELATION_INVERSE_LABELS, ActionKind, CaseRelation, CaseStatus, DataKind, Side
+from cases.choices import (
+    CASE_RELATION_REVERSE_LABELS,
+    ActionKind,
+    AuthorityKind,
+    CaseRelation,
+    CaseStatus,
+    DataKind,
+    Side,
+)
 from compliance.access import RegulatorOnly, Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
@@ -73,6 +81,41 @@ class SafeguardType(NamedReference):
         verbose_name_plural = _("safeguard types")
 
 
+# The authority the product's regulator is: a case opened without authorities is its case, an action without an
+# issuer its action. Seeded by the migration that brought authorities in (cases 0015).
+OWN_AUTHORITY = {
+    "code": "ppc",
+    "name_ja": "個人情報保護委員会",
+    "name_en": "Personal Information Protection Commission",
+    "kind": AuthorityKind.COMMISSION,
+}
+
+
+@pghistory.track()
+class Authority(NamedReference):
+    """A public body that brings cases and issues actions, or receives them: a commission, a ministry, a minister…"""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=AuthorityKind.choices)
+
+    class Meta(NamedReference.Meta):
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.CheckConstraint(name="authority_kind_valid", condition=Q(kind__in=AuthorityKind.values)),
+        ]
+
+    @classmethod
+    def own(cls) -> Authority:
+        """The regulator's own authority (the PPC), made if a database emptied since its migration lacks it."""
+        values = {k: v for k, v in OWN_AUTHORITY.items() if k != "code"}
+        return cls.objects.get_or_create(code=OWN_AUTHORITY["code"], defaults=values)[0]
+
+
+def own_authority_pk() -> int:
+    """The default issuer of an action: the regulator's own authority."""
+    return Authority.own().pk
+
+
 @pghistory.track()
 class Case(Scoped):
     """A supervision case: what the regulator found at some companies and what it asked of them."""
@@ -94,6 +137,14 @@ class Case(Scoped):
         _("current status published"),
         default=False,
         help_text=_("Show the current status of each measure and open item on the public portal."),
+    )
+
+    authorities = models.ManyToManyField(
+        "Authority",
+        verbose_name=_("authorities"),
+        related_name="cases",
+        blank=True,
+        help_text=_("The authorities that brought the case."),
     )
 
     title = Localized("title")
@@ -143,6 +194,20 @@ class RegulatoryAction(Scoped):
     title_ja, title_en = bilingual_text(_("title"))
     source_ja, source_en = bilingual_text(_("source text"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    issuer = models.ForeignKey(
+        "Authority",
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="issued_actions",
+        default=own_authority_pk,
+    )
+    addressee_authorities = models.ManyToManyField(
+        "Authority",
+        verbose_name=_("authorities addressed"),
+        related_name="addressed_actions",
+        blank=True,
+        help_text=_("Authorities the action is addressed to (a recommendation to a minister…)."),
+    )
 
     title = Localized("title")
     source = Localized("source")
@@ -454,4 +519,8 @@ class CaseLink(Scoped):
         """How the other case stands to `case`, in the interface's language."""
         if self.from_case_id == case.pk:
             return self.get_relation_display()
-        return str(CASE_RELATION_INVERSE_LABELS.get(self.relation, self.get_relation_display()))
+        return str(CASE_RELATION_REVERSE_LABELS.get(self.relation, self.get_relation_display()))
+
+    def direction_from(self, case: Case) -> str:
+        """`outgoing` when `case` made the link, `incoming` when the other case did."""
+        return "outgoing" if self.from_case_id == case.pk else "incoming"

@@ -96,3 +96,39 @@ def require_some(values: Iterable[object] | None, field: str, message: str) -> N
     """Refuse an empty list where the record needs at least one related row."""
     if values is not None and not list(values):
         raise ValidationError({field: message})
+
+
+def dependents(record: models.Model, *, ignore: Iterable[str] = ()) -> list[tuple[str, int]]:
+    """What keeps `record`: each kind of row that refers to it, with how many (change history aside).
+
+    Read from the models' relations, so that a lower layer names the records of the layers above without knowing
+    them. `ignore` names relations (by accessor name) that go with the record rather than keep it.
+    """
+    kept = []
+    ignored = set(ignore)
+    for relation in record._meta.related_objects:
+        if relation.get_accessor_name() in ignored or relation.related_model._meta.app_label == "pghistory":
+            continue
+        if getattr(relation.related_model, "pgh_tracked_model", None) is not None:  # a change-history event
+            continue
+        if relation.many_to_many:
+            count = getattr(record, relation.get_accessor_name()).count()
+        else:
+            count = relation.related_model._base_manager.filter(**{relation.field.name: record}).count()
+        if count:
+            meta = relation.related_model._meta
+            kept.append((str(meta.verbose_name if count == 1 else meta.verbose_name_plural), count))
+    return kept
+
+
+def require_no_dependents(record: models.Model, *, ignore: Iterable[str] = ()) -> None:
+    """Refuse to remove a record other records still refer to, naming them ("2 findings, 1 regulatory action")."""
+    kept = dependents(record, ignore=ignore)
+    if kept:
+        listing = _(", ").join(
+            _("%(count)d %(records)s") % {"count": count, "records": records} for records, count in kept
+        )
+        raise ValidationError(
+            _("%(record)s cannot be removed: %(listing)s refer to it. Remove or change them first.")
+            % {"record": record, "listing": listing}
+        )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from compliance.editing import assign, locked, next_position, require_regulator, save_validated
+from compliance.editing import assign, locked, next_position, require_no_dependents, require_regulator, save_validated
 from compliance.models import Company, CompanyGroup
 
 if TYPE_CHECKING:
@@ -61,3 +61,12 @@ def company_update(*, actor: User, company: Company, **changes: object) -> Compa
         if assign(company, changes, COMPANY_FIELDS):
             save_validated(company)
         return company
+
+
+def company_delete(*, actor: User, company: Company) -> None:
+    """Regulator staff remove a company added by mistake: refused, naming them, while any record refers to it."""
+    require_regulator(actor)
+    with transaction.atomic():
+        company = locked(company)
+        require_no_dependents(company)
+        company.delete()

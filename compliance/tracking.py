@@ -14,6 +14,8 @@ from compliance.validators import DATE_VALIDATORS
 
 # The dates an item is chased by: a due date, or a window (start and end).
 DATE_FIELDS = ("due_on", "window_start", "window_end")
+# Its deadline as the authority worded it, and the days it was submitted and completed.
+TIMING_FIELDS = ("deadline_text", "submitted_on", "completed_on")
 
 
 class TrackedItem(Scoped):
@@ -42,6 +44,15 @@ class TrackedItem(Scoped):
         _("progress update required"), max_length=16, choices=ReportingEvery.choices, blank=True
     )
     reporting_since = models.DateField(_("required since"), null=True, blank=True, validators=DATE_VALIDATORS)
+    # The deadline as the authority worded it ("概ね3年以内", "速やかに"), beside the dates above, its reading.
+    deadline_text = models.CharField(
+        _("deadline as worded"),
+        max_length=200,
+        blank=True,
+        help_text=_("The deadline in the authority's own words; the due date or window is how it is read."),
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, validators=DATE_VALIDATORS)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=DATE_VALIDATORS)
     # Raised by every change, so that two people changing the item at once cannot overwrite each other.
     version = models.PositiveIntegerField(_("version"), default=1)
 

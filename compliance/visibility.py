@@ -124,8 +124,18 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "name_en": PUBLIC,
         "position": PUBLIC,
     },
+    # The public bodies that bring cases, issue actions and receive them.
+    "cases.Authority": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "kind": PUBLIC,
+        "position": PUBLIC,
+    },
     "cases.Case": {
         "id": PUBLIC,
+        "authorities": PUBLIC,
         "code": PUBLIC,
         "title_ja": PUBLIC,
         "title_en": PUBLIC,
@@ -152,6 +162,8 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "position": PUBLIC,
         "articles": PUBLIC,
         "addressees": PUBLIC,
+        "issuer": PUBLIC,
+        "addressee_authorities": PUBLIC,
     },
     "cases.Finding": {
         "id": PUBLIC,
@@ -188,6 +200,9 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "reporting_every": INTERNAL,
         "reporting_since": INTERNAL,
         "version": INTERNAL,
+        "deadline_text": INTERNAL,
+        "submitted_on": INTERNAL,
+        "completed_on": INTERNAL,
         # What the report says of the incident.
         "pair": PUBLIC,
         "number": PUBLIC,
@@ -225,6 +240,10 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "text_en": PUBLIC,
         "position": PUBLIC,
         "implementers": PUBLIC,
+        # What the authority published of the measure's timing.
+        "deadline_text": PUBLIC,
+        "submitted_on": PUBLIC,
+        "completed_on": PUBLIC,
     },
     "remediation.Implementation": {
         "id": PUBLIC,
@@ -241,6 +260,10 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "reporting_every": INTERNAL,
         "reporting_since": INTERNAL,
         "version": INTERNAL,
+        # The deadline in the authority's words, as the report published it; the company's own dates are follow-up.
+        "deadline_text": PUBLIC,
+        "submitted_on": INTERNAL,
+        "completed_on": INTERNAL,
         "measure": PUBLIC,
         "company": PUBLIC,
         "position": PUBLIC,

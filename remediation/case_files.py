@@ -13,12 +13,22 @@ from typing import TYPE_CHECKING
 
 import yaml
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from cases import report_format as fmt
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    CaseLink,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance.access import is_regulator
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
@@ -32,9 +42,10 @@ MEDIA_TYPE = "application/yaml"
 LINE_WIDTH = 4096  # each text on one line, as in the report's file; lists of codes too
 HEADER = """\
 # Case file (format_version 1) of the case "{code}", exported by the compliance case tracker.
-# Format: README "Case files" and cases/report_format.py. The reference data (law articles, safeguard types,
-# groups, companies) is the part this case refers to. Each implementation and incident carries its current status
-# and dates; importing the file takes them only for records that do not exist yet.
+# Format: README "Case files" and cases/report_format.py. The reference data (authorities, law articles,
+# safeguard types, groups, companies) is the part this case refers to; `links` name related cases by code.
+# Each implementation and incident carries its current status and dates; importing the file takes them only
+# for records that do not exist yet.
 # null = not stated. A `position` is given only where a record's place differs from its place in its list.
 """
 
@@ -48,7 +59,10 @@ def case_file_export(*, case: Case) -> str:
     Callers make sure the person is regulator staff and log the private records it holds (`exported_records`).
     """
     actions = list(
-        RegulatoryAction.objects.filter(case=case).order_by("position", "pk").prefetch_related("articles", "addressees")
+        RegulatoryAction.objects.filter(case=case)
+        .order_by("position", "pk")
+        .select_related("issuer")
+        .prefetch_related("articles", "addressees", "addressee_authorities")
     )
     implementations = Implementation.objects.select_related("company").order_by("position", "pk")
     measures = Measure.objects.select_related("safeguard_type").order_by("position", "pk")
@@ -68,12 +82,13 @@ def case_file_export(*, case: Case) -> str:
         .select_related("group")
         .prefetch_related("companies", Prefetch("incidents", Incident.objects.select_related("viewer", "owner")))
     )
-    reference = _Reference(actions, findings, pairs)
+    reference = _Reference(case, actions, findings, pairs)
     document: dict = {"format_version": fmt.FORMAT_VERSION}
     source = known_sources().get(case.code)
     if source is not None:
         document["source"] = source
     document |= {
+        "authorities": _placed([_authority(a) for a in reference.authorities], reference.authorities),
         "law_articles": [_law_article(a) for a in reference.articles],
         "safeguard_types": _placed([_named(s) for s in reference.safeguards], reference.safeguards),
         "groups": _placed([_named(g) for g in reference.groups], reference.groups),
@@ -82,6 +97,7 @@ def case_file_export(*, case: Case) -> str:
         "regulatory_actions": _placed([_action(a) for a in actions], actions),
         "findings": _placed([_finding(f) for f in findings], findings),
         "pairs": [_pair(p) for p in pairs],
+        "links": _links(case),
     }
     if "source" in document and not fmt.quotes_match_source(document):
         # Edited in the product since the report: its texts are no longer all quotes of it.
@@ -141,9 +157,12 @@ _Dumper.add_representer(_Inline, lambda dumper, value: dumper.represent_mapping(
 class _Reference:
     """The reference data the case refers to, each kind in the product's order."""
 
-    def __init__(self, actions: list, findings: list, pairs: list) -> None:
+    def __init__(self, case: Case, actions: list, findings: list, pairs: list) -> None:
         articles, safeguards, companies, groups = set(), set(), set(), set()
+        authorities = set(case.authorities.values_list("pk", flat=True))
         for action in actions:
+            authorities.add(action.issuer_id)
+            authorities |= {a.pk for a in action.addressee_authorities.all()}
             articles |= {a.pk for a in action.articles.all()}
             companies |= {c.pk for c in action.addressees.all()}
         for finding in findings:
@@ -157,6 +176,7 @@ class _Reference:
             groups.add(pair.group_id)
             companies |= {c.pk for c in pair.companies.all()}
             companies |= {pk for i in pair.incidents.all() for pk in (i.viewer_id, i.owner_id) if pk}
+        self.authorities = list(Authority.objects.filter(pk__in=authorities))
         self.articles = list(LawArticle.objects.filter(pk__in=articles))
         self.safeguards = list(SafeguardType.objects.filter(pk__in=safeguards))
         self.companies = list(Company.objects.filter(pk__in=companies).select_related("group"))
@@ -185,6 +205,28 @@ def _named(row: SafeguardType | CompanyGroup) -> dict:
     return {"code": row.code, "name_ja": row.name_ja, "name_en": row.name_en}
 
 
+def _authority(authority: Authority) -> dict:
+    return {"code": authority.code, "name_ja": authority.name_ja, "name_en": authority.name_en, "kind": authority.kind}
+
+
+def _links(case: Case) -> list[dict]:
+    """The case's links both ways, by the other case's code, as they read from this case."""
+    links = CaseLink.objects.filter(models.Q(from_case=case) | models.Q(to_case=case)).select_related(
+        "from_case", "to_case"
+    )
+    records = [
+        {
+            "case": link.other_case(case).code,
+            "relation": link.relation,
+            "direction": link.direction_from(case),
+            "note_ja": link.note_ja,
+            "note_en": link.note_en,
+        }
+        for link in links
+    ]
+    return sorted(records, key=lambda record: record["case"])
+
+
 def _company(company: Company) -> dict:
     return {
         "code": company.code,
@@ -198,7 +240,8 @@ def _company(company: Company) -> dict:
 def _case(case: Case) -> dict:
     fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "opened_on", "closed_on", "status"]
     flags = {"published": case.published, "status_public": case.status_public}
-    return {**{name: getattr(case, name) for name in fields}, **flags}
+    authorities = {"authorities": _codes(case.authorities.order_by("position", "code"))}
+    return {**{name: getattr(case, name) for name in fields}, **flags, **authorities}
 
 
 def _action(action: RegulatoryAction) -> dict:
@@ -206,8 +249,10 @@ def _action(action: RegulatoryAction) -> dict:
         "code": action.code,
         "kind": action.kind,
         "date": action.date,
+        "issuer": action.issuer.code,
         "articles": _codes(action.articles.all()),
         "addressees": _codes(action.addressees.all()),
+        "addressee_authorities": _codes(action.addressee_authorities.all()),
         "title_ja": action.title_ja,
         "title_en": action.title_en,
         "source_ja": action.source_ja,
@@ -239,6 +284,7 @@ def _measure(measure: Measure) -> dict:
         "kind": measure.kind,
         "text_ja": measure.text_ja,
         "text_en": measure.text_en,
+        **_timing(measure),
         "implementers": _Codes(i.company.code for i in implementations),
         "implementations": _placed(states, implementations),
     }
@@ -259,6 +305,17 @@ def _tracked(item: TrackedItem) -> dict:
         "tracked_since": item.tracked_since,
         "reporting_every": item.reporting_every or None,
         "reporting_since": item.reporting_since,
+        **_timing(item),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _timing(record: Measure | TrackedItem) -> dict:
+    """The deadline as the authority worded it and the days submitted and completed, those it has only."""
+    values = {
+        "deadline_text": record.deadline_text or None,
+        "submitted_on": record.submitted_on,
+        "completed_on": record.completed_on,
     }
     return {name: value for name, value in values.items() if value is not None}
 

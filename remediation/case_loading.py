@@ -17,7 +17,9 @@ import cases
 from cases import case_file_schema as schema
 from cases import report_format as fmt
 from cases.models import (
+    Authority,
     Case,
+    CaseLink,
     Finding,
     Incident,
     IncidentPair,
@@ -42,6 +44,8 @@ class LoadResult:
     case: Case
     created: Counter
     updated: Counter
+    # Links of the file to cases not in the database: made when those cases' files are imported.
+    pending_links: tuple[str, ...] = ()
 
     @property
     def changed_anything(self) -> bool:
@@ -71,25 +75,38 @@ class _CaseLoader:
         self.safeguards: dict[str, SafeguardType] = {}
         self.groups: dict[str, CompanyGroup] = {}
         self.companies: dict[str, Company] = {}
+        self.authorities: dict[str, Authority] = {}
+        self.pending_links: list[str] = []
         # Since when new items are followed: the report's date; without a source, the day they are created.
         self.since = document.source.published_on if document.source else None
 
     def load(self) -> LoadResult:
         self._load_reference_data()
         # Keys the file leaves out (a case's `closed_on`, `status_public`) keep what the case holds.
-        values = self.document.case.model_dump(exclude={"code"}, exclude_unset=True)
+        values = self.document.case.model_dump(exclude={"code", "authorities"}, exclude_unset=True)
         case = self._upsert(Case, {"code": self.document.case.code}, values)
+        if self.document.case.authorities is not None:
+            self._set_related(case, "authorities", [self.authorities[c] for c in self.document.case.authorities])
+        elif case in self.new_rows:
+            case.authorities.set([Authority.own()])
         for position, action in enumerate(self.document.regulatory_actions):
             self._load_action(case, position, action)
         for position, finding in enumerate(self.document.findings):
             self._load_finding(case, position, finding)
         for pair in self.document.pairs:
             self._load_pair(case, pair)
-        return LoadResult(case=case, created=self.created, updated=self.updated)
+        for link in self.document.links:
+            self._load_link(case, link)
+        return LoadResult(
+            case=case, created=self.created, updated=self.updated, pending_links=tuple(self.pending_links)
+        )
 
     # Reference data -------------------------------------------------------------------------------
 
     def _load_reference_data(self) -> None:
+        for index, authority in enumerate(self.document.authorities):
+            values = {**authority.model_dump(exclude={"code"}), "position": _position(authority, index)}
+            self.authorities[authority.code] = self._upsert(Authority, {"code": authority.code}, values)
         for article in self.document.law_articles:
             self.articles[article.code] = self._upsert(
                 LawArticle, {"code": article.code}, article.model_dump(exclude={"code"})
@@ -112,12 +129,20 @@ class _CaseLoader:
 
     def _load_action(self, case: Case, position: int, action: schema.RegulatoryAction) -> None:
         values = {
-            **action.model_dump(exclude={"code", "articles", "addressees"}),
+            **action.model_dump(exclude={"code", "articles", "addressees", "addressee_authorities", "issuer"}),
             "position": _position(action, position),
         }
-        row = self._upsert(RegulatoryAction, {"case": case, "code": action.code}, values)
+        # The issuer the file names; else a new action is the case's first authority's, an existing one keeps its.
+        on_create = {}
+        if action.issuer is not None:
+            values["issuer"] = self.authorities[action.issuer]
+        else:
+            on_create["issuer"] = case.authorities.order_by("position", "code").first() or Authority.own()
+        row = self._upsert(RegulatoryAction, {"case": case, "code": action.code}, values, on_create=on_create)
         self._set_related(row, "articles", [self.articles[c] for c in action.articles])
         self._set_related(row, "addressees", [self.companies[c] for c in action.addressees])
+        addressed = [self.authorities[c] for c in action.addressee_authorities]
+        self._set_related(row, "addressee_authorities", addressed)
 
     def _load_finding(self, case: Case, position: int, finding: schema.Finding) -> None:
         values = {
@@ -139,6 +164,9 @@ class _CaseLoader:
             "kind": measure.kind,
             "text_ja": measure.text_ja,
             "text_en": measure.text_en,
+            "deadline_text": measure.deadline_text,
+            "submitted_on": measure.submitted_on,
+            "completed_on": measure.completed_on,
             "position": _position(measure, position),
         }
         row = self._upsert(Measure, {"finding": finding, "code": measure.code}, values)
@@ -166,6 +194,9 @@ class _CaseLoader:
             "baseline_window_end": state.baseline_window.end if state.baseline_window else None,
             "reporting_every": state.reporting_every or "",
             "reporting_since": state.reporting_since,
+            "deadline_text": state.deadline_text or "",
+            "submitted_on": state.submitted_on,
+            "completed_on": state.completed_on,
         }
         since = state.tracked_since or self.since
         return {**values, "tracked_since": since} if since else values
@@ -214,6 +245,24 @@ class _CaseLoader:
         self._upsert(
             Incident, {"pair": pair, "number": number}, values, on_create=self._tracked(incident, incident.status)
         )
+
+    def _load_link(self, case: Case, link: schema.Link) -> None:
+        """The link as the file reads it from this case; left for later when the other case is not here yet."""
+        other = Case.objects.filter(code=link.case).first()
+        if other is None:
+            self.pending_links.append(link.case)
+            return
+        ends = (case, other) if link.direction == "outgoing" else (other, case)
+        existing = CaseLink.objects.filter(
+            models.Q(from_case=case, to_case=other) | models.Q(from_case=other, to_case=case)
+        ).first()
+        values = {"relation": link.relation, "note_ja": link.note_ja, "note_en": link.note_en}
+        if existing is not None and (existing.from_case_id, existing.to_case_id) != (ends[0].pk, ends[1].pk):
+            # Made the other way round in this database: the file's direction wins, as its texts do.
+            existing.from_case, existing.to_case = ends
+            existing.save(update_fields=["from_case", "to_case"])
+            self.updated[CaseLink._meta.label] += 1
+        self._upsert(CaseLink, {"from_case": ends[0], "to_case": ends[1]}, values)
 
     # Writing --------------------------------------------------------------------------------------
 

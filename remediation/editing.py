@@ -23,7 +23,7 @@ from cases.models import Finding, Incident, SafeguardType
 from compliance import clock
 from compliance.editing import assign, locked, next_position, require_regulator, save_validated
 from compliance.models import Company
-from compliance.tracking import TrackedItem
+from compliance.tracking import TIMING_FIELDS, TrackedItem
 from compliance.versioning import check_version
 from remediation.choices import DeadlineChangeState
 from remediation.models import DeadlineChange, Implementation, Measure, ProgressUpdate, Reminder, about
@@ -31,7 +31,9 @@ from remediation.models import DeadlineChange, Implementation, Measure, Progress
 if TYPE_CHECKING:
     from compliance.models import User
 
-MEASURE_FIELDS = ("safeguard_type", "kind", "text_ja", "text_en")
+MEASURE_FIELDS = (
+    "safeguard_type", "kind", "text_ja", "text_en", "deadline_text", "submitted_on", "completed_on"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,14 @@ def measure_create(
     text_ja: str,
     text_en: str = "",
     implementers: Sequence[Implementer] = (),
+    deadline_text: str = "",
+    submitted_on: datetime.date | None = None,
+    completed_on: datetime.date | None = None,
 ) -> Measure:
-    """Regulator staff record a measure under a finding, with the companies implementing it; it goes last."""
+    """Regulator staff record a measure under a finding, with the companies implementing it; it goes last.
+
+    `deadline_text` keeps the deadline as the authority worded it ("概ね3年以内"); the implementations' dates are
+    the regulator's reading of it."""
     require_regulator(actor)
     with transaction.atomic():
         measure = Measure(
@@ -98,6 +106,9 @@ def measure_create(
             kind=kind,
             text_ja=text_ja,
             text_en=text_en,
+            deadline_text=deadline_text,
+            submitted_on=submitted_on,
+            completed_on=completed_on,
             position=next_position(Measure.objects.filter(finding=finding)),
         )
         save_validated(measure)
@@ -190,12 +201,14 @@ def item_dates_set(
     due_on: datetime.date | None = None,
     window_start: datetime.date | None = None,
     window_end: datetime.date | None = None,
+    **timing: object,
 ) -> TrackedItem:
     """The regulator sets or moves an open item's due date or window directly, at the version they saw.
 
     The dates given replace the item's (a due date, or a window, or neither). The original dates stay as the
-    baseline; an item that had none takes these as its first. The item's version is raised. Refused while a
-    company's request to move the date waits for a decision.
+    baseline; an item that had none takes these as its first. `timing` (`deadline_text`, `submitted_on`,
+    `completed_on`) changes only what it names. The item's version is raised. Refused while a company's request
+    to move the date waits for a decision.
     """
     require_regulator(actor)
     with transaction.atomic():
@@ -210,11 +223,12 @@ def item_dates_set(
             for name in ("baseline_due_on", "baseline_window_start", "baseline_window_end")
         )
         assign(item, dates, dates)
+        assign(item, timing, TIMING_FIELDS)
         if not had_baseline:
             item.baseline_due_on, item.baseline_window_start = due_on, window_start
             item.baseline_window_end = window_end
         item.full_clean()
-        fields = [*dates, "baseline_due_on", "baseline_window_start", "baseline_window_end"]
+        fields = [*dates, *TIMING_FIELDS, "baseline_due_on", "baseline_window_start", "baseline_window_end"]
         type(item).objects.filter(pk=item.pk).update(version=F("version") + 1, **{f: getattr(item, f) for f in fields})
         item.version += 1
         return item

@@ -57,7 +57,16 @@ class MeasureForm(RecordForm):
 
     class Meta:
         model = Measure
-        fields = ["code", "safeguard_type", "kind", "text_ja", "text_en"]
+        fields = [
+            "code",
+            "safeguard_type",
+            "kind",
+            "text_ja",
+            "text_en",
+            "deadline_text",
+            "submitted_on",
+            "completed_on",
+        ]
         formfield_callback = record_formfield
 
 
@@ -88,3 +97,11 @@ class ItemDatesForm(forms.Form):
     due_on = JapaneseDateField(label=label(Implementation, "due_on"), required=False)
     window_start = JapaneseDateField(label=label(Implementation, "window_start"), required=False)
     window_end = JapaneseDateField(label=label(Implementation, "window_end"), required=False)
+    deadline_text = forms.CharField(
+        label=label(Implementation, "deadline_text"),
+        required=False,
+        max_length=200,
+        help_text=Implementation._meta.get_field("deadline_text").help_text,
+    )
+    submitted_on = JapaneseDateField(label=label(Implementation, "submitted_on"), required=False)
+    completed_on = JapaneseDateField(label=label(Implementation, "completed_on"), required=False)

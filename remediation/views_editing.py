@@ -15,7 +15,7 @@ from compliance.form_pages import RecordPage, RemovalPage, bound, links, parent
 from compliance.forms_editing import VersionForm, values
 from compliance.guards import get_visible_or_404
 from compliance.models import Company
-from compliance.tracking import DATE_FIELDS
+from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 from remediation import editing as remediation_editing
 from remediation import forms_editing as f
 from remediation import selectors as remediation_selectors
@@ -138,7 +138,8 @@ class ItemDatesSet(RecordPage):
         return _item(self.request, kind, pk)
 
     def form(self):
-        initial = {"version": self.record.version, **{name: getattr(self.record, name) for name in DATE_FIELDS}}
+        fields = (*DATE_FIELDS, *TIMING_FIELDS)
+        initial = {"version": self.record.version, **{name: getattr(self.record, name) for name in fields}}
         return f.ItemDatesForm(bound(self.request), initial=initial)
 
     def write(self, data):

@@ -8,11 +8,11 @@ from rest_framework import serializers
 
 from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import Authority, Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.fields import JapaneseDateField
 from compliance.api.writes import CodeRelatedField, IdRelatedField, InputSerializer
 from compliance.models import Company, CompanyGroup
-from compliance.tracking import DATE_FIELDS
+from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 
 
 def case_code() -> CodeRelatedField:
@@ -23,16 +23,35 @@ def company_codes(**kwargs) -> serializers.ManyRelatedField:
     return CodeRelatedField(queryset=Company.objects.all(), many=True, **kwargs)
 
 
+def authority_codes(**kwargs) -> serializers.ManyRelatedField:
+    return CodeRelatedField(queryset=Authority.objects.all(), many=True, **kwargs)
+
+
+class AuthorityCreateSerializer(InputSerializer):
+    """A public body: a commission, a ministry, a minister, a court…"""
+
+    class Meta(InputSerializer.Meta):
+        model = Authority
+        fields = ["code", "name_ja", "name_en", "kind"]
+
+
+class AuthorityChangeSerializer(InputSerializer):
+    class Meta(InputSerializer.Meta):
+        model = Authority
+        fields = ["name_ja", "name_en", "kind", "position"]
+
+
 class CaseOpenSerializer(InputSerializer):
-    """A new case: open, or already under monitoring."""
+    """A new case: open, or already under monitoring, brought by authorities (by default the regulator's own)."""
 
     status = serializers.ChoiceField(
         choices=[CaseStatus.OPEN, CaseStatus.MONITORING], default=CaseStatus.OPEN, required=False
     )
+    authorities = authority_codes(required=False, help_text="The codes of the authorities that brought the case.")
 
     class Meta(InputSerializer.Meta):
         model = Case
-        fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
+        fields = ["code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
 
 
 class CaseChangeSerializer(InputSerializer):
@@ -40,11 +59,12 @@ class CaseChangeSerializer(InputSerializer):
     reopens a closed one."""
 
     closed_on = JapaneseDateField(required=False, allow_null=True, help_text="The closing day, when closing.")
+    authorities = authority_codes(help_text="The codes of the authorities that brought the case.")
 
     class Meta(InputSerializer.Meta):
         model = Case
         fields = [
-            "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "closed_on",
+            "authorities", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "closed_on",
             "published", "status_public",
         ]  # fmt: skip
 
@@ -64,26 +84,37 @@ class LawArticleChangeSerializer(InputSerializer):
 
 
 class RegulatoryActionCreateSerializer(InputSerializer):
-    """A dated action of the regulator in a case, under law articles, addressed to companies."""
+    """A dated action in a case, issued by an authority (by default the case's first), under law articles, addressed
+    to companies and to authorities (a minister…)."""
 
     case = case_code()
+    issuer = CodeRelatedField(
+        queryset=Authority.objects.all(), required=False, help_text="The code of the authority that issued it."
+    )
     articles = CodeRelatedField(queryset=LawArticle.objects.all(), many=True, required=False, default=list)
     addressees = company_codes(required=False, default=list)
+    addressee_authorities = authority_codes(required=False, default=list)
 
     class Meta(InputSerializer.Meta):
         model = RegulatoryAction
         fields = [
-            "case", "code", "kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
+            "case", "code", "kind", "date", "issuer", "title_ja", "title_en", "source_ja", "source_en", "articles",
+            "addressees", "addressee_authorities",
         ]  # fmt: skip
 
 
 class RegulatoryActionChangeSerializer(InputSerializer):
+    issuer = CodeRelatedField(queryset=Authority.objects.all())
     articles = CodeRelatedField(queryset=LawArticle.objects.all(), many=True)
     addressees = company_codes()
+    addressee_authorities = authority_codes()
 
     class Meta(InputSerializer.Meta):
         model = RegulatoryAction
-        fields = ["kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees"]
+        fields = [
+            "kind", "date", "issuer", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
+            "addressee_authorities",
+        ]  # fmt: skip
 
 
 class FindingCreateSerializer(InputSerializer):
@@ -151,4 +182,4 @@ class IncidentChangeSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Incident
-        fields = [*INCIDENT_FIELDS, *DATE_FIELDS]
+        fields = [*INCIDENT_FIELDS, *DATE_FIELDS, *TIMING_FIELDS]

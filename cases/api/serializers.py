@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import Authority, Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.fields import (
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
@@ -34,11 +34,20 @@ class SafeguardTypeSerializer(HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "api:safeguardtype-detail", "lookup_field": "code"}}
 
 
+class AuthoritySerializer(HyperlinkedModelSerializer):
+    class Meta:
+        model = Authority
+        fields = ["id", "url", "code", "name_ja", "name_en", "kind", "position"]
+        extra_kwargs = {"url": {"view_name": "api:authority-detail", "lookup_field": "code"}}
+
+
 class CaseSerializer(HyperlinkedModelSerializer):
+    authorities = code_list(help_text="The codes of the authorities that brought the case.")
+
     class Meta:
         model = Case
         fields = [
-            "id", "url", "code", "title_ja", "title_en", "summary_ja", "summary_en",
+            "id", "url", "code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en",
             "status", "opened_on", "closed_on", "published",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
@@ -47,12 +56,14 @@ class CaseSerializer(HyperlinkedModelSerializer):
 class RegulatoryActionSerializer(HyperlinkedModelSerializer):
     case = code_of()
     articles = code_list()
-    addressees = code_list()
+    issuer = code_of(help_text="The code of the authority that issued the action.")
+    addressees = code_list(help_text="The codes of the companies the action is addressed to.")
+    addressee_authorities = code_list(help_text="The codes of the authorities the action is addressed to.")
 
     class Meta:
         model = RegulatoryAction
         fields = [
-            "id", "url", "case", "code", "kind", "date", "articles", "addressees",
+            "id", "url", "case", "code", "kind", "date", "issuer", "articles", "addressees", "addressee_authorities",
             "title_ja", "title_en", "source_ja", "source_en",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:regulatoryaction-detail"}}
@@ -99,6 +110,7 @@ class IncidentSerializer(HyperlinkedModelSerializer):
             "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
             "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
             "summary_ja", "summary_en", "fix_ja", "fix_en",
-            "status", "due_on", "window_start", "window_end", "version",
+            "status", "due_on", "window_start", "window_end",
+            "deadline_text", "submitted_on", "completed_on", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:incident-detail"}}

@@ -3,35 +3,50 @@
 from cases.api import serializers
 from cases.api.links import CaseLinksActionMixin
 from cases.api.writes import (
+    AuthorityWrites,
     CaseWrites,
     FindingWrites,
     IncidentPairWrites,
     LawArticleWrites,
     RegulatoryActionWrites,
 )
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import Authority, Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.fields import listed
 from compliance.api.scoping import ScopedReadOnlyViewSet
 
 
+class AuthorityViewSet(AuthorityWrites, ScopedReadOnlyViewSet):
+    """Public bodies that bring cases, issue actions and receive them: commissions, ministries, ministers."""
+
+    queryset = Authority.objects.all()
+    serializer_class = serializers.AuthoritySerializer
+    lookup_field = "code"
+    filterset_fields = ["kind"]
+
+
 class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     """Supervision cases."""
 
-    queryset = Case.objects.all()
+    queryset = Case.objects.prefetch_related(listed("authorities"))
     serializer_class = serializers.CaseSerializer
     lookup_field = "code"
-    filterset_fields = {"status": ["exact"], "opened_on": ["gte", "lte"]}
+    filterset_fields = {"status": ["exact"], "opened_on": ["gte", "lte"], "authorities__code": ["exact"]}
 
 
 class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
-    queryset = RegulatoryAction.objects.select_related("case").prefetch_related(
-        listed("articles"), listed("addressees")
+    queryset = RegulatoryAction.objects.select_related("case", "issuer").prefetch_related(
+        listed("articles"), listed("addressees"), listed("addressee_authorities")
     )
     serializer_class = serializers.RegulatoryActionSerializer
-    filterset_fields = {"case__code": ["exact"], "kind": ["exact"], "date": ["exact", "gte", "lte"]}
+    filterset_fields = {
+        "case__code": ["exact"],
+        "kind": ["exact"],
+        "date": ["exact", "gte", "lte"],
+        "issuer__code": ["exact"],
+    }
     ordering_fields = ["date"]
 
 

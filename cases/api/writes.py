@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases import editing
 from cases.api import inputs, serializers
+from cases.authorities import authority_create, authority_delete, authority_update
 from cases.choices import CaseStatus
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
 
@@ -16,15 +17,19 @@ from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, wr
     read=serializers.CaseSerializer,
     create=inputs.CaseOpenSerializer,
     update=inputs.CaseChangeSerializer,
-    created="Open a case (regulator staff).",
+    delete=True,
+    created="Open a case (regulator staff), brought by `authorities` (by default the regulator's own).",
     updated=(
         "Change a case (regulator staff). `status: closed` closes it on `closed_on` (today by default); "
         "`open` or `monitoring` reopens a closed case."
     ),
 )
-class CaseWrites(RegulatorWritesMixin):
+class CaseWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     def create_record(self, actor, values):
         return editing.case_open(actor=actor, **values)
+
+    def delete_record(self, actor, record, version):
+        editing.case_delete(actor=actor, case=record)
 
     def update_record(self, actor, record, values, version):
         status, closed_on = values.pop("status", None), values.pop("closed_on", None)
@@ -48,10 +53,14 @@ class CaseWrites(RegulatorWritesMixin):
     read=serializers.LawArticleSerializer,
     create=inputs.LawArticleCreateSerializer,
     update=inputs.LawArticleChangeSerializer,
+    delete=True,
     created="Add an article of any law (regulator staff).",
     updated="Correct a law article (regulator staff); its code stays.",
 )
-class LawArticleWrites(RegulatorWritesMixin):
+class LawArticleWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    def delete_record(self, actor, record, version):
+        editing.law_article_delete(actor=actor, law_article=record)
+
     def create_record(self, actor, values):
         return editing.law_article_create(actor=actor, **values)
 
@@ -110,3 +119,22 @@ class IncidentPairWrites(RegulatorWritesMixin):
 
     def update_record(self, actor, record, values, version):
         return editing.incident_pair_update(actor=actor, pair=record, **values)
+
+
+@write_schema(
+    read=serializers.AuthoritySerializer,
+    create=inputs.AuthorityCreateSerializer,
+    update=inputs.AuthorityChangeSerializer,
+    delete=True,
+    created="Add an authority: a commission, a ministry, a minister, a court (regulator staff).",
+    updated="Rename an authority, change its kind or its place in the list (regulator staff); its code stays.",
+)
+class AuthorityWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    def create_record(self, actor, values):
+        return authority_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return authority_update(actor=actor, authority=record, **values)
+
+    def delete_record(self, actor, record, version):
+        authority_delete(actor=actor, authority=record)

@@ -20,12 +20,18 @@ from compliance.api.serializers import (
     CompanyGroupSerializer,
     CompanySerializer,
 )
-from compliance.api.writes import RegulatorWritesMixin, write_schema
+from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
 from compliance.api_tokens import TokenRefused, api_token_create, api_token_revoke
 from compliance.audit import access_log_read_rows
 from compliance.history import change_history
 from compliance.models import AccessAnomaly, AccessLogEntry, ChangeEvent, Company, CompanyGroup
-from compliance.services import company_create, company_group_create, company_group_update, company_update
+from compliance.services import (
+    company_create,
+    company_delete,
+    company_group_create,
+    company_group_update,
+    company_update,
+)
 
 
 @write_schema(
@@ -53,10 +59,11 @@ class CompanyGroupViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
     read=CompanySerializer,
     create=inputs.CompanyCreateSerializer,
     update=inputs.CompanyChangeSerializer,
+    delete=True,
     created="Add a company or a contractor not yet known (regulator staff).",
     updated="Change a company's names, kind, group or place in the list (regulator staff); its code stays.",
 )
-class CompanyViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
+class CompanyViewSet(RegulatorDeleteMixin, RegulatorWritesMixin, ScopedReadOnlyViewSet):
     """Companies under supervision, and the contractors the case names."""
 
     queryset = Company.objects.select_related("group")
@@ -70,6 +77,9 @@ class CompanyViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
 
     def update_record(self, actor, record, values, version):
         return company_update(actor=actor, company=record, **values)
+
+    def delete_record(self, actor, record, version):
+        company_delete(actor=actor, company=record)
 
 
 class AccessLogFilterSet(ApiFilterSet):

@@ -9,7 +9,7 @@ from cases.api import inputs
 from cases.api import serializers as case_serializers
 from cases.api import views as case_views
 from compliance.api.writes import RegulatorWritesMixin, write_schema
-from compliance.tracking import DATE_FIELDS
+from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 from remediation.api.reporting import ReportingDutyActionMixin, ReportingDutyField, ReportingListSerializer
 from remediation.editing import item_dates_set
 
@@ -23,7 +23,8 @@ class IncidentSerializer(case_serializers.IncidentSerializer):
             "id", "url", "case", "pair", "pair_number", "number", "label", "described_in_report",
             "viewer", "owner", "mutual", "data_kind", "was_used", "involves_new_entrant_data",
             "summary_ja", "summary_en", "fix_ja", "fix_en",
-            "status", "due_on", "window_start", "window_end", "reporting_duty", "version",
+            "status", "due_on", "window_start", "window_end",
+            "deadline_text", "submitted_on", "completed_on", "reporting_duty", "version",
         ]  # fmt: skip
 
 
@@ -43,12 +44,13 @@ class IncidentWrites(RegulatorWritesMixin):
 
     def update_record(self, actor, record, values, version):
         dates = {name: values.pop(name) for name in DATE_FIELDS if name in values}
+        timing = {name: values.pop(name) for name in TIMING_FIELDS if name in values}
         with transaction.atomic():
             incident = editing.incident_update(actor=actor, incident=record, item_version=version, **values)
-            if dates:
+            if dates or timing:
                 current = {name: getattr(incident, name) for name in DATE_FIELDS}
                 incident = item_dates_set(
-                    actor=actor, item=incident, item_version=incident.version, **{**current, **dates}
+                    actor=actor, item=incident, item_version=incident.version, **{**current, **dates}, **timing
                 )
             return incident
 

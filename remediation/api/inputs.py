@@ -7,7 +7,7 @@ from compliance.api.fields import JapaneseDateField
 from compliance.api.writes import CodeRelatedField, IdRelatedField, InputSerializer
 from compliance.choices import ItemStatus
 from compliance.models import Company
-from compliance.tracking import DATE_FIELDS
+from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 from remediation.models import Implementation, Measure
 
 
@@ -38,6 +38,7 @@ class MeasureCreateSerializer(InputSerializer):
             "implementers",
             "status",
             *DATE_FIELDS,
+            *TIMING_FIELDS,
         ]
 
 
@@ -46,7 +47,7 @@ class MeasureChangeSerializer(InputSerializer):
 
     class Meta(InputSerializer.Meta):
         model = Measure
-        fields = ["safeguard_type", "kind", "text_ja", "text_en"]
+        fields = ["safeguard_type", "kind", "text_ja", "text_en", *TIMING_FIELDS]
 
 
 class ImplementationCreateSerializer(InputSerializer):
@@ -61,8 +62,9 @@ class ImplementationCreateSerializer(InputSerializer):
 
 
 class ItemDatesSerializer(InputSerializer):
-    """An open item's new due date or window; the dates left out keep their values, `null` clears one."""
+    """An open item's new due date or window, its deadline as the authority worded it (`deadline_text`), and the
+    days it was submitted and completed; the fields left out keep their values, `null` clears a date."""
 
     class Meta(InputSerializer.Meta):
         model = Implementation
-        fields = DATE_FIELDS
+        fields = [*DATE_FIELDS, *TIMING_FIELDS]

@@ -30,7 +30,7 @@ class MeasureSerializer(HyperlinkedModelSerializer):
         model = Measure
         fields = [
             "id", "url", "case", "finding", "code", "safeguard_type", "kind",
-            "text_ja", "text_en", "implementations",
+            "text_ja", "text_en", "deadline_text", "submitted_on", "completed_on", "implementations",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:measure-detail"}}
 
@@ -49,7 +49,7 @@ class ImplementationSerializer(HyperlinkedModelSerializer):
             "id", "url", "measure", "measure_code", "company",
             "status", "due_on", "window_start", "window_end",
             "baseline_due_on", "baseline_window_start", "baseline_window_end", "slippage_days",
-            "reporting_duty", "version",
+            "deadline_text", "submitted_on", "completed_on", "reporting_duty", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:implementation-detail"}}
 

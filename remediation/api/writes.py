@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
-from compliance.tracking import DATE_FIELDS
+from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 from remediation import editing
 from remediation.api import inputs
 from remediation.api.serializers import ImplementationSerializer, MeasureSerializer
@@ -50,7 +50,8 @@ class ImplementationWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
 
     def update_record(self, actor, record, values, version):
         dates = {name: values.get(name, getattr(record, name)) for name in DATE_FIELDS}
-        return editing.item_dates_set(actor=actor, item=record, item_version=version, **dates)
+        timing = {name: values[name] for name in TIMING_FIELDS if name in values}
+        return editing.item_dates_set(actor=actor, item=record, item_version=version, **dates, **timing)
 
     def delete_record(self, actor, record, version):
         editing.implementation_remove(actor=actor, implementation=record, item_version=version)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
-from compliance.validators import CODE_VALIDATORS
+from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
 from compliance.wording import coded_text, shorten
 from remediation.choices import (
     MeasureKind,
@@ -41,6 +41,16 @@ class Measure(Scoped):
         related_name="measures",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    # What the authority published of the measure's timing: its deadline in its own words, and the days it was
+    # submitted (a plan, a report) and completed. Each company's own dates are on its implementation.
+    deadline_text = models.CharField(
+        _("deadline as worded"),
+        max_length=200,
+        blank=True,
+        help_text=_("The deadline in the authority's own words (概ね3年以内, 速やかに)."),
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, validators=DATE_VALIDATORS)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=DATE_VALIDATORS)
 
     text = Localized("text")
 
