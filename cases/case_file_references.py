@@ -94,8 +94,6 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
             "case", "authorities", _texts(case, "authorities"), authorities, _("unknown authority '%(code)s'")
         )
         yield from _duplicates("case.authorities", _texts(case, "authorities"))
-        if isinstance(case.get("authorities"), list) and not case["authorities"]:
-            yield Problem("case", "authorities", _("a case is brought by at least one authority"))
     for index, link in links:
         if isinstance(case, dict) and _text(link, "case") is not None and _text(link, "case") == _text(case, "code"):
             yield Problem(_label("links", index, link, "case"), "case", _("a case cannot be linked to itself"))

@@ -10,10 +10,20 @@ from django import forms
 
 from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance import clock
 from compliance.forms import JapaneseDateField
 from compliance.forms_editing import (
+    NamedChoiceField,
     NamedMultipleChoiceField,
     RecordCodeField,
     RecordForm,
@@ -31,28 +41,61 @@ def article_code(**kwargs) -> RecordCodeField:
     return RecordCodeField(model=LawArticle, example="appi-23", **kwargs)
 
 
+def authority_choice(model, name: str, **kwargs) -> NamedMultipleChoiceField:
+    """Authorities, chosen by name in the page's language."""
+    return NamedMultipleChoiceField(
+        label=label(model, name),
+        queryset=Authority.objects.all(),
+        to_field_name="code",
+        **{"required": False, **kwargs},
+    )
+
+
+class KeepsUnchosen:
+    """A form whose relations left unchosen (`kept_when_empty`) are not sent to the service: it keeps the record's
+    own, or gives a new one its default (the regulator's own authority, the case's first)."""
+
+    kept_when_empty: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.kept_when_empty:
+            if name in cleaned and not cleaned[name]:
+                del cleaned[name]
+        return cleaned
+
+
 # Cases ------------------------------------------------------------------------------------------------------
 
 
-class CaseOpenForm(RecordForm):
-    """A new case, open or already under monitoring."""
+class CaseOpenForm(KeepsUnchosen, RecordForm):
+    """A new case, open or already under monitoring, brought by one or more authorities."""
 
     status = forms.ChoiceField(label=label(Case, "status"), choices=REOPEN_STATUSES, initial=CaseStatus.OPEN)
+    authorities = authority_choice(Case, "authorities", widget=forms.CheckboxSelectMultiple)
+    kept_when_empty = ("authorities",)
 
     class Meta:
         model = Case
-        fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
+        fields = ["code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
         formfield_callback = record_formfield
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("authorities", [Authority.own()])
 
-class CaseEditForm(RecordForm):
+
+class CaseEditForm(KeepsUnchosen, RecordForm):
     """A case's texts, opening day and publication of its status; open or monitoring while it is not closed."""
 
     status = forms.ChoiceField(label=label(Case, "status"), choices=REOPEN_STATUSES)
+    authorities = authority_choice(Case, "authorities", widget=forms.CheckboxSelectMultiple)
+    kept_when_empty = ("authorities",)
 
     class Meta:
         model = Case
         fields = [
+            "authorities",
             "title_ja",
             "title_en",
             "summary_ja",
@@ -102,18 +145,31 @@ class LawArticleEditForm(LawArticleForm):
 # Regulatory actions and findings ----------------------------------------------------------------------------
 
 
-class RegulatoryActionForm(RecordForm):
+class RegulatoryActionForm(KeepsUnchosen, RecordForm):
     """A dated action of the regulator, under law articles, addressed to companies."""
 
+    issuer = NamedChoiceField(
+        label=label(RegulatoryAction, "issuer"), queryset=Authority.objects.all(), to_field_name="code", required=False
+    )
+    kept_when_empty = ("issuer",)
     articles = article_code(many=True, label=label(RegulatoryAction, "articles"), required=False)
     addressees = company_codes(label=label(RegulatoryAction, "addressees"), required=False)
+    addressee_authorities = authority_choice(
+        RegulatoryAction, "addressee_authorities", widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = RegulatoryAction
         fields = [
-            "code", "kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
+            "code", "kind", "date", "issuer", "title_ja", "title_en", "source_ja", "source_en", "articles",
+            "addressees", "addressee_authorities",
         ]  # fmt: skip
         formfield_callback = record_formfield
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("issuer", Authority.own())
 
 
 class RegulatoryActionEditForm(RegulatoryActionForm):

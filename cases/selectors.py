@@ -36,7 +36,12 @@ def cases(*, user: User) -> QuerySet[Case]:
 
 def action_list(*, user: User, case: Case) -> QuerySet[RegulatoryAction]:
     """The case's timeline of regulatory actions, oldest first."""
-    return RegulatoryAction.objects.visible_to(user).filter(case=case).prefetch_related("articles", "addressees")
+    return (
+        RegulatoryAction.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("issuer")
+        .prefetch_related("articles", "addressees", "addressee_authorities")
+    )
 
 
 def finding_list(*, user: User, case: Case) -> QuerySet[Finding]:

@@ -68,5 +68,11 @@ def case_file_upload(request: HttpRequest) -> HttpResponse:
                 _("%(case)s was imported: %(created)s records created, %(updated)s updated.")
                 % {"case": result.case.code, "created": created, "updated": updated},
             )
+            if result.pending_links:
+                messages.info(
+                    request,
+                    _("Links to cases not here yet (%(cases)s) will be made when their files are imported.")
+                    % {"cases": ", ".join(result.pending_links)},
+                )
             return redirect(result.case.get_absolute_url())
     return render(request, "cases/case_file_import.html", {"form": form, "problems": problems})

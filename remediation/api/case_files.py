@@ -50,6 +50,10 @@ class CaseFileImportedSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="The case in the API.")
     created = serializers.DictField(child=serializers.IntegerField(), help_text="Rows created, per model.")
     updated = serializers.DictField(child=serializers.IntegerField(), help_text="Rows whose content changed.")
+    pending_links = serializers.ListField(
+        child=TextField(),
+        help_text="Codes of linked cases not in the database yet: the links are made when their files are imported.",
+    )
 
 
 def problems_as_errors(problems: list[Problem]) -> dict[str, dict[str, list[str]]]:
@@ -128,6 +132,7 @@ class CaseFilesActionMixin:
             "url": url,
             "created": dict(sorted(result.created.items())),
             "updated": dict(sorted(result.updated.items())),
+            "pending_links": list(result.pending_links),
         }
         created = result.created.get("cases.Case", 0) > 0
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -15,7 +15,16 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from cases.report_format import CaseFileError, Problem, parse_case_text
 from compliance.models import AccessLogEntry, Company, CompanyGroup
 from remediation.case_files import case_file_export, case_file_import
@@ -31,6 +40,7 @@ YAML = "application/yaml"
 
 # The product's records of a case, and the natural key each is known by in a case file.
 NATURAL_KEYS = {
+    Authority: ["code"],
     CompanyGroup: ["code"],
     Company: ["code"],
     LawArticle: ["code"],
@@ -43,7 +53,7 @@ NATURAL_KEYS = {
     IncidentPair: ["case", "number"],
     Incident: ["pair", "number"],
 }
-REFERENCE = [CompanyGroup, Company, LawArticle, SafeguardType]
+REFERENCE = [Authority, CompanyGroup, Company, LawArticle, SafeguardType]
 
 
 def natural_key_sql(model, alias: str) -> str:
@@ -160,8 +170,8 @@ def test_the_export_is_a_case_file_of_the_documented_format(live_state):
     document = parse_case_text(text)  # with the source block: every quote is checked against the report's text
     assert document.source.text_file == "report-2024-03-06.ja.txt"
     assert list(yaml.safe_load(text)) == [
-        "format_version", "source", "law_articles", "safeguard_types", "groups", "companies", "case",
-        "regulatory_actions", "findings", "pairs",
+        "format_version", "source", "authorities", "law_articles", "safeguard_types", "groups", "companies", "case",
+        "regulatory_actions", "findings", "pairs", "links",
     ]  # fmt: skip
     # Only the reference data the case refers to: the contractors are named in a text, never referred to.
     assert {c.code for c in document.companies} == set(

@@ -57,10 +57,10 @@ def test_both_case_pages_show_the_link_with_the_relation_read_from_each_side(cas
     link = CaseLink.objects.get()
     assert (link.from_case, link.to_case, link.note_en) == (case, second, "Same meters.")
     first_page = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Related cases" in first_page and SECOND_TITLE_EN in first_page and "Follow-up" in first_page
+    assert "Related cases" in first_page and SECOND_TITLE_EN in first_page and "Follow-up of this case" in first_page
     assert "Same meters." in first_page
     second_page = client.get(second.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert escape(case.title_en) in second_page and "Earlier case (this is its follow-up)" in second_page
+    assert escape(case.title_en) in second_page and "Case this one follows up" in second_page
     # The same pair again, or an unknown code: nothing more is linked, and the page says why.
     client.post(reverse("cases:case_link_add", args=[second.code]), {"other": case.code, "relation": "same_events"})
     client.post(url, {"other": "no-such-case", "relation": "same_events"})

@@ -83,6 +83,7 @@ def test_public_fields_follow_model_order():
         "baseline_due_on",
         "baseline_window_start",
         "baseline_window_end",
+        "deadline_text",
         "measure",
         "company",
         "position",
