@@ -9,6 +9,7 @@ RESOURCES = {
     "cases": 1,
     "regulatory-actions": 5,
     "law-articles": 5,
+    "authorities": 4,
     "safeguard-types": 6,
     "company-groups": 8,
     "companies": 17,

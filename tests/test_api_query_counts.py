@@ -16,7 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from cases.choices import ActionKind, CaseStatus, DataKind, Side
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance import clock
 from compliance.audit import GENESIS_HASH
 from compliance.choices import CompanyKind, ItemStatus, ReportingEvery, Role
@@ -41,8 +50,9 @@ pytestmark = pytest.mark.django_db
 # Queries of `GET /api/v1/<resource>/?page_size=500`, whatever the number of rows; "<resource> as officer" is the
 # count for an officer of the company that owns the rows.
 PINNED = {
-    "cases": 4,
-    "regulatory-actions": 6,
+    "cases": 5,  # + the authorities that brought each case, in one query
+    "regulatory-actions": 7,  # + the authorities each action is addressed to, in one query
+    "authorities": 4,
     "law-articles": 4,
     "safeguard-types": 4,
     "company-groups": 4,
@@ -195,6 +205,13 @@ def grow_articles(w: World, n: int) -> None:
     LawArticle.objects.bulk_create(
         LawArticle(code=f"qc-{k}", law_ja="個人情報の保護に関する法律", article=1000 + k, title_ja="条")
         for k in (next(SEQ) for _ in range(n))
+    )
+
+
+def grow_authorities(w: World, n: int) -> None:
+    """Add n authorities."""
+    Authority.objects.bulk_create(
+        Authority(code=f"qc-{next(SEQ)}", name_ja="機関", kind="other", position=99) for _ in range(n)
     )
 
 
@@ -543,6 +560,7 @@ GROW: dict[str, Callable[[World, int], None]] = {
     "cases": grow_cases,
     "regulatory-actions": grow_actions,
     "law-articles": grow_articles,
+    "authorities": grow_authorities,
     "safeguard-types": grow_safeguards,
     "company-groups": grow_groups,
     "companies": grow_companies,

@@ -123,7 +123,7 @@ def test_missing_records_answer_404(regulator_client, case, url):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("cases:case_detail", 13),  # + its related cases, both ways, in one query
+        ("cases:case_detail", 15),  # + its related cases, both ways, in one query; its authorities; actions' addressees
         ("cases:finding_list", 11),  # + law articles, safeguard types of the filter form
         ("cases:incident_list", 12),  # + the company typed in the filter form, when given
         ("remediation:open_item_list", 12),  # + safeguard types of the filter form
