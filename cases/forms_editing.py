@@ -7,10 +7,23 @@ validates the whole record and writes it; a form never saves.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.law_references import IROHA
+from cases.models import (
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    Instrument,
+    Law,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance import clock
 from compliance.forms import JapaneseDateField
 from compliance.forms_editing import (
@@ -27,8 +40,57 @@ from compliance.tracking import DATE_FIELDS
 REOPEN_STATUSES = [(CaseStatus.OPEN, CaseStatus.OPEN.label), (CaseStatus.MONITORING, CaseStatus.MONITORING.label)]
 
 
-def article_code(**kwargs) -> RecordCodeField:
-    return RecordCodeField(model=LawArticle, example="appi-23", **kwargs)
+class LawReferencesField(forms.CharField):
+    """Law references typed one a line: 法第27条第1項 (the case's law), 電気事業法第2条の17第1項第2号イ, or a code.
+
+    The service reads each line whole or refuses it with the form expected; the form keeps the lines as typed.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "法第23条\n電気事業法第2条の17第1項第2号イ"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "help_text",
+            _("One a line: 法第27条第1項 for the case's law, 電気事業法第2条の17第1項第2号イ, or a reference's code."),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> list[str]:
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return "\n".join(v.reference_ja if isinstance(v, LawArticle) else str(v) for v in value)
+        return value
+
+
+class _ByLaw(forms.models.ModelChoiceIterator):
+    """The choices grouped under each law's short name (an <optgroup> each)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset.select_related("law"):
+            groups.setdefault(str(obj.law.short_name), []).append(self.choice(obj))
+        yield from groups.items()
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class InstrumentChoiceField(forms.ModelChoiceField):
+    """An instrument, chosen among each law's, grouped by law."""
+
+    iterator = _ByLaw
+
+    def label_from_instance(self, obj: Instrument) -> str:
+        return obj.name
 
 
 # Cases ------------------------------------------------------------------------------------------------------
@@ -41,7 +103,7 @@ class CaseOpenForm(RecordForm):
 
     class Meta:
         model = Case
-        fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
+        fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "law"]
         formfield_callback = record_formfield
 
 
@@ -61,6 +123,7 @@ class CaseEditForm(RecordForm):
             "opened_on",
             "published",
             "status_public",
+            "law",
         ]
         formfield_callback = record_formfield
 
@@ -85,33 +148,73 @@ class CaseReopenForm(forms.Form):
 # Law articles, companies and groups -------------------------------------------------------------------------
 
 
-class LawArticleForm(RecordForm):
-    """An article (and paragraph) of any law."""
+class LawArticleEditForm(RecordForm):
+    """A reference to a provision of any law, by its parts: law, article (2の17), paragraph, item, sub-item."""
+
+    law = forms.ModelChoiceField(label=label(LawArticle, "law"), queryset=Law.objects.all())
+    article = forms.CharField(
+        label=label(LawArticle, "article"),
+        max_length=40,
+        help_text=_("With its branch numbers: 2の17 for 第2条の17."),
+    )
+    sub_item = forms.ChoiceField(
+        label=label(LawArticle, "sub_item"), required=False, choices=[("", "")] + [(k, k) for k in IROHA]
+    )
 
     class Meta:
         model = LawArticle
-        fields = ["code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+        fields = ["law", "article", "paragraph", "item", "sub_item", "title_ja", "title_en"]
         formfield_callback = record_formfield
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["law"].label_from_instance = lambda law: law.short_name
+        if self.instance.pk is not None:
+            self.initial["article"] = self.instance.article_text
+            self.initial["sub_item"] = self.instance.sub_item_kana
 
-class LawArticleEditForm(LawArticleForm):
-    class Meta(LawArticleForm.Meta):
-        fields = LawArticleForm.Meta.fields[1:]
+
+class LawArticleForm(LawArticleEditForm):
+    """A new reference: by its parts, or typed whole (電気事業法第2条の17第1項第2号イ); the code is made if not given."""
+
+    text = forms.CharField(
+        label=_("Reference as typed"),
+        required=False,
+        max_length=200,
+        help_text=_("Instead of the parts below: 電気事業法第2条の17第1項第2号イ."),
+    )
+
+    class Meta(LawArticleEditForm.Meta):
+        fields = ["code", "text", *LawArticleEditForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Made from the reference when left empty.")
+        for name in ("law", "article"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text") and not (data.get("law") and data.get("article")):
+            raise ValidationError(_("Type the reference, or give at least its law and article."))
+        return data
 
 
 # Regulatory actions and findings ----------------------------------------------------------------------------
 
 
 class RegulatoryActionForm(RecordForm):
-    """A dated action of the regulator, under law articles, addressed to companies."""
+    """A dated action of the regulator under an instrument of a law, citing law references, addressed to companies."""
 
-    articles = article_code(many=True, label=label(RegulatoryAction, "articles"), required=False)
+    instrument = InstrumentChoiceField(label=label(RegulatoryAction, "instrument"), queryset=Instrument.objects.all())
+    articles = LawReferencesField(label=label(RegulatoryAction, "articles"), required=False)
     addressees = company_codes(label=label(RegulatoryAction, "addressees"), required=False)
 
     class Meta:
         model = RegulatoryAction
         fields = [
-            "code", "kind", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
+            "code", "instrument", "date", "title_ja", "title_en", "source_ja", "source_en", "articles", "addressees",
         ]  # fmt: skip
         formfield_callback = record_formfield
 
@@ -122,20 +225,22 @@ class RegulatoryActionEditForm(RegulatoryActionForm):
 
 
 class FindingForm(RecordForm):
-    """A finding: its side, law article, safeguard types, the companies it concerns and its text."""
+    """A finding: its side, law references, safeguard types, the companies it concerns and its text."""
 
-    article = article_code(label=label(Finding, "article"))
+    articles = LawReferencesField(label=label(Finding, "articles"))
     safeguard_types = NamedMultipleChoiceField(
         label=label(Finding, "safeguard_types"),
         queryset=SafeguardType.objects.all(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Required for a finding under 個人情報保護法."),
     )
     affected_companies = company_codes(label=label(Finding, "affected_companies"))
 
     class Meta:
         model = Finding
-        fields = ["code", "side", "article", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+        fields = ["code", "side", "articles", "safeguard_types", "affected_companies", "text_ja", "text_en"]
         formfield_callback = record_formfield
 
 

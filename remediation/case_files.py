@@ -18,7 +18,17 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from cases import report_format as fmt
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    Instrument,
+    Law,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance.access import is_regulator
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
@@ -48,15 +58,18 @@ def case_file_export(*, case: Case) -> str:
     Callers make sure the person is regulator staff and log the private records it holds (`exported_records`).
     """
     actions = list(
-        RegulatoryAction.objects.filter(case=case).order_by("position", "pk").prefetch_related("articles", "addressees")
+        RegulatoryAction.objects.filter(case=case)
+        .order_by("position", "pk")
+        .select_related("instrument")
+        .prefetch_related("articles", "addressees")
     )
     implementations = Implementation.objects.select_related("company").order_by("position", "pk")
     measures = Measure.objects.select_related("safeguard_type").order_by("position", "pk")
     findings = list(
         Finding.objects.filter(case=case)
         .order_by("position", "pk")
-        .select_related("article")
         .prefetch_related(
+            "articles",
             "safeguard_types",
             "affected_companies",
             Prefetch("measures", measures.prefetch_related(Prefetch("implementations", implementations))),
@@ -68,12 +81,14 @@ def case_file_export(*, case: Case) -> str:
         .select_related("group")
         .prefetch_related("companies", Prefetch("incidents", Incident.objects.select_related("viewer", "owner")))
     )
-    reference = _Reference(actions, findings, pairs)
+    reference = _Reference(actions, findings, pairs, case.law_id)
     document: dict = {"format_version": fmt.FORMAT_VERSION}
     source = known_sources().get(case.code)
     if source is not None:
         document["source"] = source
     document |= {
+        "laws": _placed([_law(law) for law in reference.laws], reference.laws),
+        "instruments": _placed([_instrument(i) for i in reference.instruments], reference.instruments),
         "law_articles": [_law_article(a) for a in reference.articles],
         "safeguard_types": _placed([_named(s) for s in reference.safeguards], reference.safeguards),
         "groups": _placed([_named(g) for g in reference.groups], reference.groups),
@@ -141,13 +156,13 @@ _Dumper.add_representer(_Inline, lambda dumper, value: dumper.represent_mapping(
 class _Reference:
     """The reference data the case refers to, each kind in the product's order."""
 
-    def __init__(self, actions: list, findings: list, pairs: list) -> None:
+    def __init__(self, actions: list, findings: list, pairs: list, case_law: int | None) -> None:
         articles, safeguards, companies, groups = set(), set(), set(), set()
         for action in actions:
             articles |= {a.pk for a in action.articles.all()}
             companies |= {c.pk for c in action.addressees.all()}
         for finding in findings:
-            articles.add(finding.article_id)
+            articles |= {a.pk for a in finding.articles.all()}
             safeguards |= {s.pk for s in finding.safeguard_types.all()}
             companies |= {c.pk for c in finding.affected_companies.all()}
             for measure in finding.measures.all():
@@ -157,7 +172,11 @@ class _Reference:
             groups.add(pair.group_id)
             companies |= {c.pk for c in pair.companies.all()}
             companies |= {pk for i in pair.incidents.all() for pk in (i.viewer_id, i.owner_id) if pk}
-        self.articles = list(LawArticle.objects.filter(pk__in=articles))
+        self.articles = list(LawArticle.objects.filter(pk__in=articles).select_related("law"))
+        instruments = {action.instrument_id for action in actions}
+        self.instruments = list(Instrument.objects.filter(pk__in=instruments).select_related("law"))
+        laws = {a.law_id for a in self.articles} | {i.law_id for i in self.instruments}
+        self.laws = list(Law.objects.filter(pk__in=laws | ({case_law} if case_law else set())))
         self.safeguards = list(SafeguardType.objects.filter(pk__in=safeguards))
         self.companies = list(Company.objects.filter(pk__in=companies).select_related("group"))
         groups |= {c.group_id for c in self.companies if c.group_id}
@@ -176,9 +195,31 @@ def _codes(rows) -> _Codes:
     return _Codes(row.code for row in rows)
 
 
+def _law(law: Law) -> dict:
+    fields = ["code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required"]
+    return {name: getattr(law, name) for name in fields}
+
+
+def _instrument(instrument: Instrument) -> dict:
+    return {
+        "code": instrument.code,
+        "law": instrument.law.code,
+        "name_ja": instrument.name_ja,
+        "name_en": instrument.name_en,
+    }
+
+
 def _law_article(article: LawArticle) -> dict:
-    fields = ["code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
-    return {name: getattr(article, name) for name in fields}
+    """A reference: its article as a number, or as 2の17 when it has branch numbers; the parts it has."""
+    record = {
+        "code": article.code,
+        "law": article.law.code,
+        "article": article.article_text if article.branches else article.article,
+        "paragraph": article.paragraph,
+    }
+    record |= {"item": article.item} if article.item else {}
+    record |= {"sub_item": article.sub_item_kana} if article.sub_item else {}
+    return record | {"title_ja": article.title_ja, "title_en": article.title_en}
 
 
 def _named(row: SafeguardType | CompanyGroup) -> dict:
@@ -198,13 +239,19 @@ def _company(company: Company) -> dict:
 def _case(case: Case) -> dict:
     fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "opened_on", "closed_on", "status"]
     flags = {"published": case.published, "status_public": case.status_public}
-    return {**{name: getattr(case, name) for name in fields}, **flags}
+    law = {"law": case.law.code} if case.law_id else {}
+    return {
+        **{name: getattr(case, name) for name in fields[:5]},
+        **law,
+        **{n: getattr(case, n) for n in fields[5:]},
+        **flags,
+    }
 
 
 def _action(action: RegulatoryAction) -> dict:
     return {
         "code": action.code,
-        "kind": action.kind,
+        "kind": action.instrument.code,
         "date": action.date,
         "articles": _codes(action.articles.all()),
         "addressees": _codes(action.addressees.all()),
@@ -220,7 +267,7 @@ def _finding(finding: Finding) -> dict:
     return {
         "code": finding.code,
         "side": finding.side,
-        "article": finding.article.code,
+        "articles": _codes(finding.articles.all()),
         "safeguard_types": _codes(finding.safeguard_types.all()),
         "text_ja": finding.text_ja,
         "text_en": finding.text_en,

@@ -2,7 +2,17 @@
 
 from rest_framework import serializers
 
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    Instrument,
+    Law,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance.api.fields import (
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
@@ -20,10 +30,39 @@ def code_of(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
+class LawSerializer(HyperlinkedModelSerializer):
+    class Meta:
+        model = Law
+        fields = [
+            "id", "url", "code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:law-detail", "lookup_field": "code"}}
+
+
+class InstrumentSerializer(HyperlinkedModelSerializer):
+    law = code_of()
+
+    class Meta:
+        model = Instrument
+        fields = ["id", "url", "code", "law", "name_ja", "name_en"]
+        extra_kwargs = {"url": {"view_name": "api:instrument-detail", "lookup_field": "code"}}
+
+
 class LawArticleSerializer(HyperlinkedModelSerializer):
+    law = code_of()
+    law_ja = serializers.CharField(source="law.name_ja", read_only=True)
+    law_en = serializers.CharField(source="law.name_en", read_only=True)
+    article = serializers.CharField(source="article_text", read_only=True, help_text="With its branch numbers: 2の17.")
+    sub_item = serializers.CharField(source="sub_item_kana", read_only=True, help_text="イ, ロ, ハ…, or empty.")
+    reference_ja = serializers.CharField(read_only=True)
+    reference_en = serializers.CharField(read_only=True)
+
     class Meta:
         model = LawArticle
-        fields = ["id", "url", "code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+        fields = [
+            "id", "url", "code", "law", "law_ja", "law_en", "article", "paragraph", "item", "sub_item",
+            "reference_ja", "reference_en", "title_ja", "title_en",
+        ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:lawarticle-detail", "lookup_field": "code"}}
 
 
@@ -35,17 +74,20 @@ class SafeguardTypeSerializer(HyperlinkedModelSerializer):
 
 
 class CaseSerializer(HyperlinkedModelSerializer):
+    law = code_of(allow_null=True)
+
     class Meta:
         model = Case
         fields = [
             "id", "url", "code", "title_ja", "title_en", "summary_ja", "summary_en",
-            "status", "opened_on", "closed_on", "published",
+            "status", "opened_on", "closed_on", "published", "law",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
 
 
 class RegulatoryActionSerializer(HyperlinkedModelSerializer):
     case = code_of()
+    kind = code_of(source="instrument", help_text="The instrument's code.")
     articles = code_list()
     addressees = code_list()
 
@@ -60,7 +102,7 @@ class RegulatoryActionSerializer(HyperlinkedModelSerializer):
 
 class FindingSerializer(HyperlinkedModelSerializer):
     case = code_of()
-    article = code_of()
+    articles = code_list()
     safeguard_types = code_list()
     affected_companies = code_list()
     measures = listed_many(HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
@@ -68,7 +110,7 @@ class FindingSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = Finding
         fields = [
-            "id", "url", "case", "code", "side", "article", "safeguard_types",
+            "id", "url", "case", "code", "side", "articles", "safeguard_types",
             "text_ja", "text_en", "affected_companies", "measures",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:finding-detail"}}
