@@ -94,7 +94,7 @@ def parse_article(text: str | int) -> tuple[int, tuple[int, ...]]:
         if text < 1:
             raise LawReferenceError(_("An article number is a whole number from 1, such as 27 or 2の17."))
         return text, ()
-    match = _ARTICLE.match(_normal(str(text)).removeprefix("第").removesuffix("条").replace("-", "の"))
+    match = _ARTICLE.match(_normal(str(text)).removeprefix("第").replace("条", "").replace("-", "の"))
     try:
         if match is None:
             raise ValueError(text)

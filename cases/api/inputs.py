@@ -67,6 +67,21 @@ def law_references(**kwargs) -> serializers.ListField:
     )
 
 
+def single_reference() -> LawReferenceField:
+    return LawReferenceField(
+        required=False, write_only=True, help_text="One law reference, as before findings cited several: `articles`."
+    )
+
+
+def one_or_many_references(attrs: dict) -> dict:
+    """`article` (one reference, as clients sent before) stands for `articles` of one; not both."""
+    if "article" in attrs:
+        if attrs.get("articles"):
+            raise serializers.ValidationError({"article": [_("Give articles, or article alone, not both.")]})
+        attrs["articles"] = [attrs.pop("article")]
+    return attrs
+
+
 def case_code() -> CodeRelatedField:
     return CodeRelatedField(queryset=Case.objects.all(), help_text="The case's code.")
 
@@ -186,22 +201,32 @@ class FindingCreateSerializer(RefusesUnknownFields, InputSerializer):
 
     case = case_code()
     articles = law_references(required=False, default=list)
+    article = single_reference()
     safeguard_types = CodeRelatedField(queryset=SafeguardType.objects.all(), many=True, required=False, default=list)
     affected_companies = company_codes()
 
     class Meta(InputSerializer.Meta):
         model = Finding
-        fields = ["case", "code", "side", "articles", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+        fields = [
+            "case", "code", "side", "articles", "article", "safeguard_types", "affected_companies", "text_ja", "text_en",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        return one_or_many_references(attrs)
 
 
 class FindingChangeSerializer(RefusesUnknownFields, InputSerializer):
     articles = law_references(required=False)
+    article = single_reference()
     safeguard_types = CodeRelatedField(queryset=SafeguardType.objects.all(), many=True, required=False)
     affected_companies = company_codes(required=False)
 
     class Meta(InputSerializer.Meta):
         model = Finding
-        fields = ["side", "articles", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+        fields = ["side", "articles", "article", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+
+    def validate(self, attrs):
+        return one_or_many_references(attrs)
 
 
 class IncidentPairCreateSerializer(InputSerializer):

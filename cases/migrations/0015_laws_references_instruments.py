@@ -446,7 +446,8 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_instrumentevent" ("code", "id", "law_id", "name_en", "name_ja", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position") VALUES (OLD."code", OLD."id", OLD."law_id", OLD."name_en", OLD."name_ja", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position"); RETURN NULL;', hash='47651f2c343a297e917a2b91d8b6d3d7c9a9a5e7', operation='DELETE', pgid='pgtrigger_delete_delete_129e9', table='cases_instrument', when='AFTER')),
         ),
         IMMEDIATE,
-        migrations.RunPython(laws_as_data)  # one way: a branch number, item or sub-item has no place before,
+        # One way: a branch number, item or sub-item has no place in the former columns.
+        migrations.RunPython(laws_as_data),
         IMMEDIATE,
         pgtrigger.migrations.RemoveTrigger(
             model_name='finding',
