@@ -207,7 +207,9 @@ class LawArticleForm(LawArticleEditForm):
 class RegulatoryActionForm(RecordForm):
     """A dated action of the regulator under an instrument of a law, citing law references, addressed to companies."""
 
-    instrument = InstrumentChoiceField(label=label(RegulatoryAction, "instrument"), queryset=Instrument.objects.all())
+    instrument = InstrumentChoiceField(
+        label=label(RegulatoryAction, "instrument"), queryset=Instrument.objects.all(), to_field_name="code"
+    )
     articles = LawReferencesField(label=label(RegulatoryAction, "articles"), required=False)
     addressees = company_codes(label=label(RegulatoryAction, "addressees"), required=False)
 

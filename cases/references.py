@@ -145,13 +145,13 @@ def references_resolve(*, actor: User, values: Sequence[object], case: Case | No
         try:
             parsed = parse_any(value, default_law=default_law, names=names)
             records.append(reference_find_or_create(actor=actor, parsed=parsed))
-        except LawReferenceError:
+        except LawReferenceError as error:
+            message = str(error)
             if isinstance(value, str) and re.match(CODE_PATTERN, value):
-                error = LawReferenceError(
-                    _("No law reference has the code “%(code)s”, and it cannot be read as a typed one either. %(form)s")
-                    % {"code": value, "form": expected_form()}
-                )
-            problems.append(str(error))
+                message = _(
+                    "No law reference has the code “%(code)s”, and it cannot be read as a typed one either. %(form)s"
+                ) % {"code": value, "form": expected_form()}
+            problems.append(message)
         except ValidationError as error:
             problems += error.messages
     if problems:

@@ -303,7 +303,7 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
                 actor=a,
                 case=c,
                 code="td-99",
-                side="nowhere",
+                side="td_operator",
                 articles=[appi("appi-23")],
                 text_ja="x",
                 safeguard_types=[],
@@ -435,8 +435,8 @@ def test_the_api_answers_field_errors_as_problem_details_and_writes_nothing(case
     assert response.status_code == 400
     problem = response.json()
     assert problem["status"] == 400 and "code" in problem["errors"]
-    unknown = staff_api.post(f"{API}/findings/", {**body, "code": "new", "article": "nope\x00"}, "application/json")
-    assert unknown.status_code == 400 and "article" in unknown.json()["errors"]
+    unknown = staff_api.post(f"{API}/findings/", {**body, "code": "td-new", "article": "nope\x00"}, "application/json")
+    assert unknown.status_code == 400 and "articles" in unknown.json()["errors"]
     assert ChangeEvent.objects.count() == before
 
 
