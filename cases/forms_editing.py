@@ -175,7 +175,7 @@ class LawArticleEditForm(RecordForm):
 
 
 class LawArticleForm(LawArticleEditForm):
-    """A new reference: by its parts, or typed whole (電気事業法第2条の17第1項第2号イ); the code is made if not given."""
+    """A new reference: by its parts, or typed whole (電気事業法第2条の17第1項第2号イ); its code made if not given."""
 
     text = forms.CharField(
         label=_("Reference as typed"),

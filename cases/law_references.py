@@ -1,4 +1,5 @@
-"""Law references as people type them: 電気事業法第二条の十七第一項, 法27条1項, 第２７条第１項, 第2条の17の2第1項第3号ロ.
+"""Law references as people type them: 電気事業法第二条の十七第一項, 法27条1項, 第２７条第１項, 第2条の17の2第1項第3号ロ
+(one line each, as the tests show).
 
 Pure functions, no database: `parse_reference` reads a typed reference into its parts (law, article and its branch
 numbers, paragraph 項, item 号, sub-item イ/ロ/ハ…), `parse_article` reads an article number such as "2の17",
@@ -243,7 +244,7 @@ def reference_code(
     item: int | None = None,
     sub_item: int | None = None,
 ) -> str:
-    """The code a reference typed in gets: eba-2no17-1-i2-a for 電気事業法第2条の17第1項第2号イ (appi-146-1 as before)."""
+    """The code a new reference gets: eba-2no17-1-i2-a for 電気事業法第2条の17第1項第2号イ; appi-146-1 as before."""
     parts = [law, "no".join(str(n) for n in (article, *branches))]
     parts += [str(paragraph)] if paragraph else []
     parts += [f"i{item}"] if item else []

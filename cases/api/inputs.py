@@ -5,6 +5,7 @@ the case's code; an incident's pair by its id. Codes are set on creation and nev
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import CaseStatus
@@ -38,6 +39,25 @@ class RefusesUnknownFields:
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "A reference's code, or the reference typed: 電気事業法第2条の17第1項"},
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["article"],
+                "properties": {
+                    "law": {"type": "string", "description": "The law's code; the case's law when left out."},
+                    "article": {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "27, 2の17"},
+                    "paragraph": {"type": "integer", "minimum": 1, "nullable": True},
+                    "item": {"type": "integer", "minimum": 1, "nullable": True},
+                    "sub_item": {"type": "string", "nullable": True, "description": "イ, ロ, ハ…"},
+                },
+            },
+        ]
+    }
+)
 class LawReferenceField(serializers.Field):
     """One law reference: the code of a known one, typed text (法第27条第1項, 電気事業法第2条の17) or its parts
     ({"law": "eba", "article": "2の17", "paragraph": 1, "item": 2, "sub_item": "イ"}); read whole or refused."""
@@ -208,7 +228,8 @@ class FindingCreateSerializer(RefusesUnknownFields, InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Finding
         fields = [
-            "case", "code", "side", "articles", "article", "safeguard_types", "affected_companies", "text_ja", "text_en",
+            "case", "code", "side", "articles", "article", "safeguard_types", "affected_companies",
+            "text_ja", "text_en",
         ]  # fmt: skip
 
     def validate(self, attrs):

@@ -34,7 +34,8 @@ class LawSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = Law
         fields = [
-            "id", "url", "code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required",
+            "id", "url", "code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number",
+            "safeguards_required",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:law-detail", "lookup_field": "code"}}
 
