@@ -3,6 +3,7 @@
 import django_filters
 
 from cases.models import Finding, RegulatoryAction
+from compliance.api.filtering import ApiFilterSet
 
 
 def code_filter(field_name: str, help_text: str) -> django_filters.CharFilter:
@@ -10,7 +11,7 @@ def code_filter(field_name: str, help_text: str) -> django_filters.CharFilter:
     return django_filters.CharFilter(field_name=field_name, distinct=True, label=help_text)
 
 
-class RegulatoryActionFilterSet(django_filters.FilterSet):
+class RegulatoryActionFilterSet(ApiFilterSet):
     """Actions by case, instrument (`kind`, its code), law of the instrument, law reference, law cited and date."""
 
     case__code = code_filter("case__code", "The case's code.")
@@ -24,7 +25,7 @@ class RegulatoryActionFilterSet(django_filters.FilterSet):
         fields = {"date": ["exact", "gte", "lte"]}
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(ApiFilterSet):
     """Findings by case, side, law reference, law, safeguard type and company concerned."""
 
     case__code = code_filter("case__code", "The case's code.")

@@ -30,6 +30,19 @@ def code_of(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
+class WrittenOut(serializers.CharField):
+    """A stored number shown as people write it (2の17, イ): its source stays the field, for the field wall."""
+
+    reads_row = True  # from the row's property, not straight from the column
+
+    def __init__(self, written: str, **kwargs) -> None:
+        self.written = written
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.written)
+
+
 class LawSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = Law
@@ -53,8 +66,8 @@ class LawArticleSerializer(HyperlinkedModelSerializer):
     law = code_of()
     law_ja = serializers.CharField(source="law.name_ja", read_only=True)
     law_en = serializers.CharField(source="law.name_en", read_only=True)
-    article = serializers.CharField(source="article_text", read_only=True, help_text="With its branch numbers: 2の17.")
-    sub_item = serializers.CharField(source="sub_item_kana", read_only=True, help_text="イ, ロ, ハ…, or empty.")
+    article = WrittenOut("article_text", help_text="With its branch numbers: 2の17.")
+    sub_item = WrittenOut("sub_item_kana", help_text="イ, ロ, ハ…, or empty.")
     reference_ja = serializers.CharField(read_only=True)
     reference_en = serializers.CharField(read_only=True)
 
