@@ -7,6 +7,8 @@ from cases.models import (
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     ReportDraft,
@@ -15,9 +17,27 @@ from cases.models import (
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
 
 
+@admin.register(Law)
+class LawAdmin(ScopedAdmin):
+    list_display = ["code", "short_name_ja", "name_ja", "number", "safeguards_required", "position"]
+    search_fields = ["code", "name_ja", "name_en", "short_name_ja", "short_name_en"]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(ScopedAdmin):
+    """Regulator administrators add what a law lets the regulator do (勧告, 命令…)."""
+
+    list_display = ["code", "name_ja", "name_en", "law", "position"]
+    list_filter = ["law"]
+    list_select_related = ["law"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
 @admin.register(LawArticle)
 class LawArticleAdmin(ScopedAdmin):
-    list_display = ["code", "law_ja", "article", "paragraph", "title_ja"]
+    list_display = ["code", "__str__", "law", "title_ja"]
+    list_filter = ["law"]
+    list_select_related = ["law"]
     search_fields = ["code", "title_ja", "title_en"]
 
 
@@ -45,18 +65,18 @@ class CaseAdmin(ScopedAdmin):
 
 @admin.register(RegulatoryAction)
 class RegulatoryActionAdmin(ScopedAdmin):
-    list_display = ["date", "kind", "title_ja", "issuer", "case"]
-    list_filter = ["kind", "issuer", "case"]
-    list_select_related = ["case", "issuer"]
+    list_display = ["date", "instrument", "title_ja", "issuer", "case"]
+    list_filter = ["instrument__law", "instrument", "issuer", "case"]
+    list_select_related = ["case", "instrument__law", "issuer"]
     filter_horizontal = ["articles", "addressees", "addressee_authorities"]
 
 
 @admin.register(Finding)
 class FindingAdmin(ScopedAdmin):
-    list_display = ["code", "side", "article", "case"]
-    list_filter = ["side", "article", "case"]
-    list_select_related = ["article", "case"]
-    filter_horizontal = ["safeguard_types", "affected_companies"]
+    list_display = ["code", "side", "case"]
+    list_filter = ["side", "articles__law", "case"]
+    list_select_related = ["case"]
+    filter_horizontal = ["articles", "safeguard_types", "affected_companies"]
     search_fields = ["code", "text_ja", "text_en"]
 
 

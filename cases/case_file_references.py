@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from cases.law_references import LawReferenceError, article_text, parse_article, parse_sub_item
 from compliance.validators import RESERVED_CODES
 
 
@@ -71,9 +72,8 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
 
     for key, records in sections.items():
         yield from _duplicates(key, [_text(r, "code") for _i, r in records])
-    references = [(_text(r, "law_ja"), _number(r, "article"), r.get("paragraph")) for _i, r in sections["law_articles"]]
-    cited = [f"{law} {a}" + (f"({p})" if p else "") for law, a, p in references if law and a]
-    yield from _duplicates("law_articles", cited, "article")
+    cited = [_provision(r) for _i, r in sections["law_articles"]]
+    yield from _duplicates("law_articles", [c for c in cited if c], "article")
     yield from _duplicates("regulatory_actions", [_text(r, "code") for _i, r in actions])
     yield from _duplicates("findings", [_text(r, "code") for _i, r in findings])
     # A measure's code is unique under its finding, as in the database: two findings may each have `causes`.
@@ -118,6 +118,9 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
         record = _label("findings", index, finding)
         article = [code] if (code := _text(finding, "article")) is not None else []
         yield from _unknown(record, "article", article, articles, _("unknown law article '%(code)s'"))
+        cited = _texts(finding, "articles")
+        yield from _unknown(record, "articles", cited, articles, _("unknown law article '%(code)s'"))
+        yield from _duplicates(f"{record}.articles", cited)
         types = _texts(finding, "safeguard_types")
         yield from _unknown(record, "safeguard_types", types, safeguards, _("unknown safeguard type '%(code)s'"))
         yield from _unknown(record, "affected", _texts(finding, "affected"), companies, _("unknown company '%(code)s'"))
@@ -126,6 +129,21 @@ def _reference_problems(raw: object) -> Iterator[Problem]:
             yield from _measure_problems(measure_record, measure, safeguards, companies)
     for index, pair in pairs:
         yield from _pair_problems(_label("pairs", index, pair, "number"), pair, groups, companies)
+
+
+def _provision(record: dict) -> str | None:
+    """One provision, however the file writes it: "appi 2の17 (1) 2 イ"; None when its parts are not all readable."""
+    law = _text(record, "law") or _text(record, "law_ja")
+    article = record.get("article")
+    if not law or isinstance(article, bool) or not isinstance(article, int | str):
+        return None
+    try:
+        number, branches = parse_article(article)
+        sub_item = parse_sub_item(record.get("sub_item"))
+    except LawReferenceError:
+        return None
+    parts = [law, article_text(number, branches), record.get("paragraph"), record.get("item"), sub_item]
+    return " ".join(str(p) for p in parts if p is not None)
 
 
 def _measure_problems(record: str, measure: dict, safeguards: set[str], companies: set[str]) -> Iterator[Problem]:

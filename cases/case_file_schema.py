@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from cases.law_references import LawReferenceError, parse_article, parse_sub_item
 from compliance.validators import CODE_PATTERN, validate_supported_date
 
 # As long as the database's columns allow.
@@ -50,14 +51,71 @@ class Source(Record):
     text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class LawArticle(Record):
+def _article_number(value: object) -> object:
+    """27, or "2の17" for an article with branch numbers: read whole or refused with the form expected."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            parse_article(value)
+        except LawReferenceError as error:
+            raise PydanticCustomError("article_number", str(error)) from None
+    return value
+
+
+def _sub_item(value: object) -> object:
+    try:
+        parse_sub_item(value)  # type: ignore[arg-type]
+    except LawReferenceError as error:
+        raise PydanticCustomError("sub_item", str(error)) from None
+    return value
+
+
+class Law(Record):
+    """A law cases are brought under (since the product holds laws as data; a file without them names known ones)."""
+
     code: str = Code
-    law_ja: str = Name
-    law_en: str = Translation
-    article: int = Field(gt=0)
+    name_ja: str = Name
+    name_en: str = Translation
+    short_name_ja: str = Field(min_length=1, max_length=100)
+    short_name_en: str = Field(max_length=100)
+    number: str = Field(default="", max_length=40)
+    safeguards_required: bool = False
+    position: int | None = Position
+
+
+class Instrument(Record):
+    """What a law lets the regulator do: an action's `kind` names one by its code."""
+
+    code: str = Code
+    law: str
+    name_ja: str = Name
+    name_en: str = Translation
+    position: int | None = Position
+
+
+class LawArticle(Record):
+    """A law reference: `law` (a law's code) and the provision's parts; files written before laws were data name
+    the law by `law_ja` (and `law_en`) instead."""
+
+    code: str = Code
+    law: str | None = None
+    law_ja: str | None = Field(default=None, min_length=1, max_length=200)
+    law_en: str | None = Field(default=None, max_length=200)
+    article: Annotated[int | str, BeforeValidator(_article_number)]
     paragraph: int | None = Field(default=None, gt=0)
-    title_ja: str = Name
+    item: int | None = Field(default=None, gt=0)
+    sub_item: Annotated[str | None, BeforeValidator(_sub_item)] = None
+    title_ja: str = Translation
     title_en: str = Translation
+
+    @model_validator(mode="after")
+    def law_named_once(self) -> LawArticle:
+        if (self.law is None) == (self.law_ja is None):
+            raise ValueError(_("name the law by its code (law), or, as older files do, by its name (law_ja)"))
+        if self.law is not None and self.law_en is not None:
+            raise ValueError(_("law_en goes with law_ja, not with law"))
+        if self.sub_item and self.item is None:
+            raise ValueError(_("a sub-item (イ, ロ…) belongs to an item (号): give the item too"))
+        return self
 
 
 class SafeguardType(Record):
@@ -97,6 +155,7 @@ class Case(Record):
     title_en: str
     summary_ja: str
     summary_en: str
+    law: str | None = None
     opened_on: Day
     closed_on: Day | None = None
     status: Literal["open", "monitoring", "closed"]
@@ -119,7 +178,7 @@ class Case(Record):
 
 class RegulatoryAction(Record):
     code: str = LongCode
-    kind: Literal["guidance", "report_request", "order", "publication", "decision"]
+    kind: str = Code  # an instrument's code: the file's `instruments`, or one the product knows
     date: Day
     # The authority that issued it; when absent, a new action is the case's first authority's.
     issuer: str | None = None
@@ -202,13 +261,25 @@ class Measure(Record):
 class Finding(Record):
     code: str = ShortCode
     side: Literal["td_operator", "retailer"]
-    article: str
-    safeguard_types: list[str] = Field(min_length=1)
+    articles: list[str] = []
+    article: str | None = None  # files written before a finding cited several references
+    safeguard_types: list[str] = []  # required under a law whose findings name them (個人情報保護法)
     text_ja: str = Text
     text_en: str
     affected: list[str] = Field(min_length=1)
     measures: list[Measure] = []  # a finding may be recorded before its measures
     position: int | None = Position
+
+    @model_validator(mode="after")
+    def references_once(self) -> Finding:
+        if self.article is not None and self.articles:
+            raise ValueError(_("give the law references as articles, or as article alone, not both"))
+        return self
+
+    @property
+    def cited(self) -> list[str]:
+        """The codes of the law references the finding cites."""
+        return self.articles or ([self.article] if self.article else [])
 
 
 class Incident(TrackedState):
@@ -275,6 +346,8 @@ class CaseFile(Record):
     format_version: Literal[1]
     source: Source | None = None
     authorities: list[Authority] = []
+    laws: list[Law] = []
+    instruments: list[Instrument] = []
     law_articles: list[LawArticle]
     safeguard_types: list[SafeguardType]
     groups: list[Group]

@@ -12,16 +12,6 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ActionKind(models.TextChoices):
-    """What the regulator did."""
-
-    GUIDANCE = "guidance", _("Guidance")
-    REPORT_REQUEST = "report_request", _("Report request")
-    ORDER = "order", _("Order")
-    PUBLICATION = "publication", _("Publication")
-    DECISION = "decision", _("Decision")
-
-
 class Side(models.TextChoices):
     """Which table of the report a finding stands in."""
 

@@ -18,16 +18,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.choices import CaseStatus
+from cases.law_references import LawReferenceError
 from cases.models import (
     Authority,
     Case,
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
 )
+from cases.references import parse_any, parse_structured, reference_find_or_create, references_resolve
 from compliance import clock
 from compliance.editing import (
     assign,
@@ -45,11 +49,12 @@ if TYPE_CHECKING:
     from compliance.models import User
 
 CASE_FIELDS = (
-    "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "published", "status_public"
+    "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "published", "status_public", "law"
 )  # fmt: skip
-LAW_ARTICLE_FIELDS = ("law_ja", "law_en", "article", "paragraph", "title_ja", "title_en")
-ACTION_FIELDS = ("kind", "date", "title_ja", "title_en", "source_ja", "source_en", "issuer")
-FINDING_FIELDS = ("side", "article", "text_ja", "text_en")
+LAW_ARTICLE_FIELDS = ("title_ja", "title_en")
+LAW_ARTICLE_PARTS = ("law", "article", "paragraph", "item", "sub_item")
+ACTION_FIELDS = ("instrument", "date", "title_ja", "title_en", "source_ja", "source_en", "issuer")
+FINDING_FIELDS = ("side", "text_ja", "text_en")
 PAIR_FIELDS = ("group", "incident_total")
 # What refuses a finding's removal, each raising ValidationError: the layers above add theirs (remediation: the
 # records companies keep on its measures' items), from their AppConfig.ready().
@@ -75,9 +80,10 @@ def case_open(
     summary_en: str = "",
     status: str = CaseStatus.OPEN,
     authorities: Sequence[Authority] | None = None,
+    law: Law | None = None,
 ) -> Case:
     """Regulator staff open a case (open, or already under monitoring), brought by authorities (their own unless
-    given)."""
+    given), under a law if they say which."""
     require_regulator(actor)
     if status == CaseStatus.CLOSED:
         raise ValidationError({"status": _("A case opens open or under monitoring; close it afterwards.")})
@@ -91,6 +97,7 @@ def case_open(
             summary_en=summary_en,
             status=status,
             opened_on=opened_on,
+            law=law,
         )
         save_validated(case)
         case.authorities.set(authorities if authorities is not None else [Authority.own()])
@@ -159,35 +166,77 @@ def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Ca
 def law_article_create(
     *,
     actor: User,
-    code: str,
-    law_ja: str,
-    article: int,
-    title_ja: str,
-    law_en: str = "",
+    code: str = "",
+    text: str = "",
+    law: Law | str | None = None,
+    article: int | str | None = None,
     paragraph: int | None = None,
+    item: int | None = None,
+    sub_item: int | str | None = None,
+    title_ja: str = "",
     title_en: str = "",
 ) -> LawArticle:
-    """Regulator staff add an article of any law (APPI, the Electricity Business Act…) for findings and actions."""
+    """Regulator staff add a reference to any law (個人情報保護法, 電気事業法…), typed as text or given by parts.
+
+    A reference the product knows already is refused: one provision is one record.
+    """
     require_regulator(actor)
+    if text and any(v not in (None, "") for v in (law, article, paragraph, item, sub_item)):
+        raise ValidationError({"text": _("Give the reference as text or by its parts, not both.")})
+    try:
+        if text:
+            parsed = parse_any(text, default_law=None)
+        else:
+            parts = {"law": law.code if isinstance(law, Law) else law, "article": article}
+            parsed = parse_structured(parts | {"paragraph": paragraph, "item": item, "sub_item": sub_item})
+    except LawReferenceError as error:
+        raise ValidationError({"text" if text else "article": str(error)}) from None
     with transaction.atomic():
-        law_article = LawArticle(
-            code=code,
-            law_ja=law_ja,
-            law_en=law_en,
-            article=article,
-            paragraph=paragraph,
-            title_ja=title_ja,
-            title_en=title_en,
-        )
-        return save_validated(law_article)
+        existing = LawArticle.objects.filter(
+            law__code=parsed.law,
+            article=parsed.article,
+            branches=list(parsed.branches),
+            paragraph=parsed.paragraph,
+            item=parsed.item,
+            sub_item=parsed.sub_item,
+        ).first()
+        if existing is not None:
+            raise ValidationError(
+                {"article": _("%(reference)s is known already, as %(code)s.")
+                 % {"reference": existing.reference_ja, "code": existing.code}}
+            )  # fmt: skip
+        return reference_find_or_create(actor=actor, parsed=parsed, code=code, title_ja=title_ja, title_en=title_en)
 
 
 def law_article_update(*, actor: User, law_article: LawArticle, **changes: object) -> LawArticle:
-    """Regulator staff correct a law article's law, number or title (its code stays)."""
+    """Regulator staff correct a law reference's parts or title (its code stays)."""
     require_regulator(actor)
     with transaction.atomic():
         law_article = locked(law_article)
-        if assign(law_article, changes, LAW_ARTICLE_FIELDS):
+        parts = {name: changes.pop(name) for name in LAW_ARTICLE_PARTS if name in changes}
+        if parts:
+            current = {
+                "law": law_article.law.code,
+                "article": law_article.article_text,
+                "paragraph": law_article.paragraph,
+                "item": law_article.item,
+                "sub_item": law_article.sub_item,
+            }
+            law = parts.get("law")
+            parts = current | parts | ({"law": law.code} if isinstance(law, Law) else {})
+            try:
+                parsed = parse_structured(parts)
+            except LawReferenceError as error:
+                raise ValidationError({"article": str(error)}) from None
+            new_law = Law.objects.filter(code=parsed.law).first()
+            if new_law is None:
+                raise ValidationError({"law": _("No law has the code “%(code)s”.") % {"code": parsed.law}})
+            law_article.law = new_law
+            law_article.article, law_article.branches = parsed.article, list(parsed.branches)
+            law_article.paragraph, law_article.item, law_article.sub_item = (
+                parsed.paragraph, parsed.item, parsed.sub_item
+            )  # fmt: skip
+        if assign(law_article, changes, LAW_ARTICLE_FIELDS) or parts:
             save_validated(law_article)
         return law_article
 
@@ -209,21 +258,23 @@ def regulatory_action_create(
     actor: User,
     case: Case,
     code: str,
-    kind: str,
+    instrument: Instrument,
     date: datetime.date,
     title_ja: str,
     title_en: str = "",
     source_ja: str = "",
     source_en: str = "",
-    articles: Sequence[LawArticle] = (),
+    articles: Sequence[object] = (),
     addressees: Sequence[Company] = (),
     issuer: Authority | None = None,
     addressee_authorities: Sequence[Authority] = (),
 ) -> RegulatoryAction:
-    """Regulator staff record an action in a case (guidance, report request, order, publication, decision).
+    """Regulator staff record an action in a case under an instrument of a law (勧告, 命令…) and law references.
 
     It is issued by `issuer`, by default the first authority of the case; it may be addressed to companies and to
-    authorities (a recommendation to a minister)."""
+    authorities (a recommendation to a minister). References are records, codes, typed text (法第27条 meaning the
+    case's law) or parts; a new one is added.
+    """
     require_regulator(actor)
     if issuer is None:
         issuer = case.authorities.order_by("position", "code").first() or Authority.own()
@@ -231,7 +282,7 @@ def regulatory_action_create(
         action = RegulatoryAction(
             case=case,
             code=code,
-            kind=kind,
+            instrument=instrument,
             date=date,
             title_ja=title_ja,
             title_en=title_en,
@@ -241,7 +292,7 @@ def regulatory_action_create(
             position=next_position(RegulatoryAction.objects.filter(case=case)),
         )
         save_validated(action)
-        action.articles.set(articles)
+        action.articles.set(references_resolve(actor=actor, values=articles, case=case, field="articles"))
         action.addressees.set(addressees)
         action.addressee_authorities.set(addressee_authorities)
         return action
@@ -251,7 +302,7 @@ def regulatory_action_update(
     *,
     actor: User,
     action: RegulatoryAction,
-    articles: Sequence[LawArticle] | None = None,
+    articles: Sequence[object] | None = None,
     addressees: Sequence[Company] | None = None,
     addressee_authorities: Sequence[Authority] | None = None,
     **changes: object,
@@ -263,7 +314,7 @@ def regulatory_action_update(
         if assign(action, changes, ACTION_FIELDS):
             save_validated(action)
         if articles is not None:
-            action.articles.set(articles)
+            action.articles.set(references_resolve(actor=actor, values=articles, case=action.case, field="articles"))
         if addressees is not None:
             action.addressees.set(addressees)
         if addressee_authorities is not None:
@@ -284,9 +335,18 @@ def regulatory_action_delete(*, actor: User, action: RegulatoryAction) -> None:
 def _require_finding_relations(
     safeguard_types: Sequence[SafeguardType] | None, affected_companies: Sequence[Company] | None
 ) -> None:
-    """A finding names at least one safeguard type and one company concerned (None: left as they are)."""
-    require_some(safeguard_types, "safeguard_types", _("Choose at least one safeguard type."))
+    """A finding names at least one company concerned (None: left as they are)."""
     require_some(affected_companies, "affected_companies", _("Choose at least one company concerned."))
+
+
+def _require_safeguard_types(finding: Finding) -> None:
+    """A finding under a law whose findings name safeguard types (個人情報保護法) names at least one."""
+    laws = {a.law for a in finding.articles.select_related("law") if a.law.safeguards_required}
+    if laws and not finding.safeguard_types.exists():
+        names = "、".join(sorted(law.short_name for law in laws))
+        raise ValidationError(
+            {"safeguard_types": _("A finding under %(law)s names at least one safeguard type.") % {"law": names}}
+        )
 
 
 def finding_create(
@@ -295,13 +355,16 @@ def finding_create(
     case: Case,
     code: str,
     side: str,
-    article: LawArticle,
     text_ja: str,
-    safeguard_types: Sequence[SafeguardType],
     affected_companies: Sequence[Company],
+    articles: Sequence[object] = (),
+    safeguard_types: Sequence[SafeguardType] = (),
     text_en: str = "",
 ) -> Finding:
-    """Regulator staff record a finding: its side, law article, safeguard types and the companies it concerns."""
+    """Regulator staff record a finding: its side, law references, safeguard types and the companies it concerns.
+
+    References are records, codes, typed text (法第27条 meaning the case's law) or parts; a new one is added.
+    """
     require_regulator(actor)
     _require_finding_relations(safeguard_types, affected_companies)
     with transaction.atomic():
@@ -309,14 +372,15 @@ def finding_create(
             case=case,
             code=code,
             side=side,
-            article=article,
             text_ja=text_ja,
             text_en=text_en,
             position=next_position(Finding.objects.filter(case=case)),
         )
         save_validated(finding)
+        finding.articles.set(references_resolve(actor=actor, values=articles, case=case, field="articles"))
         finding.safeguard_types.set(safeguard_types)
         finding.affected_companies.set(affected_companies)
+        _require_safeguard_types(finding)
         return finding
 
 
@@ -324,21 +388,25 @@ def finding_update(
     *,
     actor: User,
     finding: Finding,
+    articles: Sequence[object] | None = None,
     safeguard_types: Sequence[SafeguardType] | None = None,
     affected_companies: Sequence[Company] | None = None,
     **changes: object,
 ) -> Finding:
-    """Regulator staff change a finding's side, article, texts, safeguard types or companies (None: unchanged)."""
+    """Regulator staff change a finding's side, references, texts, safeguard types or companies (None: unchanged)."""
     require_regulator(actor)
     _require_finding_relations(safeguard_types, affected_companies)
     with transaction.atomic():
         finding = locked(finding)
         if assign(finding, changes, FINDING_FIELDS):
             save_validated(finding)
+        if articles is not None:
+            finding.articles.set(references_resolve(actor=actor, values=articles, case=finding.case, field="articles"))
         if safeguard_types is not None:
             finding.safeguard_types.set(safeguard_types)
         if affected_companies is not None:
             finding.affected_companies.set(affected_companies)
+        _require_safeguard_types(finding)
         return finding
 
 

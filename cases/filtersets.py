@@ -1,6 +1,7 @@
 """Filters of the case pages: cases, findings and incidents, each with a free-text search."""
 
 import django_filters
+from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,33 @@ from compliance.list_filters import DatesFilter, FilterSet, SearchFilter, Status
 
 
 def visible_articles(request: HttpRequest | None):
-    """Law articles the person may see."""
-    return LawArticle.objects.visible_to(getattr(request, "user", None))
+    """Law references the person may see, with their laws, in each law's order."""
+    return LawArticle.objects.visible_to(getattr(request, "user", None)).select_related("law")
+
+
+class _GroupedByLaw(ModelChoiceIterator):
+    """Law references under their law's name, one <optgroup> per law: 第23条 of two laws are not mixed."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for reference in self.queryset:
+            groups.setdefault(str(reference.law.short_name), []).append(self.choice(reference))
+        yield from groups.items()
+
+
+class LawReferenceChoiceField(ModelChoiceField):
+    """A law reference, chosen under its law."""
+
+    iterator = _GroupedByLaw
+
+    def label_from_instance(self, obj: LawArticle) -> str:
+        return f"{obj.reference} {obj.title}".strip()
+
+
+class LawReferenceFilter(django_filters.ModelChoiceFilter):
+    field_class = LawReferenceChoiceField
 
 
 def visible_safeguard_types(request: HttpRequest | None):
@@ -46,8 +72,8 @@ class FindingFilterSet(FilterSet):
         ]
     )
     side = django_filters.ChoiceFilter(label=_("Side"), choices=Side.choices)
-    article = django_filters.ModelChoiceFilter(
-        label=_("Law article"), queryset=visible_articles, field_name="article", to_field_name="code"
+    article = LawReferenceFilter(
+        label=_("Law reference"), queryset=visible_articles, field_name="articles", to_field_name="code", distinct=True
     )
     safeguard_type = django_filters.ModelChoiceFilter(
         label=_("Safeguard type"), queryset=visible_safeguard_types, field_name="safeguard_types", to_field_name="code"

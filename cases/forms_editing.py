@@ -7,15 +7,20 @@ validates the whole record and writes it; a form never saves.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseStatus
 from cases.editing import INCIDENT_FIELDS
+from cases.law_references import IROHA
 from cases.models import (
     Authority,
     Case,
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
@@ -37,8 +42,57 @@ from compliance.tracking import DATE_FIELDS
 REOPEN_STATUSES = [(CaseStatus.OPEN, CaseStatus.OPEN.label), (CaseStatus.MONITORING, CaseStatus.MONITORING.label)]
 
 
-def article_code(**kwargs) -> RecordCodeField:
-    return RecordCodeField(model=LawArticle, example="appi-23", **kwargs)
+class LawReferencesField(forms.CharField):
+    """Law references typed one a line: 法第27条第1項 (the case's law), 電気事業法第2条の17第1項第2号イ, or a code.
+
+    The service reads each line whole or refuses it with the form expected; the form keeps the lines as typed.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "法第23条\n電気事業法第2条の17第1項第2号イ"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "help_text",
+            _("One a line: 法第27条第1項 for the case's law, 電気事業法第2条の17第1項第2号イ, or a reference's code."),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> list[str]:
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return "\n".join(v.reference_ja if isinstance(v, LawArticle) else str(v) for v in value)
+        return value
+
+
+class _ByLaw(forms.models.ModelChoiceIterator):
+    """The choices grouped under each law's short name (an <optgroup> each)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset.select_related("law"):
+            groups.setdefault(str(obj.law.short_name), []).append(self.choice(obj))
+        yield from groups.items()
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class InstrumentChoiceField(forms.ModelChoiceField):
+    """An instrument, chosen among each law's, grouped by law."""
+
+    iterator = _ByLaw
+
+    def label_from_instance(self, obj: Instrument) -> str:
+        return obj.name
 
 
 def authority_choice(model, name: str, **kwargs) -> NamedMultipleChoiceField:
@@ -77,7 +131,9 @@ class CaseOpenForm(KeepsUnchosen, RecordForm):
 
     class Meta:
         model = Case
-        fields = ["code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on"]
+        fields = [
+            "code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "law",
+        ]  # fmt: skip
         formfield_callback = record_formfield
 
     def __init__(self, *args, **kwargs) -> None:
@@ -104,6 +160,7 @@ class CaseEditForm(KeepsUnchosen, RecordForm):
             "opened_on",
             "published",
             "status_public",
+            "law",
         ]
         formfield_callback = record_formfield
 
@@ -128,31 +185,74 @@ class CaseReopenForm(forms.Form):
 # Law articles, companies and groups -------------------------------------------------------------------------
 
 
-class LawArticleForm(RecordForm):
-    """An article (and paragraph) of any law."""
+class LawArticleEditForm(RecordForm):
+    """A reference to a provision of any law, by its parts: law, article (2の17), paragraph, item, sub-item."""
+
+    law = forms.ModelChoiceField(label=label(LawArticle, "law"), queryset=Law.objects.all())
+    article = forms.CharField(
+        label=label(LawArticle, "article"),
+        max_length=40,
+        help_text=_("With its branch numbers: 2の17 for 第2条の17."),
+    )
+    sub_item = forms.ChoiceField(
+        label=label(LawArticle, "sub_item"), required=False, choices=[("", "")] + [(k, k) for k in IROHA]
+    )
 
     class Meta:
         model = LawArticle
-        fields = ["code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+        fields = ["law", "article", "paragraph", "item", "sub_item", "title_ja", "title_en"]
         formfield_callback = record_formfield
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["law"].label_from_instance = lambda law: law.short_name
+        if self.instance.pk is not None:
+            self.initial["article"] = self.instance.article_text
+            self.initial["sub_item"] = self.instance.sub_item_kana
 
-class LawArticleEditForm(LawArticleForm):
-    class Meta(LawArticleForm.Meta):
-        fields = LawArticleForm.Meta.fields[1:]
+
+class LawArticleForm(LawArticleEditForm):
+    """A new reference: by its parts, or typed whole (電気事業法第2条の17第1項第2号イ); its code made if not given."""
+
+    text = forms.CharField(
+        label=_("Reference as typed"),
+        required=False,
+        max_length=200,
+        help_text=_("Instead of the parts below: 電気事業法第2条の17第1項第2号イ."),
+    )
+
+    class Meta(LawArticleEditForm.Meta):
+        fields = ["code", "text", *LawArticleEditForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Made from the reference when left empty.")
+        for name in ("law", "article"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text") and not (data.get("law") and data.get("article")):
+            raise ValidationError(_("Type the reference, or give at least its law and article."))
+        return data
 
 
 # Regulatory actions and findings ----------------------------------------------------------------------------
 
 
 class RegulatoryActionForm(KeepsUnchosen, RecordForm):
-    """A dated action of the regulator, under law articles, addressed to companies."""
+    """A dated action under an instrument of a law, issued by an authority, citing law references, addressed to
+    companies and authorities."""
 
+    instrument = InstrumentChoiceField(
+        label=label(RegulatoryAction, "instrument"), queryset=Instrument.objects.all(), to_field_name="code"
+    )
     issuer = NamedChoiceField(
         label=label(RegulatoryAction, "issuer"), queryset=Authority.objects.all(), to_field_name="code", required=False
     )
     kept_when_empty = ("issuer",)
-    articles = article_code(many=True, label=label(RegulatoryAction, "articles"), required=False)
+    articles = LawReferencesField(label=label(RegulatoryAction, "articles"), required=False)
     addressees = company_codes(label=label(RegulatoryAction, "addressees"), required=False)
     addressee_authorities = authority_choice(
         RegulatoryAction, "addressee_authorities", widget=forms.CheckboxSelectMultiple
@@ -161,7 +261,7 @@ class RegulatoryActionForm(KeepsUnchosen, RecordForm):
     class Meta:
         model = RegulatoryAction
         fields = [
-            "code", "kind", "date", "issuer", "title_ja", "title_en", "source_ja", "source_en", "articles",
+            "code", "instrument", "date", "issuer", "title_ja", "title_en", "source_ja", "source_en", "articles",
             "addressees", "addressee_authorities",
         ]  # fmt: skip
         formfield_callback = record_formfield
@@ -178,20 +278,22 @@ class RegulatoryActionEditForm(RegulatoryActionForm):
 
 
 class FindingForm(RecordForm):
-    """A finding: its side, law article, safeguard types, the companies it concerns and its text."""
+    """A finding: its side, law references, safeguard types, the companies it concerns and its text."""
 
-    article = article_code(label=label(Finding, "article"))
+    articles = LawReferencesField(label=label(Finding, "articles"))
     safeguard_types = NamedMultipleChoiceField(
         label=label(Finding, "safeguard_types"),
         queryset=SafeguardType.objects.all(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Required for a finding under 個人情報保護法."),
     )
     affected_companies = company_codes(label=label(Finding, "affected_companies"))
 
     class Meta:
         model = Finding
-        fields = ["code", "side", "article", "safeguard_types", "affected_companies", "text_ja", "text_en"]
+        fields = ["code", "side", "articles", "safeguard_types", "affected_companies", "text_ja", "text_en"]
         formfield_callback = record_formfield
 
 

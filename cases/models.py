@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Greatest, Least
@@ -13,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     CASE_RELATION_REVERSE_LABELS,
-    ActionKind,
     AuthorityKind,
     CaseRelation,
     CaseStatus,
     DataKind,
     Side,
 )
+from cases.law_references import IROHA, article_text, format_en, format_ja, sub_item_kana
 from compliance.access import RegulatorOnly, Scoped
 from compliance.i18n import Localized, bilingual_name, bilingual_text
 from compliance.models import Company, CompanyGroup
@@ -30,46 +32,142 @@ from compliance.wording import coded_text, shorten
 
 
 @pghistory.track()
+class Law(NamedReference):
+    """A law that cases are brought under: 個人情報保護法, 電気事業法…; references and instruments belong to one."""
+
+    short_name_ja, short_name_en = bilingual_name(_("short name"), max_length=100)
+    number = models.CharField(_("law number"), max_length=40, blank=True, help_text=_("e.g. 平成15年法律第57号"))
+    safeguards_required = models.BooleanField(
+        _("findings name safeguard types"),
+        default=False,
+        help_text=_("A finding that cites this law names the safeguard types its measures fall under."),
+    )
+
+    short_name = Localized("short_name")
+
+    class Meta(NamedReference.Meta):
+        verbose_name = _("law")
+        verbose_name_plural = _("laws")
+
+    def __str__(self) -> str:
+        return self.short_name_ja or self.name_ja
+
+
+@pghistory.track()
 class LawArticle(Scoped):
-    """An article (and paragraph) of a law that a finding or an action rests on."""
+    """A reference to a provision of a law (条, its branch numbers, 項, 号, イ/ロ/ハ) that findings and actions cite."""
 
     code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
-    law_ja, law_en = bilingual_name(_("law"))
-    article = models.PositiveIntegerField(_("article"))
-    paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
-    title_ja, title_en = bilingual_name(_("title"))
+    law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.PROTECT, related_name="articles")
+    article = models.PositiveIntegerField(_("article"), validators=[MinValueValidator(1)])
+    # 第2条の17の2: [17, 2]. An array sorts element by element, so 第2条 < 第2条の17 < 第2条の17の2 < 第3条.
+    branches = ArrayField(
+        models.PositiveIntegerField(validators=[MinValueValidator(1)]),
+        verbose_name=_("branch numbers"),
+        default=list,
+        blank=True,
+    )
+    paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True, validators=[MinValueValidator(1)])
+    item = models.PositiveIntegerField(_("item"), null=True, blank=True, validators=[MinValueValidator(1)])
+    # The place in いろは order (イ = 1), so that sub-items sort as the law numbers them.
+    sub_item = models.PositiveIntegerField(
+        _("sub-item"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(len(IROHA))]
+    )
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
 
     title = Localized("title")
-    law = Localized("law")
 
     class Meta:
-        ordering = ["article", "paragraph"]
-        verbose_name = _("law article")
-        verbose_name_plural = _("law articles")
+        ordering = [
+            "law_id",
+            "article",
+            "branches",
+            models.F("paragraph").asc(nulls_first=True),
+            models.F("item").asc(nulls_first=True),
+            models.F("sub_item").asc(nulls_first=True),
+        ]
+        verbose_name = _("law reference")
+        verbose_name_plural = _("law references")
         constraints = [
             models.UniqueConstraint(
                 name="lawarticle_unique_reference",
-                fields=["law_ja", "article", "paragraph"],
+                fields=["law", "article", "branches", "paragraph", "item", "sub_item"],
                 nulls_distinct=False,
+                violation_error_message=_("This law reference exists already."),
+            ),
+            models.CheckConstraint(
+                name="lawarticle_sub_item_of_an_item",
+                condition=Q(sub_item__isnull=True) | Q(item__isnull=False),
+                violation_error_message=_("A sub-item (イ, ロ…) belongs to an item (号): give the item too."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.reference_ja
 
+    def clean(self) -> None:
+        """A sub-item belongs to an item."""
+        super().clean()
+        if self.sub_item is not None and self.item is None:
+            raise ValidationError({"item": _("A sub-item (イ, ロ…) belongs to an item (号): give the item too.")})
+
+    def _parts(self) -> dict:
+        return {
+            "article": self.article,
+            "branches": self.branches or (),
+            "paragraph": self.paragraph,
+            "item": self.item,
+            "sub_item": self.sub_item,
+        }
+
     @property
     def reference_ja(self) -> str:
-        """法第20条第1項"""
-        paragraph = f"第{self.paragraph}項" if self.paragraph else ""
-        return f"法第{self.article}条{paragraph}"
+        """電気事業法第2条の17第1項第2号イ"""
+        return format_ja(self.law.short_name_ja or self.law.name_ja, **self._parts())
 
     @property
     def reference_en(self) -> str:
-        """Art. 20(1)"""
-        paragraph = f"({self.paragraph})" if self.paragraph else ""
-        return f"Art. {self.article}{paragraph}"
+        """Electricity Business Act, Art. 2-17(1)(ii)(a)"""
+        return format_en(self.law.short_name_en or self.law.name_en or self.law.short_name_ja, **self._parts())
+
+    @property
+    def article_text(self) -> str:
+        """2の17: the article as the API takes and gives it."""
+        return article_text(self.article, self.branches or ())
+
+    @property
+    def sub_item_kana(self) -> str:
+        """イ, or "" for none."""
+        return sub_item_kana(self.sub_item) if self.sub_item else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        """The order of references in Python, as Meta.ordering in the database."""
+        return (self.law_id, self.article, tuple(self.branches or ()), self.paragraph or 0, self.item or 0,
+                self.sub_item or 0)  # fmt: skip
 
     reference = Localized("reference")
+
+
+@pghistory.track()
+class Instrument(Scoped):
+    """What a law lets the regulator do (指導・助言, 勧告, 命令, 報告徴収…): the kinds of regulatory actions."""
+
+    law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.PROTECT, related_name="instruments")
+    code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
+    name_ja, name_en = bilingual_name(_("name"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["law_id", "position", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return f"{self.name_ja}（{self.law}）"
 
 
 @pghistory.track()
@@ -126,6 +224,15 @@ class Case(Scoped):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
     opened_on = models.DateField(_("opened on"), validators=DATE_VALIDATORS)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=DATE_VALIDATORS)
+    law = models.ForeignKey(
+        Law,
+        verbose_name=_("law"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        help_text=_("The law the case is brought under: what 「法第27条」 means in its references."),
+    )
     # A case the regulator opens is its own until it publishes it: the public portal lists published cases only.
     published = models.BooleanField(
         _("published on the portal"),
@@ -185,9 +292,11 @@ class RegulatoryAction(Scoped):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
     code = models.SlugField(_("code"), max_length=80, validators=CODE_VALIDATORS)
-    kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="actions"
+    )
     date = models.DateField(_("date"), validators=DATE_VALIDATORS)
-    articles = models.ManyToManyField(LawArticle, verbose_name=_("law articles"), related_name="actions", blank=True)
+    articles = models.ManyToManyField(LawArticle, verbose_name=_("law references"), related_name="actions", blank=True)
     addressees = models.ManyToManyField(
         Company, verbose_name=_("addressees"), related_name="regulatory_actions", blank=True
     )
@@ -218,7 +327,6 @@ class RegulatoryAction(Scoped):
         verbose_name_plural = _("regulatory actions")
         constraints = [
             models.UniqueConstraint(name="regulatoryaction_unique_code", fields=["case", "code"]),
-            models.CheckConstraint(name="regulatoryaction_kind_valid", condition=Q(kind__in=ActionKind.values)),
         ]
 
     def __str__(self) -> str:
@@ -232,10 +340,12 @@ class Finding(Scoped):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
     code = models.SlugField(_("code"), max_length=40, validators=CODE_VALIDATORS)
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
-    article = models.ForeignKey(
-        LawArticle, verbose_name=_("law article"), on_delete=models.PROTECT, related_name="findings"
+    # In the order of the law's provisions (LawArticle's ordering).
+    articles = models.ManyToManyField(LawArticle, verbose_name=_("law references"), related_name="findings", blank=True)
+    # The personal-data law's taxonomy: required of a finding under such a law (`Law.safeguards_required`).
+    safeguard_types = models.ManyToManyField(
+        SafeguardType, verbose_name=_("safeguard types"), related_name="findings", blank=True
     )
-    safeguard_types = models.ManyToManyField(SafeguardType, verbose_name=_("safeguard types"), related_name="findings")
     text_ja, text_en = bilingual_text(_("text"))
     affected_companies = models.ManyToManyField(Company, verbose_name=_("companies concerned"), related_name="findings")
     position = models.PositiveIntegerField(_("position"), default=0)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, RegulatoryAction
+from cases.models import Case, CaseLink, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction
 from compliance.access import is_regulator, where_visible
 from compliance.aggregates import counted, summed
 from compliance.choices import ItemStatus
@@ -39,8 +39,8 @@ def action_list(*, user: User, case: Case) -> QuerySet[RegulatoryAction]:
     return (
         RegulatoryAction.objects.visible_to(user)
         .filter(case=case)
-        .select_related("issuer")
-        .prefetch_related("articles", "addressees", "addressee_authorities")
+        .select_related("instrument__law", "issuer")
+        .prefetch_related(law_references("articles"), "addressees", "addressee_authorities")
     )
 
 
@@ -49,24 +49,36 @@ def finding_list(*, user: User, case: Case) -> QuerySet[Finding]:
     return (
         Finding.objects.visible_to(user)
         .filter(case=case)
-        .select_related("case", "article")
+        .select_related("case")
         .prefetch_related(
-            "safeguard_types", "affected_companies", *(prefetch(user=user) for prefetch in finding_prefetches)
+            law_references("articles"),
+            "safeguard_types",
+            "affected_companies",
+            *(prefetch(user=user) for prefetch in finding_prefetches),
         )
     )
 
 
+def law_references(lookup: str) -> Prefetch:
+    """A to-many relation to law references, each with its law (to name it), in the order of the law."""
+    return Prefetch(lookup, queryset=LawArticle.objects.select_related("law"))
+
+
 def findings_by_side_and_article(*, user: User, case: Case) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
-    """Findings grouped as the report groups them: by side, then by law article."""
+    """Findings grouped as the report groups them: by side, then by the law references they cite."""
     return group_by_side_and_article(finding_list(user=user, case=case))
 
 
+def _cited(finding: Finding) -> tuple[LawArticle, ...]:
+    return tuple(sorted(finding.articles.all(), key=lambda a: a.sort_key))
+
+
 def group_by_side_and_article(findings: Iterable[Finding]) -> list[tuple[str, list[tuple[object, list[Finding]]]]]:
-    """Findings (in report order) grouped by side, then by law article."""
+    """Findings (in report order) grouped by side, then by the law references they cite (in the laws' order)."""
     grouped = []
     for side, side_findings in groupby(findings, key=lambda f: f.get_side_display()):
-        by_article = sorted(side_findings, key=lambda f: (f.article.article, f.article.paragraph or 0))
-        grouped.append((side, [(a, list(fs)) for a, fs in groupby(by_article, key=lambda f: f.article)]))
+        by_article = sorted(side_findings, key=lambda f: [a.sort_key for a in _cited(f)])
+        grouped.append((side, [(list(a), list(fs)) for a, fs in groupby(by_article, key=_cited)]))
     return grouped
 
 
@@ -103,8 +115,8 @@ def company_findings(*, user: User, company: Company) -> QuerySet[Finding]:
     return (
         Finding.objects.visible_to(user)
         .filter(affected_companies=company)
-        .select_related("case", "article")
-        .prefetch_related("safeguard_types")
+        .select_related("case")
+        .prefetch_related(law_references("articles"), "safeguard_types")
     )
 
 
@@ -115,7 +127,7 @@ def company_incidents(*, user: User, company: Company) -> QuerySet[Incident]:
 
 def company_actions(*, user: User, company: Company) -> QuerySet[RegulatoryAction]:
     """Regulatory actions addressed to the company."""
-    return RegulatoryAction.objects.visible_to(user).filter(addressees=company).select_related("case")
+    return RegulatoryAction.objects.visible_to(user).filter(addressees=company).select_related("case", "instrument")
 
 
 def case_links(*, user: User, case: Case) -> list[CaseLink]:

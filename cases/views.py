@@ -133,7 +133,7 @@ def case_link_remove(request: HttpRequest, case: str, pk: int) -> HttpResponse:
 FINDING_COLUMNS = [
     Column(_("Code"), "code"),
     Column(_("Side"), "get_side_display"),
-    Column(_("Law article"), "article.reference_ja"),
+    Column(_("Law references"), lambda finding: " ".join(a.reference_ja for a in finding.articles.all())),
     Column(_("Safeguard types"), lambda finding: names(finding.safeguard_types)),
     Column(_("Text (Japanese)"), "text_ja"),
     Column(_("Text (English)"), "text_en"),

@@ -128,7 +128,7 @@ class CaseReopen(CasePage):
 
 
 def _law_article_name(article: LawArticle) -> str:
-    return f"{article.code} ({article.law_ja} {article.reference_ja.removeprefix('法')})"
+    return f"{article.code} ({article.reference})"
 
 
 class LawArticleCreate(RecordPage):

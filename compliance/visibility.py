@@ -107,13 +107,34 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         ["id", "kind", "user", "day", "count", "baseline", "detected_at"], RESTRICTED
     ),
     # --- cases: the published report --------------------------------------------------------------------
+    "cases.Law": {
+        "id": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "short_name_ja": PUBLIC,
+        "short_name_en": PUBLIC,
+        "number": PUBLIC,
+        "safeguards_required": PUBLIC,
+        "position": PUBLIC,
+    },
+    "cases.Instrument": {
+        "id": PUBLIC,
+        "law": PUBLIC,
+        "code": PUBLIC,
+        "name_ja": PUBLIC,
+        "name_en": PUBLIC,
+        "position": PUBLIC,
+    },
     "cases.LawArticle": {
         "id": PUBLIC,
         "code": PUBLIC,
-        "law_ja": PUBLIC,
-        "law_en": PUBLIC,
+        "law": PUBLIC,
         "article": PUBLIC,
+        "branches": PUBLIC,
         "paragraph": PUBLIC,
+        "item": PUBLIC,
+        "sub_item": PUBLIC,
         "title_ja": PUBLIC,
         "title_en": PUBLIC,
     },
@@ -144,6 +165,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "status": PUBLIC,
         "opened_on": PUBLIC,
         "closed_on": PUBLIC,
+        "law": PUBLIC,
         # The regulator's switches for publishing the case and its live status: not report content, no secret either.
         "published": INTERNAL,
         "status_public": INTERNAL,
@@ -153,7 +175,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "case": PUBLIC,
         # Our own slug, made of the action's published kind and date.
         "code": PUBLIC,
-        "kind": PUBLIC,
+        "instrument": PUBLIC,
         "date": PUBLIC,
         "title_ja": PUBLIC,
         "title_en": PUBLIC,
@@ -170,7 +192,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "case": PUBLIC,
         "code": PUBLIC,
         "side": PUBLIC,
-        "article": PUBLIC,
+        "articles": PUBLIC,
         "text_ja": PUBLIC,
         "text_en": PUBLIC,
         "position": PUBLIC,
@@ -384,6 +406,11 @@ _TRACKED_ITEM_DERIVED = {
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "remediation.Implementation": _TRACKED_ITEM_DERIVED,
     "cases.Incident": _TRACKED_ITEM_DERIVED,
+    # A law reference written out (電気事業法第2条の17第1項), from its public parts.
+    "cases.LawArticle": {
+        "reference_ja": ("law", "article", "branches", "paragraph", "item", "sub_item"),
+        "reference_en": ("law", "article", "branches", "paragraph", "item", "sub_item"),
+    },
 }
 
 

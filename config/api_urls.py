@@ -9,6 +9,8 @@ from remediation.api import views as remediation_views
 router = ApiRouter()
 router.register("cases", case_files.CaseViewSet)
 router.register("regulatory-actions", case_views.RegulatoryActionViewSet)
+router.register("laws", case_views.LawViewSet)
+router.register("instruments", case_views.InstrumentViewSet)
 router.register("law-articles", case_views.LawArticleViewSet)
 router.register("authorities", case_views.AuthorityViewSet)
 router.register("safeguard-types", case_views.SafeguardTypeViewSet)

@@ -333,10 +333,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "compliance.choices.ItemStatus",
         "CaseStatusEnum": "cases.choices.CaseStatus",
-        # Three `kind` fields, each now in a read and a write component: their names as before the writes.
+        # Two `kind` fields, each in a read and a write component: their names as before the writes.
         "CompanyKindEnum": "compliance.choices.CompanyKind",
         "MeasureKindEnum": "remediation.choices.MeasureKind",
-        "RegulatoryActionKindEnum": "cases.choices.ActionKind",
         "AuthorityKindEnum": "cases.choices.AuthorityKind",
     },
     # The errors every operation may answer (problem details), and If-Match on conditional writes.

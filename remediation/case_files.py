@@ -25,6 +25,8 @@ from cases.models import (
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
@@ -61,7 +63,7 @@ def case_file_export(*, case: Case) -> str:
     actions = list(
         RegulatoryAction.objects.filter(case=case)
         .order_by("position", "pk")
-        .select_related("issuer")
+        .select_related("instrument", "issuer")
         .prefetch_related("articles", "addressees", "addressee_authorities")
     )
     implementations = Implementation.objects.select_related("company").order_by("position", "pk")
@@ -69,8 +71,8 @@ def case_file_export(*, case: Case) -> str:
     findings = list(
         Finding.objects.filter(case=case)
         .order_by("position", "pk")
-        .select_related("article")
         .prefetch_related(
+            "articles",
             "safeguard_types",
             "affected_companies",
             Prefetch("measures", measures.prefetch_related(Prefetch("implementations", implementations))),
@@ -89,6 +91,8 @@ def case_file_export(*, case: Case) -> str:
         document["source"] = source
     document |= {
         "authorities": _placed([_authority(a) for a in reference.authorities], reference.authorities),
+        "laws": _placed([_law(law) for law in reference.laws], reference.laws),
+        "instruments": _placed([_instrument(i) for i in reference.instruments], reference.instruments),
         "law_articles": [_law_article(a) for a in reference.articles],
         "safeguard_types": _placed([_named(s) for s in reference.safeguards], reference.safeguards),
         "groups": _placed([_named(g) for g in reference.groups], reference.groups),
@@ -166,7 +170,7 @@ class _Reference:
             articles |= {a.pk for a in action.articles.all()}
             companies |= {c.pk for c in action.addressees.all()}
         for finding in findings:
-            articles.add(finding.article_id)
+            articles |= {a.pk for a in finding.articles.all()}
             safeguards |= {s.pk for s in finding.safeguard_types.all()}
             companies |= {c.pk for c in finding.affected_companies.all()}
             for measure in finding.measures.all():
@@ -177,7 +181,11 @@ class _Reference:
             companies |= {c.pk for c in pair.companies.all()}
             companies |= {pk for i in pair.incidents.all() for pk in (i.viewer_id, i.owner_id) if pk}
         self.authorities = list(Authority.objects.filter(pk__in=authorities))
-        self.articles = list(LawArticle.objects.filter(pk__in=articles))
+        self.articles = list(LawArticle.objects.filter(pk__in=articles).select_related("law"))
+        instruments = {action.instrument_id for action in actions}
+        self.instruments = list(Instrument.objects.filter(pk__in=instruments).select_related("law"))
+        laws = {a.law_id for a in self.articles} | {i.law_id for i in self.instruments}
+        self.laws = list(Law.objects.filter(pk__in=laws | ({case.law_id} if case.law_id else set())))
         self.safeguards = list(SafeguardType.objects.filter(pk__in=safeguards))
         self.companies = list(Company.objects.filter(pk__in=companies).select_related("group"))
         groups |= {c.group_id for c in self.companies if c.group_id}
@@ -196,9 +204,31 @@ def _codes(rows) -> _Codes:
     return _Codes(row.code for row in rows)
 
 
+def _law(law: Law) -> dict:
+    fields = ["code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required"]
+    return {name: getattr(law, name) for name in fields}
+
+
+def _instrument(instrument: Instrument) -> dict:
+    return {
+        "code": instrument.code,
+        "law": instrument.law.code,
+        "name_ja": instrument.name_ja,
+        "name_en": instrument.name_en,
+    }
+
+
 def _law_article(article: LawArticle) -> dict:
-    fields = ["code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
-    return {name: getattr(article, name) for name in fields}
+    """A reference: its article as a number, or as 2の17 when it has branch numbers; the parts it has."""
+    record = {
+        "code": article.code,
+        "law": article.law.code,
+        "article": article.article_text if article.branches else article.article,
+        "paragraph": article.paragraph,
+    }
+    record |= {"item": article.item} if article.item else {}
+    record |= {"sub_item": article.sub_item_kana} if article.sub_item else {}
+    return record | {"title_ja": article.title_ja, "title_en": article.title_en}
 
 
 def _named(row: SafeguardType | CompanyGroup) -> dict:
@@ -240,14 +270,21 @@ def _company(company: Company) -> dict:
 def _case(case: Case) -> dict:
     fields = ["code", "title_ja", "title_en", "summary_ja", "summary_en", "opened_on", "closed_on", "status"]
     flags = {"published": case.published, "status_public": case.status_public}
+    law = {"law": case.law.code} if case.law_id else {}
     authorities = {"authorities": _codes(case.authorities.order_by("position", "code"))}
-    return {**{name: getattr(case, name) for name in fields}, **flags, **authorities}
+    return {
+        **{name: getattr(case, name) for name in fields[:5]},
+        **law,
+        **{n: getattr(case, n) for n in fields[5:]},
+        **flags,
+        **authorities,
+    }
 
 
 def _action(action: RegulatoryAction) -> dict:
     return {
         "code": action.code,
-        "kind": action.kind,
+        "kind": action.instrument.code,
         "date": action.date,
         "issuer": action.issuer.code,
         "articles": _codes(action.articles.all()),
@@ -265,7 +302,7 @@ def _finding(finding: Finding) -> dict:
     return {
         "code": finding.code,
         "side": finding.side,
-        "article": finding.article.code,
+        "articles": _codes(finding.articles.all()),
         "safeguard_types": _codes(finding.safeguard_types.all()),
         "text_ja": finding.text_ja,
         "text_en": finding.text_en,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 import cases
 from cases import case_file_schema as schema
 from cases import report_format as fmt
+from cases.law_references import parse_article, parse_sub_item
 from cases.models import (
     Authority,
     Case,
@@ -23,6 +24,8 @@ from cases.models import (
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
@@ -71,6 +74,8 @@ class _CaseLoader:
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
         self.new_rows: set[models.Model] = set()
+        self.laws: dict[str, Law] = {}
+        self.instruments: dict[str, Instrument] = {}
         self.articles: dict[str, LawArticle] = {}
         self.safeguards: dict[str, SafeguardType] = {}
         self.groups: dict[str, CompanyGroup] = {}
@@ -83,7 +88,13 @@ class _CaseLoader:
     def load(self) -> LoadResult:
         self._load_reference_data()
         # Keys the file leaves out (a case's `closed_on`, `status_public`) keep what the case holds.
-        values = self.document.case.model_dump(exclude={"code", "authorities"}, exclude_unset=True)
+        values = self.document.case.model_dump(exclude={"code", "law", "authorities"}, exclude_unset=True)
+        if self.document.case.law is not None:
+            values["law"] = self._law("case", self.document.case.law)
+        elif not Case.objects.filter(code=self.document.case.code).exists():
+            # A file written before cases had a law: the law its references cite, if only one.
+            laws = {a.law for a in self.articles.values()}
+            values["law"] = laws.pop() if len(laws) == 1 else None
         case = self._upsert(Case, {"code": self.document.case.code}, values)
         if self.document.case.authorities is not None:
             self._set_related(case, "authorities", [self.authorities[c] for c in self.document.case.authorities])
@@ -103,14 +114,52 @@ class _CaseLoader:
 
     # Reference data -------------------------------------------------------------------------------
 
+    def _law(self, record: str, code: str) -> Law:
+        """The law of this code: the file's, or one the product knows."""
+        law = self.laws.get(code) or Law.objects.filter(code=code).first()
+        if law is None:
+            reason = _("unknown law '%(code)s'") % {"code": code}
+            raise fmt.CaseFileError(_("database"), [fmt.Problem(record, "law", reason)])
+        return law
+
+    def _law_named(self, record: str, name: str) -> Law:
+        """The law a file written before laws were data names by its Japanese name (or short name)."""
+        names = {n: law for law in [*self.laws.values(), *Law.objects.all()] for n in (law.name_ja, law.short_name_ja)}
+        if name not in names:
+            reason = _("no law the product knows is named '%(name)s': add it under laws") % {"name": name}
+            raise fmt.CaseFileError(_("database"), [fmt.Problem(record, "law_ja", reason)])
+        return names[name]
+
     def _load_reference_data(self) -> None:
         for index, authority in enumerate(self.document.authorities):
             values = {**authority.model_dump(exclude={"code"}), "position": _position(authority, index)}
             self.authorities[authority.code] = self._upsert(Authority, {"code": authority.code}, values)
+        for index, law in enumerate(self.document.laws):
+            values = {**law.model_dump(exclude={"code"}), "position": _position(law, index)}
+            self.laws[law.code] = self._upsert(Law, {"code": law.code}, values)
+        for index, instrument in enumerate(self.document.instruments):
+            record = f"instruments ({instrument.code})"
+            values = {
+                **instrument.model_dump(exclude={"code", "law"}),
+                "law": self._law(record, instrument.law),
+                "position": _position(instrument, index),
+            }
+            self.instruments[instrument.code] = self._upsert(Instrument, {"code": instrument.code}, values)
         for article in self.document.law_articles:
-            self.articles[article.code] = self._upsert(
-                LawArticle, {"code": article.code}, article.model_dump(exclude={"code"})
-            )
+            record = f"law_articles ({article.code})"
+            law = self._law(record, article.law) if article.law else self._law_named(record, article.law_ja or "")
+            number, branches = parse_article(article.article)
+            values = {
+                "law": law,
+                "article": number,
+                "branches": list(branches),
+                "paragraph": article.paragraph,
+                "item": article.item,
+                "sub_item": parse_sub_item(article.sub_item),
+                "title_ja": article.title_ja,
+                "title_en": article.title_en,
+            }
+            self.articles[article.code] = self._upsert(LawArticle, {"code": article.code}, values)
         for index, safeguard in enumerate(self.document.safeguard_types):
             values = {**safeguard.model_dump(exclude={"code"}), "position": _position(safeguard, index)}
             self.safeguards[safeguard.code] = self._upsert(SafeguardType, {"code": safeguard.code}, values)
@@ -128,8 +177,14 @@ class _CaseLoader:
     # The case -------------------------------------------------------------------------------------
 
     def _load_action(self, case: Case, position: int, action: schema.RegulatoryAction) -> None:
+        instrument = self.instruments.get(action.kind) or Instrument.objects.filter(code=action.kind).first()
+        if instrument is None:
+            reason = _("unknown instrument '%(code)s'") % {"code": action.kind}
+            problem = fmt.Problem(f"regulatory_actions ({action.code})", "kind", reason)
+            raise fmt.CaseFileError(_("database"), [problem])
         values = {
-            **action.model_dump(exclude={"code", "articles", "addressees", "addressee_authorities", "issuer"}),
+            **action.model_dump(exclude={"code", "kind", "articles", "addressees", "addressee_authorities", "issuer"}),
+            "instrument": instrument,
             "position": _position(action, position),
         }
         # The issuer the file names; else a new action is the case's first authority's, an existing one keeps its.
@@ -147,12 +202,19 @@ class _CaseLoader:
     def _load_finding(self, case: Case, position: int, finding: schema.Finding) -> None:
         values = {
             "side": finding.side,
-            "article": self.articles[finding.article],
             "text_ja": finding.text_ja,
             "text_en": finding.text_en,
             "position": _position(finding, position),
         }
         row = self._upsert(Finding, {"case": case, "code": finding.code}, values)
+        cited = [self.articles[c] for c in finding.cited]
+        laws = sorted({a.law.short_name_ja for a in cited if a.law.safeguards_required})
+        if laws and not finding.safeguard_types:
+            reason = _("a finding under %(law)s names at least one safeguard type") % {"law": "、".join(laws)}
+            raise fmt.CaseFileError(
+                _("database"), [fmt.Problem(f"findings ({finding.code})", "safeguard_types", reason)]
+            )
+        self._set_related(row, "articles", cited)
         self._set_related(row, "safeguard_types", [self.safeguards[c] for c in finding.safeguard_types])
         self._set_related(row, "affected_companies", [self.companies[c] for c in finding.affected])
         for measure_position, measure in enumerate(finding.measures):

@@ -188,7 +188,7 @@ def timeline(*, user: User, today: datetime.date, case: Case | None = None) -> d
         return round(TIMELINE_WIDTH * (min(max(day, first), last) - first).days / span)
 
     in_range = in_case(RegulatoryAction.objects.visible_to(user), case).filter(date__range=(first, last))
-    latest = in_range.select_related("case").order_by("-date", "-position", "-pk")[:ROWS]
+    latest = in_range.select_related("case", "instrument").order_by("-date", "-position", "-pk")[:ROWS]
     actions = sorted(latest, key=lambda action: action.date)
     in_scope = in_case(implementations(user=user), case)
     windows = list(

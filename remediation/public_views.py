@@ -12,8 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.vary import vary_on_headers
 
-from cases.choices import ActionKind, CaseStatus, DataKind, Side
-from cases.models import Case
+from cases.choices import CaseStatus, DataKind, Side
+from cases.models import Case, Instrument
 from compliance import clock
 from compliance.choices import ItemStatus
 from remediation.choices import MeasureKind
@@ -25,7 +25,7 @@ PUBLIC_SECONDS = 600
 def publication_labels() -> dict[str, dict]:
     """The labels of the values a publication keeps as data."""
     return {
-        "action": dict(ActionKind.choices),
+        "action": {i.code: i.name for i in Instrument.objects.all()},
         "side": dict(Side.choices),
         "kind": dict(MeasureKind.choices),
         "status": dict(ItemStatus.choices),

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.choices import Side
-from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
+from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction
 from compliance import clock
 from compliance.choices import ItemStatus
 from compliance.models import Company
@@ -64,6 +64,22 @@ def _through(model: type[models.Model], field: str, owner: str, other: str, owne
     return links
 
 
+def _cite_references(findings: list[dict]) -> None:
+    """Each finding's law references, written out with the law's name, as one line in each language."""
+    cited = _through(Finding, "articles", "finding_id", "lawarticle_id", [f["id"] for f in findings])
+    ids = {i for ids in cited.values() for i in ids}
+    for lookup in ("code", "article", "branches", "paragraph", "item", "sub_item", "title_ja", "title_en",
+                   "law__name_ja", "law__name_en", "law__short_name_ja", "law__short_name_en"):  # fmt: skip
+        _check(LawArticle, lookup, {Visibility.PUBLIC})
+    references = {a.pk: a for a in LawArticle.objects.filter(pk__in=ids).select_related("law")}
+    for finding in findings:
+        shown = sorted((references[i] for i in cited.get(finding["id"], [])), key=lambda a: a.sort_key)
+        finding["article__code"] = " ".join(a.code for a in shown)
+        for language in ("ja", "en"):
+            texts = [f"{getattr(a, f'reference_{language}')} {getattr(a, f'title_{language}')}".strip() for a in shown]
+            finding[f"article__title_{language}"] = ("・" if language == "ja" else "; ").join(texts)
+
+
 def _statuses_as_of(case: Case, as_of: datetime.date) -> dict[int, dict]:
     """Each implementation's status and dates on `as_of`, from the change history (live values for today on)."""
     fields = PUBLISHED_WITH_CASE_STATUS[Implementation._meta.label]
@@ -92,14 +108,17 @@ def case_publication(*, case: Case, as_of: datetime.date) -> dict:
     [case_row] = published_values(
         Case.objects.filter(pk=case.pk), "code", "title_ja", "title_en", "summary_ja", "summary_en", "opened_on"
     )
-    actions = published_values(
-        RegulatoryAction.objects.filter(case=case, date__lte=as_of).order_by("date", "position"),
-        "date", "kind", "title_ja", "title_en",
-    )  # fmt: skip
+    actions = [
+        {"date": a["date"], "kind": a.pop("instrument__code"), **a}
+        for a in published_values(
+            RegulatoryAction.objects.filter(case=case, date__lte=as_of).order_by("date", "position"),
+            "date", "instrument__code", "instrument__name_ja", "instrument__name_en", "title_ja", "title_en",
+        )
+    ]  # fmt: skip
     findings = published_values(
-        Finding.objects.filter(case=case).order_by("side", "position"),
-        "id", "code", "side", "text_ja", "text_en", "article__code", "article__title_ja", "article__title_en",
-    )  # fmt: skip
+        Finding.objects.filter(case=case).order_by("side", "position"), "id", "code", "side", "text_ja", "text_en"
+    )
+    _cite_references(findings)
     concerned = _through(Finding, "affected_companies", "finding_id", "company_id", [f["id"] for f in findings])
     measures = published_values(
         Measure.objects.filter(finding__case=case).order_by("finding", "position"),

@@ -27,8 +27,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from cases.choices import ActionKind, Side
-from cases.models import Case, ReportDraft
+from cases.choices import Side
+from cases.models import Case, Instrument, ReportDraft
 from compliance import clock
 from compliance.access import is_regulator, is_regulator_admin
 from compliance.choices import ItemStatus
@@ -183,7 +183,7 @@ def _story(draft: ReportDraft, language: str, body, heading, title) -> list:
             )
         )
     story += [Spacer(1, 4 * mm), _p(_("Timeline"), heading)]
-    actions = dict(ActionKind.choices)
+    actions = {i.code: i.name for i in Instrument.objects.all()}
     story += [
         _p(
             f"{_day(a['date'], language)}: {actions.get(a['kind'], a['kind'])} — {in_language(a, 'title', language)}",

@@ -49,7 +49,7 @@ def measures(*, user: User, finding: Finding) -> QuerySet[Measure]:
     return (
         Measure.objects.visible_to(user)
         .filter(finding=finding)
-        .select_related("safeguard_type", "finding__article", "finding__case")
+        .select_related("safeguard_type", "finding__case")
         .prefetch_related(implementations_prefetch(user=user))
     )
 

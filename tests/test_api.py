@@ -8,6 +8,8 @@ pytestmark = pytest.mark.django_db
 RESOURCES = {
     "cases": 1,
     "regulatory-actions": 5,
+    "laws": 2,
+    "instruments": 14,
     "law-articles": 5,
     "authorities": 4,
     "safeguard-types": 6,

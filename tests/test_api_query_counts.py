@@ -15,13 +15,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
-from cases.choices import ActionKind, CaseStatus, DataKind, Side
+from cases.choices import CaseStatus, DataKind, Side
 from cases.models import (
     Authority,
     Case,
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
@@ -57,7 +59,7 @@ PINNED = {
     "safeguard-types": 4,
     "company-groups": 4,
     "companies": 4,
-    "findings": 7,
+    "findings": 8,
     "measures": 5,
     "implementations": 5,
     "incident-pairs": 6,
@@ -190,9 +192,10 @@ def grow_cases(w: World, n: int) -> None:
 
 def grow_actions(w: World, n: int) -> None:
     """Add n regulatory actions, each with two law articles and two addressees."""
+    instruments = list(Instrument.objects.all())
     actions = RegulatoryAction.objects.bulk_create(
         RegulatoryAction(
-            case=w.case, code=f"qc-{next(SEQ)}", kind=cycle(ActionKind.values, i), date=TODAY, title_ja="措置"
+            case=w.case, code=f"qc-{next(SEQ)}", instrument=cycle(instruments, i), date=TODAY, title_ja="措置"
         )
         for i in range(n)
     )
@@ -203,7 +206,7 @@ def grow_actions(w: World, n: int) -> None:
 def grow_articles(w: World, n: int) -> None:
     """Add n law articles."""
     LawArticle.objects.bulk_create(
-        LawArticle(code=f"qc-{k}", law_ja="個人情報の保護に関する法律", article=1000 + k, title_ja="条")
+        LawArticle(code=f"qc-{k}", law=Law.objects.get(code="appi"), article=1000 + k, title_ja="条")
         for k in (next(SEQ) for _ in range(n))
     )
 
@@ -270,12 +273,12 @@ def grow_findings(w: World, n: int) -> None:
             case=w.case,
             code=f"qc-{next(SEQ)}",
             side=cycle(Side.values, i),
-            article=cycle(articles, i),
             text_ja="問題点",
             position=99,
         )
         for i in range(n)
     )
+    link(Finding.articles, findings, articles)
     link(Finding.safeguard_types, findings, list(SafeguardType.objects.all()))
     link(Finding.affected_companies, findings, list(Company.objects.exclude(kind=CompanyKind.CONTRACTOR)))
     Measure.objects.bulk_create(

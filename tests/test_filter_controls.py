@@ -58,7 +58,10 @@ def test_law_articles_and_safeguard_types_are_named_in_the_pages_language(case, 
     ja, en = page_in(regulator_client, url, "ja"), page_in(regulator_client, url, "en")
     articles_ja, articles_en = dict(select(ja, "article")), dict(select(en, "article"))
     assert articles_ja[""] == "すべて" and articles_en[""] == "All"
-    assert articles_ja["appi-20-1"] == "法第20条第1項" and articles_en["appi-20-1"] == "Art. 20(1)"
+    assert articles_ja["appi-20-1"] == "個人情報保護法第20条第1項 適正な取得"
+    assert articles_en["appi-20-1"] == "Act on the Protection of Personal Information, Art. 20(1) Proper acquisition"
+    # Grouped by law: one <optgroup> per law, so that 第23条 of two laws are never mixed.
+    assert '<optgroup label="個人情報保護法">' in ja
     types_ja, types_en = dict(select(ja, "safeguard_type")), dict(select(en, "safeguard_type"))
     assert types_ja["technical"] == "技術的安全管理措置"
     assert types_en["technical"] == "Technical security control measures"

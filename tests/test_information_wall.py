@@ -26,6 +26,7 @@ PUBLISHED = {
     "api:api-root", "api:case-list", "api:case-detail", "api:regulatoryaction-list", "api:regulatoryaction-detail",
     "api:lawarticle-list", "api:lawarticle-detail", "api:authority-list", "api:authority-detail",
     "api:safeguardtype-list", "api:safeguardtype-detail",
+    "api:law-list", "api:law-detail", "api:instrument-list", "api:instrument-detail",
     "api:companygroup-list", "api:companygroup-detail", "api:company-list", "api:company-detail",
     "api:finding-list", "api:finding-detail", "api:measure-list", "api:measure-detail",
     "api:implementation-list", "api:implementation-detail", "api_schema", "api_docs",

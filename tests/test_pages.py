@@ -124,7 +124,7 @@ def test_missing_records_answer_404(regulator_client, case, url):
     ("name", "queries"),
     [
         ("cases:case_detail", 15),  # + its related cases, both ways, in one query; its authorities; actions' addressees
-        ("cases:finding_list", 11),  # + law articles, safeguard types of the filter form
+        ("cases:finding_list", 12),  # + law references (with their laws), safeguard types of the filter form
         ("cases:incident_list", 12),  # + the company typed in the filter form, when given
         ("remediation:open_item_list", 12),  # + safeguard types of the filter form
     ],
@@ -139,7 +139,7 @@ def test_company_pages_issue_a_fixed_number_of_queries(regulator_client, case, d
     client = regulator_client
     with django_assert_num_queries(5):  # a page of 100 and their count; groups are typed by code, no menu
         client.get(reverse("remediation:company_list"))
-    with django_assert_num_queries(16):  # + the cases that concern it, with its open items in each
+    with django_assert_num_queries(17):  # + the cases that concern it, with its open items in each
         client.get(reverse("remediation:company_detail", args=["kansai-td"]))
 
 
@@ -157,7 +157,7 @@ def test_the_implementation_list_and_the_calendar_page_answer_in_both_languages(
     ("name", "args", "queries"),
     [
         ("remediation:implementation_list", [], 6),
-        ("cases:finding_list", ["ppc-2024-utilities"], 11),
+        ("cases:finding_list", ["ppc-2024-utilities"], 12),
         ("remediation:company_list", [], 5),
     ],
 )

@@ -2,7 +2,18 @@
 
 from rest_framework import serializers
 
-from cases.models import Authority, Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    Instrument,
+    Law,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance.api.fields import (
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
@@ -20,10 +31,53 @@ def code_of(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
+class WrittenOut(serializers.CharField):
+    """A stored number shown as people write it (2の17, イ): its source stays the field, for the field wall."""
+
+    reads_row = True  # from the row's property, not straight from the column
+
+    def __init__(self, written: str, **kwargs) -> None:
+        self.written = written
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.written)
+
+
+class LawSerializer(HyperlinkedModelSerializer):
+    class Meta:
+        model = Law
+        fields = [
+            "id", "url", "code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number",
+            "safeguards_required",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"view_name": "api:law-detail", "lookup_field": "code"}}
+
+
+class InstrumentSerializer(HyperlinkedModelSerializer):
+    law = code_of()
+
+    class Meta:
+        model = Instrument
+        fields = ["id", "url", "code", "law", "name_ja", "name_en"]
+        extra_kwargs = {"url": {"view_name": "api:instrument-detail", "lookup_field": "code"}}
+
+
 class LawArticleSerializer(HyperlinkedModelSerializer):
+    law = code_of()
+    law_ja = serializers.CharField(source="law.name_ja", read_only=True)
+    law_en = serializers.CharField(source="law.name_en", read_only=True)
+    article = WrittenOut("article_text", help_text="With its branch numbers: 2の17.")
+    sub_item = WrittenOut("sub_item_kana", help_text="イ, ロ, ハ…, or empty.")
+    reference_ja = serializers.CharField(read_only=True)
+    reference_en = serializers.CharField(read_only=True)
+
     class Meta:
         model = LawArticle
-        fields = ["id", "url", "code", "law_ja", "law_en", "article", "paragraph", "title_ja", "title_en"]
+        fields = [
+            "id", "url", "code", "law", "law_ja", "law_en", "article", "paragraph", "item", "sub_item",
+            "reference_ja", "reference_en", "title_ja", "title_en",
+        ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:lawarticle-detail", "lookup_field": "code"}}
 
 
@@ -43,18 +97,20 @@ class AuthoritySerializer(HyperlinkedModelSerializer):
 
 class CaseSerializer(HyperlinkedModelSerializer):
     authorities = code_list(help_text="The codes of the authorities that brought the case.")
+    law = code_of(allow_null=True)
 
     class Meta:
         model = Case
         fields = [
             "id", "url", "code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en",
-            "status", "opened_on", "closed_on", "published",
+            "status", "opened_on", "closed_on", "published", "law",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
 
 
 class RegulatoryActionSerializer(HyperlinkedModelSerializer):
     case = code_of()
+    kind = code_of(source="instrument", help_text="The instrument's code.")
     articles = code_list()
     issuer = code_of(help_text="The code of the authority that issued the action.")
     addressees = code_list(help_text="The codes of the companies the action is addressed to.")
@@ -71,7 +127,7 @@ class RegulatoryActionSerializer(HyperlinkedModelSerializer):
 
 class FindingSerializer(HyperlinkedModelSerializer):
     case = code_of()
-    article = code_of()
+    articles = code_list()
     safeguard_types = code_list()
     affected_companies = code_list()
     measures = listed_many(HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
@@ -79,7 +135,7 @@ class FindingSerializer(HyperlinkedModelSerializer):
     class Meta:
         model = Finding
         fields = [
-            "id", "url", "case", "code", "side", "article", "safeguard_types",
+            "id", "url", "case", "code", "side", "articles", "safeguard_types",
             "text_ja", "text_en", "affected_companies", "measures",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:finding-detail"}}

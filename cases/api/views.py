@@ -1,6 +1,6 @@
 """API of cases and what the regulator found in them: read by everyone in scope, written by regulator staff."""
 
-from cases.api import serializers
+from cases.api import filters, serializers
 from cases.api.links import CaseLinksActionMixin
 from cases.api.writes import (
     AuthorityWrites,
@@ -10,7 +10,18 @@ from cases.api.writes import (
     LawArticleWrites,
     RegulatoryActionWrites,
 )
-from cases.models import Authority, Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.models import (
+    Authority,
+    Case,
+    Finding,
+    Incident,
+    IncidentPair,
+    Instrument,
+    Law,
+    LawArticle,
+    RegulatoryAction,
+    SafeguardType,
+)
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.fields import listed
 from compliance.api.scoping import ScopedReadOnlyViewSet
@@ -28,34 +39,52 @@ class AuthorityViewSet(AuthorityWrites, ScopedReadOnlyViewSet):
 class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     """Supervision cases."""
 
-    queryset = Case.objects.prefetch_related(listed("authorities"))
+    queryset = Case.objects.select_related("law").prefetch_related(listed("authorities"))
     serializer_class = serializers.CaseSerializer
     lookup_field = "code"
-    filterset_fields = {"status": ["exact"], "opened_on": ["gte", "lte"], "authorities__code": ["exact"]}
+    filterset_fields = {
+        "status": ["exact"],
+        "opened_on": ["gte", "lte"],
+        "law__code": ["exact"],
+        "authorities__code": ["exact"],
+    }
 
 
 class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
-    queryset = RegulatoryAction.objects.select_related("case", "issuer").prefetch_related(
+    queryset = RegulatoryAction.objects.select_related("case", "instrument", "issuer").prefetch_related(
         listed("articles"), listed("addressees"), listed("addressee_authorities")
     )
     serializer_class = serializers.RegulatoryActionSerializer
-    filterset_fields = {
-        "case__code": ["exact"],
-        "kind": ["exact"],
-        "date": ["exact", "gte", "lte"],
-        "issuer__code": ["exact"],
-    }
+    filterset_class = filters.RegulatoryActionFilterSet
     ordering_fields = ["date"]
 
 
-class LawArticleViewSet(LawArticleWrites, ScopedReadOnlyViewSet):
-    """Law articles that findings and actions rest on."""
+class LawViewSet(ScopedReadOnlyViewSet):
+    """The laws cases are brought under; kept by regulator administrators in the admin."""
 
-    queryset = LawArticle.objects.all()
+    queryset = Law.objects.all()
+    serializer_class = serializers.LawSerializer
+    lookup_field = "code"
+
+
+class InstrumentViewSet(ScopedReadOnlyViewSet):
+    """What each law lets the regulator do: the kinds of regulatory actions; kept in the admin."""
+
+    queryset = Instrument.objects.select_related("law")
+    serializer_class = serializers.InstrumentSerializer
+    lookup_field = "code"
+    filterset_fields = {"law__code": ["exact"]}
+
+
+class LawArticleViewSet(LawArticleWrites, ScopedReadOnlyViewSet):
+    """References to provisions of laws that findings and actions rest on, in the order of each law."""
+
+    queryset = LawArticle.objects.select_related("law")
     serializer_class = serializers.LawArticleSerializer
     lookup_field = "code"
+    filterset_fields = {"law__code": ["exact"], "article": ["exact"]}
 
 
 class SafeguardTypeViewSet(ScopedReadOnlyViewSet):
@@ -69,17 +98,11 @@ class SafeguardTypeViewSet(ScopedReadOnlyViewSet):
 class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
     """Problems the regulator found, with the companies concerned."""
 
-    queryset = Finding.objects.select_related("case", "article").prefetch_related(
-        listed("safeguard_types"), listed("affected_companies"), listed("measures")
+    queryset = Finding.objects.select_related("case").prefetch_related(
+        listed("articles"), listed("safeguard_types"), listed("affected_companies"), listed("measures")
     )
     serializer_class = serializers.FindingSerializer
-    filterset_fields = {
-        "case__code": ["exact"],
-        "side": ["exact"],
-        "article__code": ["exact"],
-        "safeguard_types__code": ["exact"],
-        "affected_companies__code": ["exact"],
-    }
+    filterset_class = filters.FindingFilterSet
 
 
 class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):

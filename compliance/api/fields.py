@@ -180,7 +180,7 @@ def _column_reader(field: serializers.Field, model: type[models.Model]):
     A to-one relation shown by its key alone (a link) reads the key's column, as DRF's own shortcut does; one shown
     by another of its fields (a code) reads the related row.
     """
-    if isinstance(field, serializers.ManyRelatedField | serializers.Serializer):
+    if isinstance(field, serializers.ManyRelatedField | serializers.Serializer) or getattr(field, "reads_row", False):
         return None
     if len(field.source_attrs) != 1 or field.source == "*":
         return None

@@ -28,6 +28,7 @@ UTC = datetime.UTC
 ActionArticle = RegulatoryAction.articles.through
 ActionAddressee = RegulatoryAction.addressees.through
 FindingSafeguard = Finding.safeguard_types.through
+FindingArticle = Finding.articles.through
 FindingCompany = Finding.affected_companies.through
 PairCompany = IncidentPair.companies.through
 
@@ -42,6 +43,7 @@ INSERT_ORDER: list[type[models.Model]] = [
     ActionAddressee,
     Finding,
     FindingSafeguard,
+    FindingArticle,
     FindingCompany,
     Measure,
     Implementation,

@@ -11,7 +11,16 @@ from cases.models import Case, Finding, RegulatoryAction
 from compliance.choices import CompanyKind, Role
 from compliance.models import Company, CompanyGroup, User
 from config.scale.draw import _at, _date_between, _midnight
-from config.scale.plan import DAY, FIRST_OPENED, TODAY, ActionAddressee, ActionArticle, FindingCompany, FindingSafeguard
+from config.scale.plan import (
+    DAY,
+    FIRST_OPENED,
+    TODAY,
+    ActionAddressee,
+    ActionArticle,
+    FindingArticle,
+    FindingCompany,
+    FindingSafeguard,
+)
 from config.scale.words import CASE_TITLES, GIVEN_NAMES, PLACES, SURNAMES
 from remediation.models import Measure
 
@@ -121,7 +130,7 @@ class PublishedRecords:
                 RegulatoryAction(
                     case=self.case,
                     code=action.code,
-                    kind=action.kind,
+                    instrument_id=action.instrument_id,
                     date=min(action.date + self.offset, TODAY),
                     title_ja=title_ja,
                     title_en=title_en,
@@ -143,12 +152,13 @@ class PublishedRecords:
                     case=self.case,
                     code=finding.code,
                     side=finding.side,
-                    article_id=finding.article_id,
                     text_ja=text_ja,
                     text_en=text_en,
                     position=finding.position,
                 )
             )
+            for article_id in self.t.links["finding_articles"].get(finding.pk, []):
+                self.add(FindingArticle(finding=row, lawarticle_id=article_id))
             for safeguard_id in self.t.links["safeguards"].get(finding.pk, []):
                 self.add(FindingSafeguard(finding=row, safeguardtype_id=safeguard_id))
             for company_id in self.t.links["affected"].get(finding.pk, []):

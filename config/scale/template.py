@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from cases.choices import ActionKind
 from cases.models import Case, Finding, Incident, IncidentPair, RegulatoryAction
 from compliance.models import Company, CompanyGroup
 from config.scale.plan import REPORT_CASE, ScaleError
 from remediation.models import Implementation, Measure
+
+# The instrument whose date is the day the template case was published (the report's own kind).
+PUBLICATION = "publication"
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def load_template(code: str = REPORT_CASE) -> Template:
     case = Case.objects.filter(code=code).first()
     if case is None:
         raise ScaleError(f"case {code!r} not found: run `python manage.py load_report` first.")
-    actions = list(case.actions.order_by("position", "pk"))
+    actions = list(case.actions.select_related("instrument").order_by("position", "pk"))
     findings = list(case.findings.order_by("position", "pk"))
     measures = list(Measure.objects.filter(finding__case=case).order_by("finding__position", "position", "pk"))
     implementations = list(Implementation.objects.filter(measure__in=measures).order_by("pk"))
@@ -69,6 +71,7 @@ def load_template(code: str = REPORT_CASE) -> Template:
     links = {
         "articles": _links(RegulatoryAction._meta.get_field("articles"), actions),
         "addressees": _links(RegulatoryAction._meta.get_field("addressees"), actions),
+        "finding_articles": _links(Finding._meta.get_field("articles"), findings),
         "safeguards": _links(Finding._meta.get_field("safeguard_types"), findings),
         "affected": _links(Finding._meta.get_field("affected_companies"), findings),
         "pair_companies": _links(IncidentPair._meta.get_field("companies"), pairs),
@@ -76,7 +79,7 @@ def load_template(code: str = REPORT_CASE) -> Template:
     companies = _template_companies(links, implementations, incidents)
     group_ids = {c.group_id for c in companies} | {p.group_id for p in pairs}
     groups = list(CompanyGroup.objects.filter(pk__in=group_ids).order_by("position", "pk"))
-    published = min((a.date for a in actions if a.kind == ActionKind.PUBLICATION), default=case.opened_on)
+    published = min((a.date for a in actions if a.instrument.code == PUBLICATION), default=case.opened_on)
     return Template(
         case, published, groups, companies, actions, findings, measures, implementations, pairs, incidents, links
     )

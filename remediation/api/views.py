@@ -61,7 +61,7 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
     filterset_fields = {
         "finding__case__code": ["exact"],
         "finding__side": ["exact"],
-        "finding__article__code": ["exact"],
+        "finding__articles__code": ["exact"],
         "safeguard_type__code": ["exact"],
         "kind": ["exact"],
         "implementers__code": ["exact"],
@@ -79,7 +79,7 @@ class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETag
     filterset_fields = {
         "measure__finding__case__code": ["exact"],
         "measure__finding__side": ["exact"],
-        "measure__finding__article__code": ["exact"],
+        "measure__finding__articles__code": ["exact"],
         "measure__safeguard_type__code": ["exact"],
         "measure__kind": ["exact"],
         "company__code": ["exact"],

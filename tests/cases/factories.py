@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from cases.choices import ActionKind, CaseStatus, Side
-from cases.models import Case, Finding, LawArticle, RegulatoryAction, SafeguardType
+from cases.choices import CaseStatus, Side
+from cases.models import Case, Finding, Instrument, Law, LawArticle, RegulatoryAction, SafeguardType
 from compliance import clock
 from compliance.choices import ItemStatus
 from compliance.models import Company
@@ -36,11 +36,12 @@ def second_case(
         status=CaseStatus.OPEN,
         opened_on=opened,
         published=True,
+        law=Law.objects.get(code="appi"),
     )
     action = RegulatoryAction.objects.create(
         case=case,
         code="2026-04-01-guidance",
-        kind=ActionKind.GUIDANCE,
+        instrument=Instrument.objects.get(code="guidance"),
         date=opened,
         title_ja="指導",
         title_en="Guidance",
@@ -50,10 +51,10 @@ def second_case(
         case=case,
         code="s2-1",
         side=Side.TD_OPERATOR,
-        article=LawArticle.objects.get(code="appi-23"),
         text_ja="検針データへのアクセス権限の管理が不十分であった。",
         text_en="Access rights to meter data were not managed well enough.",
     )
+    finding.articles.set([LawArticle.objects.get(code="appi-23")])
     technical = SafeguardType.objects.get(code="technical")
     finding.safeguard_types.set([technical])
     finding.affected_companies.set([first, second])

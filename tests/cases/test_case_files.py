@@ -21,6 +21,8 @@ from cases.models import (
     Finding,
     Incident,
     IncidentPair,
+    Instrument,
+    Law,
     LawArticle,
     RegulatoryAction,
     SafeguardType,
@@ -41,6 +43,8 @@ YAML = "application/yaml"
 # The product's records of a case, and the natural key each is known by in a case file.
 NATURAL_KEYS = {
     Authority: ["code"],
+    Law: ["code"],
+    Instrument: ["code"],
     CompanyGroup: ["code"],
     Company: ["code"],
     LawArticle: ["code"],
@@ -53,7 +57,7 @@ NATURAL_KEYS = {
     IncidentPair: ["case", "number"],
     Incident: ["pair", "number"],
 }
-REFERENCE = [Authority, CompanyGroup, Company, LawArticle, SafeguardType]
+REFERENCE = [Authority, Law, Instrument, CompanyGroup, Company, LawArticle, SafeguardType]
 
 
 def natural_key_sql(model, alias: str) -> str:
@@ -170,8 +174,8 @@ def test_the_export_is_a_case_file_of_the_documented_format(live_state):
     document = parse_case_text(text)  # with the source block: every quote is checked against the report's text
     assert document.source.text_file == "report-2024-03-06.ja.txt"
     assert list(yaml.safe_load(text)) == [
-        "format_version", "source", "authorities", "law_articles", "safeguard_types", "groups", "companies", "case",
-        "regulatory_actions", "findings", "pairs", "links",
+        "format_version", "source", "authorities", "laws", "instruments", "law_articles", "safeguard_types", "groups",
+        "companies", "case", "regulatory_actions", "findings", "pairs", "links",
     ]  # fmt: skip
     # Only the reference data the case refers to: the contractors are named in a text, never referred to.
     assert {c.code for c in document.companies} == set(
@@ -245,14 +249,16 @@ def ten_errors(case: Case) -> tuple[str, list[Problem]]:
     findings[2]["measures"][0]["safeguard_type"] = "spiritual"
     findings[3]["code"] = "td-1"
     findings[0]["measures"][2]["implementations"][0]["window"] = {"start": "2026-03-01", "end": "2020-03-31"}
-    findings[4]["article"] = "appi-999"
+    findings[4]["articles"] = ["appi-999"]
     document["law_articles"][0]["article"] = -20
     pairs[1]["incidents"][0]["status"] = "finished"
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     text = text.replace("opened_on: 2023-06-29", "opened_on: 2023-02-30")  # as a person would type it
     measure = f"findings[0] (td-1).measures[2] ({findings[0]['measures'][2]['code']})"
     expected = [
-        Problem("law_articles[0] (appi-20-1)", "article", "Input should be greater than 0"),
+        Problem(
+            "law_articles[0] (appi-20-1)", "article", "An article number is a whole number from 1, such as 27 or 2の17."
+        ),
         Problem("case", "opened_on", "Input should be a valid date in the format YYYY-MM-DD"),
         Problem("findings[0] (td-1)", "text_en", "Field required"),
         Problem(
@@ -267,7 +273,7 @@ def ten_errors(case: Case) -> tuple[str, list[Problem]]:
         Problem("findings", "code", "'td-1' appears 2 times"),
         Problem("findings (td-2)", "affected", "unknown company 'tohoku-tdx'"),
         Problem("findings (td-3).measures (td-3-m1)", "safeguard_type", "unknown safeguard type 'spiritual'"),
-        Problem(f"findings ({findings[4]['code']})", "article", "unknown law article 'appi-999'"),
+        Problem(f"findings ({findings[4]['code']})", "articles", "unknown law article 'appi-999'"),
     ]
     return text, expected
 
@@ -339,7 +345,7 @@ def test_a_file_the_database_would_refuse_is_refused_whole(case, regulator_staff
     document = yaml.safe_load(case_file_export(case=second_case()))
     # Art. 23 under a second code: the file alone cannot tell, the database can.
     document["law_articles"][0]["code"] = "appi-23-bis"
-    document["findings"][0]["article"] = "appi-23-bis"
+    document["findings"][0]["articles"] = ["appi-23-bis"]
     before = row_counts()
     with pytest.raises(CaseFileError) as refused:
         case_file_import(actor=regulator_staff, text_or_path=yaml.safe_dump(document, allow_unicode=True))
@@ -500,7 +506,7 @@ def test_a_case_edited_in_the_product_still_exports_and_imports(case, regulator_
         case=case,
         code="added-later",
         side="td_operator",
-        article=LawArticle.objects.get(code="appi-23"),
+        articles=[LawArticle.objects.get(code="appi-23")],
         text_ja="報告書の後に加えた問題点",
         safeguard_types=[SafeguardType.objects.get(code="technical")],
         affected_companies=[Company.objects.get(code="kansai-td")],

@@ -13,8 +13,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 
 from cases import editing as case_editing
-from cases.choices import ActionKind, CaseStatus, Side
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction, SafeguardType
+from cases.choices import CaseStatus, Side
+from cases.models import Case, Finding, Incident, IncidentPair, Instrument, LawArticle, RegulatoryAction, SafeguardType
 from cases.selectors import open_incident_list
 from compliance import clock
 from compliance import services as company_services
@@ -98,7 +98,7 @@ def test_content_goes_last_in_its_parents_order_and_is_recorded_in_the_history(r
         case=case,
         code="td-9",
         side=Side.TD_OPERATOR,
-        article=appi("appi-23"),
+        articles=[appi("appi-23")],
         text_ja="新たな問題点",
         safeguard_types=[SafeguardType.objects.get(code="technical")],
         affected_companies=[company],
@@ -123,7 +123,7 @@ def test_content_goes_last_in_its_parents_order_and_is_recorded_in_the_history(r
         actor=regulator_staff,
         case=case,
         code="guidance-2026",
-        kind=ActionKind.GUIDANCE,
+        instrument=Instrument.objects.get(code="guidance"),
         date=datetime.date(2024, 3, 6),
         title_ja="指導",
         articles=[appi("appi-147")],
@@ -143,13 +143,13 @@ def test_any_law_and_article(regulator_staff):
     article = case_editing.law_article_create(
         actor=regulator_staff,
         code="eba-23-1",
-        law_ja="電気事業法",
-        law_en="Electricity Business Act",
+        law="eba",
         article=23,
         paragraph=1,
         title_ja="禁止行為等",
     )
-    assert (article.law, article.reference_ja) == ("電気事業法", "法第23条第1項")
+    assert (article.law.code, article.reference_ja) == ("eba", "電気事業法第23条第1項")
+    assert article.reference_en == "Electricity Business Act, Art. 23(1)"
     updated = case_editing.law_article_update(actor=regulator_staff, law_article=article, title_en="Prohibited acts")
     assert LawArticle.objects.get(pk=article.pk).title_en == updated.title_en == "Prohibited acts"
 
@@ -239,14 +239,19 @@ def every_service(case: Case) -> list:
         lambda a: case_editing.case_update(actor=a, case=case, title_en="x"),
         lambda a: case_editing.case_close(actor=a, case=case),
         lambda a: case_editing.case_reopen(actor=a, case=case),
-        lambda a: case_editing.law_article_create(actor=a, code="x", law_ja="x", article=1, title_ja="x"),
-        lambda a: case_editing.law_article_update(actor=a, law_article=finding.article, title_en="x"),
+        lambda a: case_editing.law_article_create(actor=a, code="x", law="eba", article=1, title_ja="x"),
+        lambda a: case_editing.law_article_update(actor=a, law_article=finding.articles.first(), title_en="x"),
         lambda a: company_services.company_group_create(actor=a, code="x", name_ja="x"),
         lambda a: company_services.company_group_update(actor=a, group=group, name_en="x"),
         lambda a: company_services.company_create(actor=a, code="x", name_ja="x", kind="retailer"),
         lambda a: company_services.company_update(actor=a, company=company, name_en="x"),
         lambda a: case_editing.regulatory_action_create(
-            actor=a, case=case, code="x", kind="guidance", date=datetime.date(2026, 1, 1), title_ja="x"
+            actor=a,
+            case=case,
+            code="x",
+            instrument=Instrument.objects.get(code="guidance"),
+            date=datetime.date(2026, 1, 1),
+            title_ja="x",
         ),
         lambda a: case_editing.regulatory_action_update(actor=a, action=action, title_en="x"),
         lambda a: case_editing.regulatory_action_delete(actor=a, action=action),
@@ -286,7 +291,7 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
                 case=c,
                 code=Finding.objects.filter(case=c).first().code,
                 side="td_operator",
-                article=appi("appi-23"),
+                articles=[appi("appi-23")],
                 text_ja="x",
                 safeguard_types=list(SafeguardType.objects.all()[:1]),
                 affected_companies=list(Company.objects.all()[:1]),
@@ -298,8 +303,8 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
                 actor=a,
                 case=c,
                 code="td-99",
-                side="nowhere",
-                article=appi("appi-23"),
+                side="td_operator",
+                articles=[appi("appi-23")],
                 text_ja="x",
                 safeguard_types=[],
                 affected_companies=list(Company.objects.all()[:1]),
@@ -308,9 +313,9 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
         ),
         (
             lambda a, c: case_editing.law_article_create(
-                actor=a, code="appi-23b", law_ja=appi("appi-23").law_ja, article=23, title_ja="重複"
+                actor=a, code="appi-23b", law="appi", article=23, title_ja="重複"
             ),
-            "paragraph",
+            "article",
         ),
         (
             lambda a, c: company_services.company_create(actor=a, code="new-co", name_ja="x", kind="bank"),
@@ -430,8 +435,8 @@ def test_the_api_answers_field_errors_as_problem_details_and_writes_nothing(case
     assert response.status_code == 400
     problem = response.json()
     assert problem["status"] == 400 and "code" in problem["errors"]
-    unknown = staff_api.post(f"{API}/findings/", {**body, "code": "new", "article": "nope\x00"}, "application/json")
-    assert unknown.status_code == 400 and "article" in unknown.json()["errors"]
+    unknown = staff_api.post(f"{API}/findings/", {**body, "code": "td-new", "article": "nope\x00"}, "application/json")
+    assert unknown.status_code == 400 and "articles" in unknown.json()["errors"]
     assert ChangeEvent.objects.count() == before
 
 
@@ -468,19 +473,14 @@ def api_post(client: Client, resource: str, body: dict) -> dict:
 def open_second_case(client: Client, due_on: datetime.date) -> dict:
     """The second case, as another regulator system would enter it: only API calls, codes for relations."""
     api_post(
-        client, "cases", {"code": SECOND, "title_ja": f"{MARKER} 送配電事業者の情報管理", "opened_on": "令和8年4月1日"}
+        client,
+        "cases",
+        {"code": SECOND, "title_ja": f"{MARKER} 送配電事業者の情報管理", "opened_on": "令和8年4月1日", "law": "eba"},
     )
     api_post(
         client,
         "law-articles",
-        {
-            "code": "eba-23-1",
-            "law_ja": "電気事業法",
-            "law_en": "Electricity Business Act",
-            "article": 23,
-            "paragraph": 1,
-            "title_ja": "禁止行為等",
-        },
+        {"code": "eba-23-1", "law": "eba", "article": 23, "paragraph": 1, "title_ja": "禁止行為等"},
     )
     api_post(client, "company-groups", {"code": "hokkaido", "name_ja": "北海道電力グループ", "name_en": "Hokkaido"})
     api_post(
@@ -514,7 +514,7 @@ def open_second_case(client: Client, due_on: datetime.date) -> dict:
                 "case": SECOND,
                 "code": f"td-{n}",
                 "side": "td_operator",
-                "article": "eba-23-1",
+                "articles": ["eba-23-1", "法第23条"],
                 "safeguard_types": ["technical", "organizational"][: n + 1],
                 "affected_companies": ["hokkaido-td", "tohoku-td"],
                 "text_ja": f"{MARKER} 問題点{n}",

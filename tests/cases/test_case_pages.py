@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from cases import editing as case_editing
 from cases.choices import CaseStatus
-from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction
+from cases.models import Case, Finding, Incident, IncidentPair, Law, LawArticle, RegulatoryAction
 from compliance.models import AccessLogEntry, ChangeEvent, Company, CompanyGroup
 from remediation import editing
 from remediation.models import Implementation, Measure
@@ -84,8 +84,7 @@ def test_regulator_staff_open_a_case_through_the_pages_alone(regulator_client):
         f"{reverse('cases:law_article_create')}?{urlencode({'next': action_page})}",
         {
             "code": "eba-23-1",
-            "law_ja": "電気事業法",
-            "law_en": "Electricity Business Act",
+            "law": Law.objects.get(code="eba").pk,
             "article": "２３",
             "paragraph": "1",
             "title_ja": "禁止行為等",
@@ -119,7 +118,7 @@ def test_regulator_staff_open_a_case_through_the_pages_alone(regulator_client):
         reverse("cases:regulatory_action_create", args=[NEW]),
         {
             "code": "guidance-2026-04-10",
-            "kind": "guidance",
+            "instrument": "eba-business-improvement-order",
             "date": "2026年4月10日",
             "title_ja": "指導MARKER",
             "articles": "eba-23-1",
@@ -137,7 +136,7 @@ def test_regulator_staff_open_a_case_through_the_pages_alone(regulator_client):
         {
             "code": "td-1",
             "side": "td_operator",
-            "article": "eba-23-1",
+            "articles": "eba-23-1\n電気事業法第2条の17第1項第2号イ",
             "safeguard_types": ["technical", "human"],
             "affected_companies": "hokkaido-td tohoku-td",
             "text_ja": "問題点MARKER",
@@ -145,7 +144,8 @@ def test_regulator_staff_open_a_case_through_the_pages_alone(regulator_client):
     )
     finding = Finding.objects.get(case=case, code="td-1")
     assert response.url == finding.get_absolute_url()
-    assert finding.article.code == "eba-23-1" and finding.affected_companies.count() == 2
+    assert [a.code for a in finding.articles.all()] == ["eba-2no17-1-i2-a", "eba-23-1"]
+    assert finding.affected_companies.count() == 2
     response = post(
         client,
         reverse("remediation:measure_create", args=[NEW, "td-1"]),
@@ -222,14 +222,20 @@ def test_regulator_staff_edit_and_remove_actions_findings_measures_and_incidents
     client = regulator_client
     action = RegulatoryAction.objects.get(case=case, code="guidance-2023-06-29")
     form = client.get(reverse("cases:regulatory_action_edit", args=[CASE, action.code])).content.decode()
-    assert "appi-" in form  # the action's articles, shown as codes
+    assert "個人情報保護法第147条" in form  # the action's references, shown as typed
     post(
         client,
         reverse("cases:regulatory_action_edit", args=[CASE, action.code]),
-        {"kind": "order", "date": "2023-06-30", "title_ja": "命令", "articles": "appi-23", "addressees": "kansai-td"},
+        {
+            "instrument": "order",
+            "date": "2023-06-30",
+            "title_ja": "命令",
+            "articles": "appi-23",
+            "addressees": "kansai-td",
+        },
     )
     action.refresh_from_db()
-    assert (action.kind, action.date, action.title_ja) == ("order", datetime.date(2023, 6, 30), "命令")
+    assert (action.instrument.code, action.date, action.title_ja) == ("order", datetime.date(2023, 6, 30), "命令")
     assert [c.code for c in action.addressees.all()] == ["kansai-td"]
     post(client, reverse("cases:regulatory_action_delete", args=[CASE, action.code]), {})
     assert not RegulatoryAction.objects.filter(pk=action.pk).exists()
@@ -237,7 +243,7 @@ def test_regulator_staff_edit_and_remove_actions_findings_measures_and_incidents
     finding = Finding.objects.get(case=case, code="td-2")
     data = {
         "side": "retailer",
-        "article": "appi-23",
+        "articles": "appi-23",
         "safeguard_types": ["organizational"],
         "affected_companies": "kansai-retail",
         "text_ja": "書き直し",
@@ -348,7 +354,7 @@ def test_invalid_input_shows_field_errors_and_writes_nothing(regulator_client, c
         reverse("cases:regulatory_action_create", args=[CASE]),
         {
             "code": "order-1",
-            "kind": "order",
+            "instrument": "order",
             "date": "2026-04-01",
             "title_ja": "命令",
             "articles": "appi-23 eba-99",
@@ -356,8 +362,20 @@ def test_invalid_input_shows_field_errors_and_writes_nothing(regulator_client, c
         },
         status=400,
     ).content.decode()
-    assert "No law article has this code: eba-99." in page
     assert "No company has this code: no-such-company." in page
+    page = post(
+        client,
+        reverse("cases:regulatory_action_create", args=[CASE]),
+        {
+            "code": "order-1",
+            "instrument": "order",
+            "date": "2026-04-01",
+            "title_ja": "命令",
+            "articles": "appi-23\neba-99",
+        },
+        status=400,
+    ).content.decode()
+    assert "No law reference has the code “eba-99”, and it cannot be read as a typed one either." in page
 
     # The service's checks, shown on their fields: a code in use, a window that ends before it starts.
     page = post(
@@ -449,11 +467,11 @@ def every_new_page(case: Case) -> dict[str, tuple[str, dict]]:
         "cases:case_reopen": ([CASE], {"status": "open"}),
         "cases:regulatory_action_create": (
             [CASE],
-            {"code": "x", "kind": "order", "date": "2026-04-01", "title_ja": "乗っ取り"},
+            {"code": "x", "instrument": "order", "date": "2026-04-01", "title_ja": "乗っ取り"},
         ),
         "cases:regulatory_action_edit": (
             [CASE, "guidance-2023-06-29"],
-            {"kind": "order", "date": "2026-04-01", "title_ja": "乗っ取り"},
+            {"instrument": "order", "date": "2026-04-01", "title_ja": "乗っ取り"},
         ),
         "cases:regulatory_action_delete": ([CASE, "guidance-2023-06-29"], {}),
         "cases:finding_create": (
@@ -461,7 +479,7 @@ def every_new_page(case: Case) -> dict[str, tuple[str, dict]]:
             {
                 "code": "x",
                 "side": "retailer",
-                "article": "appi-23",
+                "articles": "appi-23",
                 "safeguard_types": ["human"],
                 "affected_companies": "kansai-td",
                 "text_ja": "乗っ取り",
@@ -471,7 +489,7 @@ def every_new_page(case: Case) -> dict[str, tuple[str, dict]]:
             [CASE, "td-1"],
             {
                 "side": "retailer",
-                "article": "appi-23",
+                "articles": "appi-23",
                 "safeguard_types": ["human"],
                 "affected_companies": "kansai-td",
                 "text_ja": "乗っ取り",
@@ -482,8 +500,8 @@ def every_new_page(case: Case) -> dict[str, tuple[str, dict]]:
         "cases:incident_pair_edit": ([CASE, pair.number], {"group": "chubu", "companies": "chubu-td"}),
         "cases:incident_create": ([CASE, pair.number], {"described_in_report": ""}),
         "cases:incident_edit": ([CASE, pair.number, incident.number], {"version": incident.version}),
-        "cases:law_article_create": ((), {"code": "x", "law_ja": "法", "article": 1, "title_ja": "乗っ取り"}),
-        "cases:law_article_edit": (["appi-23"], {"law_ja": "法", "article": 1, "title_ja": "乗っ取り"}),
+        "cases:law_article_create": ((), {"code": "x", "text": "電気事業法第1条", "title_ja": "乗っ取り"}),
+        "cases:law_article_edit": (["appi-23"], {"law": 1, "article": 1, "title_ja": "乗っ取り"}),
         "remediation:measure_create": (
             [CASE, "td-1"],
             {"code": "x", "safeguard_type": "human", "kind": "completed", "text_ja": "乗っ取り"}
