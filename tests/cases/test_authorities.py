@@ -123,7 +123,7 @@ def test_deleting_a_case_a_law_article_and_a_company(case, staff_api, staff_api_
         assert en in refused_en.json()["detail"] and "cannot be removed" in refused_en.json()["detail"]
     # Nothing depends on them: removed.
     post(staff_api, "cases", {"code": "empty-case", "title_ja": "空の事案", "opened_on": "2026-04-01"})
-    post(staff_api, "law-articles", {"code": "eba-1", "law_ja": "電気事業法", "article": 1, "title_ja": "目的"})
+    post(staff_api, "law-articles", {"code": "eba-1", "law": "eba", "article": "1", "title_ja": "目的"})
     post(staff_api, "companies", {"code": "newco", "name_ja": "新会社", "kind": "retailer"})
     for url in [f"{API}/cases/empty-case/", f"{API}/law-articles/eba-1/", f"{API}/companies/newco/"]:
         assert staff_api.delete(url).status_code == 204, url
