@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.choices import CaseStatus
-from cases.law_references import LawReferenceError
 from cases.models import (
     Authority,
     Case,
@@ -27,11 +26,10 @@ from cases.models import (
     IncidentPair,
     Instrument,
     Law,
-    LawArticle,
     RegulatoryAction,
     SafeguardType,
 )
-from cases.references import parse_any, parse_structured, reference_find_or_create, references_resolve
+from cases.references import references_resolve
 from compliance import clock
 from compliance.editing import (
     assign,
@@ -51,8 +49,6 @@ if TYPE_CHECKING:
 CASE_FIELDS = (
     "title_ja", "title_en", "summary_ja", "summary_en", "status", "opened_on", "published", "status_public", "law"
 )  # fmt: skip
-LAW_ARTICLE_FIELDS = ("title_ja", "title_en")
-LAW_ARTICLE_PARTS = ("law", "article", "paragraph", "item", "sub_item")
 ACTION_FIELDS = ("instrument", "date", "title_ja", "title_en", "source_ja", "source_en", "issuer")
 FINDING_FIELDS = ("side", "text_ja", "text_en")
 PAIR_FIELDS = ("group", "incident_total")
@@ -161,96 +157,6 @@ def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Ca
 
 
 # Law articles -----------------------------------------------------------------------------------------------
-
-
-def law_article_create(
-    *,
-    actor: User,
-    code: str = "",
-    text: str = "",
-    law: Law | str | None = None,
-    article: int | str | None = None,
-    paragraph: int | None = None,
-    item: int | None = None,
-    sub_item: int | str | None = None,
-    title_ja: str = "",
-    title_en: str = "",
-) -> LawArticle:
-    """Regulator staff add a reference to any law (個人情報保護法, 電気事業法…), typed as text or given by parts.
-
-    A reference the product knows already is refused: one provision is one record.
-    """
-    require_regulator(actor)
-    if text and any(v not in (None, "") for v in (law, article, paragraph, item, sub_item)):
-        raise ValidationError({"text": _("Give the reference as text or by its parts, not both.")})
-    try:
-        if text:
-            parsed = parse_any(text, default_law=None)
-        else:
-            parts = {"law": law.code if isinstance(law, Law) else law, "article": article}
-            parsed = parse_structured(parts | {"paragraph": paragraph, "item": item, "sub_item": sub_item})
-    except LawReferenceError as error:
-        raise ValidationError({"text" if text else "article": str(error)}) from None
-    with transaction.atomic():
-        existing = LawArticle.objects.filter(
-            law__code=parsed.law,
-            article=parsed.article,
-            branches=list(parsed.branches),
-            paragraph=parsed.paragraph,
-            item=parsed.item,
-            sub_item=parsed.sub_item,
-        ).first()
-        if existing is not None:
-            raise ValidationError(
-                {"article": _("%(reference)s is known already, as %(code)s.")
-                 % {"reference": existing.reference_ja, "code": existing.code}}
-            )  # fmt: skip
-        return reference_find_or_create(actor=actor, parsed=parsed, code=code, title_ja=title_ja, title_en=title_en)
-
-
-def law_article_update(*, actor: User, law_article: LawArticle, **changes: object) -> LawArticle:
-    """Regulator staff correct a law reference's parts or title (its code stays)."""
-    require_regulator(actor)
-    with transaction.atomic():
-        law_article = locked(law_article)
-        parts = {name: changes.pop(name) for name in LAW_ARTICLE_PARTS if name in changes}
-        if parts:
-            current = {
-                "law": law_article.law.code,
-                "article": law_article.article_text,
-                "paragraph": law_article.paragraph,
-                "item": law_article.item,
-                "sub_item": law_article.sub_item,
-            }
-            law = parts.get("law")
-            parts = current | parts | ({"law": law.code} if isinstance(law, Law) else {})
-            try:
-                parsed = parse_structured(parts)
-            except LawReferenceError as error:
-                raise ValidationError({"article": str(error)}) from None
-            new_law = Law.objects.filter(code=parsed.law).first()
-            if new_law is None:
-                raise ValidationError({"law": _("No law has the code “%(code)s”.") % {"code": parsed.law}})
-            law_article.law = new_law
-            law_article.article, law_article.branches = parsed.article, list(parsed.branches)
-            law_article.paragraph, law_article.item, law_article.sub_item = (
-                parsed.paragraph, parsed.item, parsed.sub_item
-            )  # fmt: skip
-        if assign(law_article, changes, LAW_ARTICLE_FIELDS) or parts:
-            save_validated(law_article)
-        return law_article
-
-
-def law_article_delete(*, actor: User, law_article: LawArticle) -> None:
-    """Regulator staff remove a law article added by mistake: refused while a finding or an action rests on it."""
-    require_regulator(actor)
-    with transaction.atomic():
-        law_article = locked(law_article)
-        require_no_dependents(law_article)
-        law_article.delete()
-
-
-# Regulatory actions -----------------------------------------------------------------------------------------
 
 
 def regulatory_action_create(

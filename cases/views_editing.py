@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases import editing, selectors
+from cases import editing, editing_laws, selectors
 from cases import forms_editing as f
 from cases.models import Case, Finding, Incident, IncidentPair, LawArticle, RegulatoryAction
 from compliance.form_pages import RecordPage, RemovalPage, links, next_url, parent, saved
@@ -137,7 +137,7 @@ class LawArticleCreate(RecordPage):
     form_class, model, action = f.LawArticleForm, LawArticle, "add"
 
     def write(self, data):
-        return editing.law_article_create(actor=self.user, **data)
+        return editing_laws.law_article_create(actor=self.user, **data)
 
     def back(self):
         return next_url(self.request) or reverse("cases:case_list")
@@ -158,7 +158,7 @@ class LawArticleEdit(LawArticleCreate):
         return get_visible_or_404(self.request, LawArticle.objects.all(), code=code)
 
     def write(self, data):
-        return editing.law_article_update(actor=self.user, law_article=self.record, **data)
+        return editing_laws.law_article_update(actor=self.user, law_article=self.record, **data)
 
     def context(self):
         return {"record": _law_article_name(self.record)}

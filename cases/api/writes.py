@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases import editing
+from cases import editing, editing_laws
 from cases.api import inputs, serializers
 from cases.authorities import authority_create, authority_delete, authority_update
 from cases.choices import CaseStatus
@@ -59,13 +59,13 @@ class CaseWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
 )
 class LawArticleWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     def delete_record(self, actor, record, version):
-        editing.law_article_delete(actor=actor, law_article=record)
+        editing_laws.law_article_delete(actor=actor, law_article=record)
 
     def create_record(self, actor, values):
-        return editing.law_article_create(actor=actor, **values)
+        return editing_laws.law_article_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing.law_article_update(actor=actor, law_article=record, **values)
+        return editing_laws.law_article_update(actor=actor, law_article=record, **values)
 
 
 @write_schema(

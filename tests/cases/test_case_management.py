@@ -13,6 +13,7 @@ from django.urls import reverse
 from knox.models import AuthToken
 
 from cases import editing as case_editing
+from cases import editing_laws
 from cases.choices import CaseStatus, Side
 from cases.models import Case, Finding, Incident, IncidentPair, Instrument, LawArticle, RegulatoryAction, SafeguardType
 from cases.selectors import open_incident_list
@@ -140,7 +141,7 @@ def test_content_goes_last_in_its_parents_order_and_is_recorded_in_the_history(r
 
 
 def test_any_law_and_article(regulator_staff):
-    article = case_editing.law_article_create(
+    article = editing_laws.law_article_create(
         actor=regulator_staff,
         code="eba-23-1",
         law="eba",
@@ -239,7 +240,7 @@ def every_service(case: Case) -> list:
         lambda a: case_editing.case_update(actor=a, case=case, title_en="x"),
         lambda a: case_editing.case_close(actor=a, case=case),
         lambda a: case_editing.case_reopen(actor=a, case=case),
-        lambda a: case_editing.law_article_create(actor=a, code="x", law="eba", article=1, title_ja="x"),
+        lambda a: editing_laws.law_article_create(actor=a, code="x", law="eba", article=1, title_ja="x"),
         lambda a: case_editing.law_article_update(actor=a, law_article=finding.articles.first(), title_en="x"),
         lambda a: company_services.company_group_create(actor=a, code="x", name_ja="x"),
         lambda a: company_services.company_group_update(actor=a, group=group, name_en="x"),
@@ -312,7 +313,7 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
             "safeguard_types",
         ),
         (
-            lambda a, c: case_editing.law_article_create(
+            lambda a, c: editing_laws.law_article_create(
                 actor=a, code="appi-23b", law="appi", article=23, title_ja="重複"
             ),
             "article",

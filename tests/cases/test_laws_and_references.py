@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
-from cases import editing
+from cases import editing, editing_laws
 from cases.models import Finding, Instrument, Law, LawArticle, SafeguardType
 from compliance.models import Company
 from tests.conftest import signed_in
@@ -48,7 +48,7 @@ def test_the_two_laws_and_their_instruments_are_seeded(db):
 
 
 def test_a_branch_numbered_article_is_its_own_reference_and_sorts_in_place(regulator_staff):
-    make = lambda **parts: editing.law_article_create(actor=regulator_staff, law="eba", **parts)  # noqa: E731
+    make = lambda **parts: editing_laws.law_article_create(actor=regulator_staff, law="eba", **parts)  # noqa: E731
     branch = make(article="2の17", paragraph=1)
     plain = make(article=2, paragraph=1)  # no longer blocked as a duplicate of 第2条の17第1項
     deeper = make(article="2の17の2", paragraph=1, item=3, sub_item="ロ")
