@@ -67,7 +67,8 @@ def enter_the_second_case(api: Client) -> None:
          "articles": ["電気事業法第二十三条第一項", {"article": "2の17", "paragraph": 1, "item": 2}]},
     )  # fmt: skip
     assert action["addressee_authorities"] == ["meti-minister"] and action["issuer"] == "egc"
-    for code, articles in (("td-1", ["法第23条第1項", "法第23条の2第1項"]), ("td-2", ["法第２３条第２項", "法27条1項"])):
+    cited = {"td-1": ["法第23条第1項", "法第23条の2第1項"], "td-2": ["法第２３条第２項", "法27条1項"]}
+    for code, articles in cited.items():
         finding = post(
             api,
             "findings/",
