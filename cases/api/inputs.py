@@ -129,6 +129,36 @@ class AuthorityChangeSerializer(InputSerializer):
         fields = ["name_ja", "name_en", "kind", "position"]
 
 
+class LawCreateSerializer(RefusesUnknownFields, InputSerializer):
+    """A law cases may be brought under: its names, short names (電気事業法) and law number."""
+
+    class Meta(InputSerializer.Meta):
+        model = Law
+        fields = ["code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required"]
+
+
+class LawChangeSerializer(RefusesUnknownFields, InputSerializer):
+    class Meta(InputSerializer.Meta):
+        model = Law
+        fields = ["name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required", "position"]
+
+
+class InstrumentCreateSerializer(RefusesUnknownFields, InputSerializer):
+    """An instrument a law gives the authorities (勧告, 命令, 聴聞…): the kind of a regulatory action."""
+
+    law = CodeRelatedField(queryset=Law.objects.all(), help_text="The law's code.")
+
+    class Meta(InputSerializer.Meta):
+        model = Instrument
+        fields = ["code", "law", "name_ja", "name_en"]
+
+
+class InstrumentChangeSerializer(RefusesUnknownFields, InputSerializer):
+    class Meta(InputSerializer.Meta):
+        model = Instrument
+        fields = ["name_ja", "name_en", "position"]
+
+
 class CaseOpenSerializer(RefusesUnknownFields, InputSerializer):
     """A new case: open, or already under monitoring, brought by authorities (by default the regulator's own), under a
     law (its code) if it says which."""

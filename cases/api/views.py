@@ -7,7 +7,9 @@ from cases.api.writes import (
     CaseWrites,
     FindingWrites,
     IncidentPairWrites,
+    InstrumentWrites,
     LawArticleWrites,
+    LawWrites,
     RegulatoryActionWrites,
 )
 from cases.models import (
@@ -61,16 +63,16 @@ class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     ordering_fields = ["date"]
 
 
-class LawViewSet(ScopedReadOnlyViewSet):
-    """The laws cases are brought under; kept by regulator administrators in the admin."""
+class LawViewSet(LawWrites, ScopedReadOnlyViewSet):
+    """The laws cases are brought under."""
 
     queryset = Law.objects.all()
     serializer_class = serializers.LawSerializer
     lookup_field = "code"
 
 
-class InstrumentViewSet(ScopedReadOnlyViewSet):
-    """What each law lets the regulator do: the kinds of regulatory actions; kept in the admin."""
+class InstrumentViewSet(InstrumentWrites, ScopedReadOnlyViewSet):
+    """What each law lets the authorities do: the kinds of regulatory actions."""
 
     queryset = Instrument.objects.select_related("law")
     serializer_class = serializers.InstrumentSerializer

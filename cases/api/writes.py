@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases import editing, editing_laws
+from cases import editing, editing_laws, reference_data
 from cases.api import inputs, serializers
-from cases.authorities import authority_create, authority_delete, authority_update
 from cases.choices import CaseStatus
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
 
@@ -131,10 +130,48 @@ class IncidentPairWrites(RegulatorWritesMixin):
 )
 class AuthorityWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     def create_record(self, actor, values):
-        return authority_create(actor=actor, **values)
+        return reference_data.authority_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return authority_update(actor=actor, authority=record, **values)
+        return reference_data.authority_update(actor=actor, authority=record, **values)
 
     def delete_record(self, actor, record, version):
-        authority_delete(actor=actor, authority=record)
+        reference_data.reference_delete(actor=actor, record=record)
+
+
+@write_schema(
+    read=serializers.LawSerializer,
+    create=inputs.LawCreateSerializer,
+    update=inputs.LawChangeSerializer,
+    delete=True,
+    created="Add a law cases may be brought under (regulator staff).",
+    updated="Correct a law's names, number or place in the list (regulator staff); its code stays.",
+)
+class LawWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    def create_record(self, actor, values):
+        return reference_data.law_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return reference_data.law_update(actor=actor, law=record, **values)
+
+    def delete_record(self, actor, record, version):
+        reference_data.reference_delete(actor=actor, record=record)
+
+
+@write_schema(
+    read=serializers.InstrumentSerializer,
+    create=inputs.InstrumentCreateSerializer,
+    update=inputs.InstrumentChangeSerializer,
+    delete=True,
+    created="Add an instrument of a law (勧告, 命令, 聴聞…), the kind of a regulatory action (regulator staff).",
+    updated="Rename an instrument or move it in its list (regulator staff); its code and law stay.",
+)
+class InstrumentWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    def create_record(self, actor, values):
+        return reference_data.instrument_create(actor=actor, **values)
+
+    def update_record(self, actor, record, values, version):
+        return reference_data.instrument_update(actor=actor, instrument=record, **values)
+
+    def delete_record(self, actor, record, version):
+        reference_data.reference_delete(actor=actor, record=record)

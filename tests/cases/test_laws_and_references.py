@@ -173,3 +173,25 @@ def test_a_finding_under_the_personal_data_law_names_a_safeguard_type(regulator_
 def test_instruments_are_data_an_administrator_extends(db):
     Instrument.objects.create(law=Law.objects.get(code="eba"), code="eba-license-revocation", name_ja="許可の取消し")
     assert Instrument.objects.filter(law__code="eba").count() == 8
+
+
+def test_laws_and_instruments_are_kept_through_the_api_and_removed_only_when_unused(staff_api, officers, case):
+    law = post(staff_api, "laws", {"code": "gba", "name_ja": "ガス事業法", "short_name_ja": "ガス事業法",
+                                   "name_en": "Gas Business Act", "number": "昭和29年法律第51号"})  # fmt: skip
+    assert law.status_code == 201, law.content
+    made = post(staff_api, "instruments", {"code": "gba-order", "law": "gba", "name_ja": "業務改善命令"})
+    assert made.status_code == 201 and made.json()["law"] == "gba"
+    assert post(staff_api, "laws", {"code": "gba2", "name_ja": "x", "regulator": "ppc"}).status_code == 400
+    renamed = staff_api.patch(f"{API}/instruments/gba-order/", {"name_en": "Business improvement order"},
+                              content_type="application/json")  # fmt: skip
+    assert renamed.status_code == 200 and renamed.json()["name_en"] == "Business improvement order"
+    for language, words in (("en", "cannot be removed"), ("ja", "削除できません")):
+        refused = staff_api.delete(f"{API}/laws/gba/", headers={"Accept-Language": language})
+        assert refused.status_code == 409 and words in refused.json()["detail"], refused.content
+        used = staff_api.delete(f"{API}/instruments/guidance/", headers={"Accept-Language": language})
+        assert used.status_code == 409 and words in used.json()["detail"], used.content
+    officer = signed_in(officers["kansai-td"])
+    assert officer.delete(f"{API}/instruments/gba-order/").status_code == 404
+    assert staff_api.delete(f"{API}/instruments/gba-order/").status_code == 204
+    assert staff_api.delete(f"{API}/laws/gba/").status_code == 204
+    assert not Law.objects.filter(code="gba").exists() and not Instrument.objects.filter(code="gba-order").exists()
