@@ -35,6 +35,17 @@ class CodeTextField(TextField, serializers.SlugField):
     """A code (letters, digits, `-`, `_`), given as a JSON string."""
 
 
+class TrueOrFalseField(serializers.BooleanField):
+    """`true` or `false` as JSON writes them: 0, 1, "yes" or "true" as text are refused, never read as a boolean."""
+
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_internal_value(self, data: object) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
 class JapaneseDateField(serializers.DateField):
     """An ISO date, or 2026/03/01, 2026年3月1日, 令和8年3月1日, full-width digits included; within the range the product
     accepts."""

@@ -22,7 +22,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
-from compliance.api.fields import CodeTextField, JapaneseDateField, TextField
+from compliance.api.fields import CodeTextField, JapaneseDateField, TextField, TrueOrFalseField
 from compliance.api.scoping import RegulatorOnly
 from compliance.api.services import run_service
 from compliance.guards import log_reads
@@ -88,6 +88,7 @@ class InputSerializer(serializers.ModelSerializer):
         models.CharField: TextField,
         models.TextField: TextField,
         models.SlugField: CodeTextField,
+        models.BooleanField: TrueOrFalseField,
     }
 
     class Meta:

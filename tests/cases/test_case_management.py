@@ -151,7 +151,7 @@ def test_any_law_and_article(regulator_staff):
     )
     assert (article.law.code, article.reference_ja) == ("eba", "電気事業法第23条第1項")
     assert article.reference_en == "Electricity Business Act, Art. 23(1)"
-    updated = case_editing.law_article_update(actor=regulator_staff, law_article=article, title_en="Prohibited acts")
+    updated = editing_laws.law_article_update(actor=regulator_staff, law_article=article, title_en="Prohibited acts")
     assert LawArticle.objects.get(pk=article.pk).title_en == updated.title_en == "Prohibited acts"
 
 
@@ -241,7 +241,7 @@ def every_service(case: Case) -> list:
         lambda a: case_editing.case_close(actor=a, case=case),
         lambda a: case_editing.case_reopen(actor=a, case=case),
         lambda a: editing_laws.law_article_create(actor=a, code="x", law="eba", article=1, title_ja="x"),
-        lambda a: case_editing.law_article_update(actor=a, law_article=finding.articles.first(), title_en="x"),
+        lambda a: editing_laws.law_article_update(actor=a, law_article=finding.articles.first(), title_en="x"),
         lambda a: company_services.company_group_create(actor=a, code="x", name_ja="x"),
         lambda a: company_services.company_group_update(actor=a, group=group, name_en="x"),
         lambda a: company_services.company_create(actor=a, code="x", name_ja="x", kind="retailer"),
