@@ -8,32 +8,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 
 from cases.models import Authority, Instrument, Law
 from compliance.editing import assign, locked, next_position, require_no_dependents, require_regulator, save_validated
 
 if TYPE_CHECKING:
-    from django.db import models
-
     from compliance.models import User
 
-AUTHORITY_FIELDS = ("name_ja", "name_en", "kind", "position")
-LAW_FIELDS = ("name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required", "position")
-INSTRUMENT_FIELDS = ("name_ja", "name_en", "position")
+# What regulator staff may change of each kind; the code never changes.
+FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Authority: ("name_ja", "name_en", "kind", "position"),
+    Law: ("name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required", "position"),
+    Instrument: ("name_ja", "name_en", "position"),
+}
 
 
-def _add(actor: User, model: type[models.Model], values: dict[str, object]) -> models.Model:
+def reference_add(*, actor: User, model: type[models.Model], values: dict[str, object]) -> models.Model:
+    """Regulator staff add an authority, a law or an instrument of a law; it goes last in its list."""
     require_regulator(actor)
     with transaction.atomic():
         return save_validated(model(**values, position=next_position(model.objects.all())))
 
 
-def _change(actor: User, record: models.Model, fields: tuple[str, ...], changes: dict[str, object]) -> models.Model:
+def reference_change(*, actor: User, record: models.Model, changes: dict[str, object]) -> models.Model:
+    """Regulator staff rename an authority, a law or an instrument, or move it in its list; its code stays."""
     require_regulator(actor)
     with transaction.atomic():
         record = locked(record)
-        if assign(record, changes, fields):
+        if assign(record, changes, FIELDS[type(record)]):
             save_validated(record)
         return record
 
@@ -45,33 +48,3 @@ def reference_delete(*, actor: User, record: models.Model) -> None:
         record = locked(record)
         require_no_dependents(record)
         record.delete()
-
-
-def authority_create(*, actor: User, code: str, name_ja: str, kind: str, name_en: str = "") -> Authority:
-    """Regulator staff add an authority (a ministry, a minister, a commission…); it goes last in the list."""
-    return _add(actor, Authority, {"code": code, "name_ja": name_ja, "name_en": name_en, "kind": kind})
-
-
-def authority_update(*, actor: User, authority: Authority, **changes: object) -> Authority:
-    """Regulator staff rename an authority, change its kind or its place in the list (its code stays)."""
-    return _change(actor, authority, AUTHORITY_FIELDS, changes)
-
-
-def law_create(*, actor: User, code: str, name_ja: str, **values: object) -> Law:
-    """Regulator staff add a law cases may be brought under (names, short names, law number)."""
-    return _add(actor, Law, {"code": code, "name_ja": name_ja, **values})
-
-
-def law_update(*, actor: User, law: Law, **changes: object) -> Law:
-    """Regulator staff correct a law's names, number or whether its findings name safeguard types."""
-    return _change(actor, law, LAW_FIELDS, changes)
-
-
-def instrument_create(*, actor: User, code: str, law: Law, name_ja: str, name_en: str = "") -> Instrument:
-    """Regulator staff add an instrument a law gives (勧告, 命令, 聴聞…) for the actions of cases under it."""
-    return _add(actor, Instrument, {"code": code, "law": law, "name_ja": name_ja, "name_en": name_en})
-
-
-def instrument_update(*, actor: User, instrument: Instrument, **changes: object) -> Instrument:
-    """Regulator staff rename an instrument or move it in the list; its code and its law stay."""
-    return _change(actor, instrument, INSTRUMENT_FIELDS, changes)

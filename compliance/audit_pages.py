@@ -46,7 +46,7 @@ def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> 
         keys += entry_keys
     names = record_names(keys, user=request.user)
     _log_named(request, names)
-    people = _people(entries, lambda entry: entry.user_id)
+    people = _people(request, entries, lambda entry: entry.user_id)
     for entry in entries:
         entry.named = [names[key] for key in entry.record_keys]
         counts = Counter(name.kind for name in entry.named)
@@ -55,9 +55,10 @@ def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> 
         entry.subject = subject_name(entry.object_type, entry.object_id)
 
 
-def _people(rows: Sequence[object], user_id) -> dict[int, models.Model]:
+def _people(request: HttpRequest, rows: Sequence[object], user_id) -> dict[int, models.Model]:
     ids = {user_id(row) for row in rows} - {None}
-    return {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)}
+    people = get_user_model().objects.visible_to(request.user).filter(pk__in=ids)
+    return {user.pk: user for user in people}
 
 
 def name_changes(request: HttpRequest, events: Sequence[ChangeEvent]) -> None:
@@ -73,7 +74,7 @@ def name_changes(request: HttpRequest, events: Sequence[ChangeEvent]) -> None:
                 related += [(label, str(value)) for value in (before, after) if value is not None]
     names = record_names(keys + related, user=request.user)
     _log_named(request, names)
-    people = _people(events, lambda event: event.user_id)
+    people = _people(request, events, lambda event: event.user_id)
     for event in events:
         model = model_of(event.pgh_obj_model)
         event.record = names.get((event.pgh_obj_model, str(event.pgh_obj_id)))

@@ -120,6 +120,19 @@ class IncidentPairWrites(RegulatorWritesMixin):
         return editing.incident_pair_update(actor=actor, pair=record, **values)
 
 
+class ReferenceDataWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
+    """Authorities, laws and instruments: one rule for the three (`cases.reference_data`)."""
+
+    def create_record(self, actor, values):
+        return reference_data.reference_add(actor=actor, model=self.queryset.model, values=values)
+
+    def update_record(self, actor, record, values, version):
+        return reference_data.reference_change(actor=actor, record=record, changes=values)
+
+    def delete_record(self, actor, record, version):
+        reference_data.reference_delete(actor=actor, record=record)
+
+
 @write_schema(
     read=serializers.AuthoritySerializer,
     create=inputs.AuthorityCreateSerializer,
@@ -128,15 +141,8 @@ class IncidentPairWrites(RegulatorWritesMixin):
     created="Add an authority: a commission, a ministry, a minister, a court (regulator staff).",
     updated="Rename an authority, change its kind or its place in the list (regulator staff); its code stays.",
 )
-class AuthorityWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    def create_record(self, actor, values):
-        return reference_data.authority_create(actor=actor, **values)
-
-    def update_record(self, actor, record, values, version):
-        return reference_data.authority_update(actor=actor, authority=record, **values)
-
-    def delete_record(self, actor, record, version):
-        reference_data.reference_delete(actor=actor, record=record)
+class AuthorityWrites(ReferenceDataWrites):
+    pass
 
 
 @write_schema(
@@ -147,15 +153,8 @@ class AuthorityWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     created="Add a law cases may be brought under (regulator staff).",
     updated="Correct a law's names, number or place in the list (regulator staff); its code stays.",
 )
-class LawWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    def create_record(self, actor, values):
-        return reference_data.law_create(actor=actor, **values)
-
-    def update_record(self, actor, record, values, version):
-        return reference_data.law_update(actor=actor, law=record, **values)
-
-    def delete_record(self, actor, record, version):
-        reference_data.reference_delete(actor=actor, record=record)
+class LawWrites(ReferenceDataWrites):
+    pass
 
 
 @write_schema(
@@ -166,12 +165,5 @@ class LawWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     created="Add an instrument of a law (勧告, 命令, 聴聞…), the kind of a regulatory action (regulator staff).",
     updated="Rename an instrument or move it in its list (regulator staff); its code and law stay.",
 )
-class InstrumentWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
-    def create_record(self, actor, values):
-        return reference_data.instrument_create(actor=actor, **values)
-
-    def update_record(self, actor, record, values, version):
-        return reference_data.instrument_update(actor=actor, instrument=record, **values)
-
-    def delete_record(self, actor, record, version):
-        reference_data.reference_delete(actor=actor, record=record)
+class InstrumentWrites(ReferenceDataWrites):
+    pass
