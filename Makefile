@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test test-hard-days screenshots install lint format messages schema schema-check bench bench-reminders bench-sign-in \
+.PHONY: run test test-hard-days screenshots install clients lint format messages schema schema-check bench bench-reminders bench-sign-in \
 	clean upgrade lock-check audit licences
 
 # Everything installs from uv.lock, every file checked against its hash; `make upgrade` refreshes the lock.
@@ -37,14 +37,29 @@ $(INSTALLED): pyproject.toml uv.lock
 
 install: $(INSTALLED)
 
+# The API client generators (pyproject.toml's `clients` group), in an environment of their own.
+CLIENTS_VENV ?= $(VENV)-clients
+CLIENTS_INSTALLED := $(CLIENTS_VENV)/.installed
+$(CLIENTS_INSTALLED): pyproject.toml uv.lock $(INSTALLED)
+	$(PYTHON) -m venv $(CLIENTS_VENV)
+	$(UV) export --quiet --frozen --only-group clients --no-emit-project --format requirements-txt --output-file $(CLIENTS_VENV)/requirements.txt
+	$(CLIENTS_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(CLIENTS_VENV)/requirements.txt
+	touch $@
+
+# CI: clients generated from the committed schema, Python (openapi-python-client) and TypeScript (openapi-generator,
+# typescript-fetch; needs Java and npm), with no generator warning, every Python module importable, the TypeScript
+# compiled. The review loop through the generated Python client is a test of the suite (tests/test_generated_client.py).
+clients: $(CLIENTS_INSTALLED)
+	$(CLIENTS_VENV)/bin/python scripts/generated_clients.py check
+
 # The demo: DEBUG on, demo people (see README), no second factor asked of the regulator's demo staff,
 # a Celery worker and beat on a broker kept in files (no Redis), mail printed on the console.
 run: install
 	DEBUG=$${DEBUG:-True} OTP_REQUIRED_FOR_REGULATOR=$${OTP_REQUIRED_FOR_REGULATOR:-False} \
 	  CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://} VENV=$(VENV) $(WITH_DB) scripts/run-demo.sh
 
-test: install
-	$(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+test: install $(CLIENTS_INSTALLED)
+	CLIENTS_PYTHON=$(CLIENTS_VENV)/bin/python $(WITH_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The tests whose outcome depends on the day (marked `dates`), again with the clock at hard moments (tests/clock.py):
 # a fiscal year's last minute, a leap day, the day after the split's last window (still the 31st in UTC) and an

@@ -13,7 +13,8 @@ def code_filter(field_name: str, help_text: str) -> django_filters.CharFilter:
 
 class RegulatoryActionFilterSet(ApiFilterSet):
     """Actions by case, instrument (`kind`, its code), law of the instrument, law reference, law cited, issuing
-    authority and date."""
+    authority and date (one day: `date__gte` and `date__lte` both set to it; a parameter named `date` alone would
+    clash with a type of the generated TypeScript client)."""
 
     case__code = code_filter("case__code", "The case's code.")
     kind = code_filter("instrument__code", "The instrument's code.")
@@ -24,7 +25,7 @@ class RegulatoryActionFilterSet(ApiFilterSet):
 
     class Meta:
         model = RegulatoryAction
-        fields = {"date": ["exact", "gte", "lte"]}
+        fields = {"date": ["gte", "lte"]}
 
 
 class FindingFilterSet(ApiFilterSet):

@@ -57,6 +57,8 @@ class RelatedCasesField(serializers.Field):
 
 
 class CaseDetailSerializer(CaseSerializer):
+    """An enforcement case with its related cases."""
+
     related = RelatedCasesField()
 
     class Meta(CaseSerializer.Meta):

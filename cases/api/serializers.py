@@ -45,6 +45,8 @@ class WrittenOut(serializers.CharField):
 
 
 class LawSerializer(HyperlinkedModelSerializer):
+    """A law cases cite: its names and number."""
+
     class Meta:
         model = Law
         fields = [
@@ -55,6 +57,8 @@ class LawSerializer(HyperlinkedModelSerializer):
 
 
 class InstrumentSerializer(HyperlinkedModelSerializer):
+    """A kind of action a law provides for (guidance, recommendation, order, report request…)."""
+
     law = code_of()
 
     class Meta:
@@ -64,6 +68,8 @@ class InstrumentSerializer(HyperlinkedModelSerializer):
 
 
 class LawArticleSerializer(HyperlinkedModelSerializer):
+    """A provision of a law (article, paragraph, item) that findings and actions cite."""
+
     law = code_of()
     law_ja = serializers.CharField(source="law.name_ja", read_only=True)
     law_en = serializers.CharField(source="law.name_en", read_only=True)
@@ -82,6 +88,8 @@ class LawArticleSerializer(HyperlinkedModelSerializer):
 
 
 class SafeguardTypeSerializer(HyperlinkedModelSerializer):
+    """A category of safeguard from the personal-data law's guidelines, which measures are grouped by."""
+
     class Meta:
         model = SafeguardType
         fields = ["id", "url", "code", "name_ja", "name_en"]
@@ -89,6 +97,8 @@ class SafeguardTypeSerializer(HyperlinkedModelSerializer):
 
 
 class AuthoritySerializer(HyperlinkedModelSerializer):
+    """A body that acts in cases: a commission, a ministry, a minister, a court."""
+
     class Meta:
         model = Authority
         fields = ["id", "url", "code", "name_ja", "name_en", "kind", "position"]
@@ -96,6 +106,8 @@ class AuthoritySerializer(HyperlinkedModelSerializer):
 
 
 class CaseSerializer(HyperlinkedModelSerializer):
+    """An enforcement case: the authority, the companies, its status, and links to its records."""
+
     authorities = code_list(help_text="The codes of the authorities that brought the case.")
     law = code_of(allow_null=True)
 
@@ -109,6 +121,8 @@ class CaseSerializer(HyperlinkedModelSerializer):
 
 
 class RegulatoryActionSerializer(HyperlinkedModelSerializer):
+    """An action in a case: its instrument, issuer, date, addressees and the provisions it rests on."""
+
     case = code_of()
     kind = code_of(source="instrument", help_text="The instrument's code.")
     articles = code_list()
@@ -126,6 +140,8 @@ class RegulatoryActionSerializer(HyperlinkedModelSerializer):
 
 
 class FindingSerializer(HyperlinkedModelSerializer):
+    """What the authority found wrong in a case: its text, the law it cites, the companies concerned."""
+
     case = code_of()
     articles = code_list()
     safeguard_types = code_list()
@@ -142,6 +158,8 @@ class FindingSerializer(HyperlinkedModelSerializer):
 
 
 class IncidentPairSerializer(HyperlinkedModelSerializer):
+    """The incidents found at one pair of companies (the operator and its sister retailer) in a case."""
+
     case = code_of()
     group = code_of()
     companies = code_list()
@@ -154,6 +172,8 @@ class IncidentPairSerializer(HyperlinkedModelSerializer):
 
 
 class IncidentSerializer(HyperlinkedModelSerializer):
+    """One incident of a pair in the company-wide inspection, and its follow-up."""
+
     case = serializers.SlugRelatedField(source="pair.case", slug_field="code", read_only=True)
     pair = HyperlinkedRelatedField(view_name="api:incidentpair-detail", read_only=True)
     pair_number = serializers.IntegerField(source="pair.number", read_only=True)

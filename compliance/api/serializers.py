@@ -8,6 +8,8 @@ from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGro
 
 
 class CompanyGroupSerializer(HyperlinkedModelSerializer):
+    """A corporate group of companies."""
+
     class Meta:
         model = CompanyGroup
         fields = ["id", "url", "code", "name_ja", "name_en"]
@@ -15,6 +17,8 @@ class CompanyGroupSerializer(HyperlinkedModelSerializer):
 
 
 class CompanySerializer(HyperlinkedModelSerializer):
+    """A company under supervision, or a contractor a case names."""
+
     group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -63,6 +67,8 @@ class ChangeEventSerializer(serializers.Serializer):
 
 
 class AccessAnomalySerializer(serializers.ModelSerializer):
+    """A pattern in the access log worth a look (regulator staff): its kind, person, day and the reads it counts."""
+
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     company = serializers.SlugRelatedField(source="user.company", slug_field="code", read_only=True, allow_null=True)
 

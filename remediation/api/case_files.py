@@ -37,6 +37,12 @@ class TextCaseFileParser(CaseFileParser):
     media_type = "text/yaml"
 
 
+class BytesCaseFileParser(CaseFileParser):
+    """The body as bytes, as a generated client sends a file: the import reads it as YAML all the same."""
+
+    media_type = "application/octet-stream"
+
+
 class CaseFileUploadSerializer(serializers.Serializer):
     """A case file sent as a form's file field."""
 
@@ -92,14 +98,13 @@ class CaseFilesActionMixin:
         return case_file_response(request, self.get_object())
 
     @extend_schema(
-        request={
-            MEDIA_TYPE: OpenApiTypes.STR,
-            "text/yaml": OpenApiTypes.STR,
-            "multipart/form-data": CaseFileUploadSerializer,
-        },
+        # The file as the whole body (application/yaml, text/yaml, application/octet-stream) is read too; the schema
+        # names the form alone, one body per operation, which every client generator can send.
+        request={"multipart/form-data": CaseFileUploadSerializer},
         responses={201: CaseFileImportedSerializer, 200: CaseFileImportedSerializer},
         description=(
-            "Import a case file (regulator staff): the YAML as the request body, or as the form field `file`. "
+            "Import a case file (regulator staff): the YAML as the request body (`application/octet-stream`, "
+            "`application/yaml` or `text/yaml`), or as the form field `file`. "
             "The whole file is checked first; an invalid one answers 400 with every problem in `errors` "
             "(record → field → reasons) and nothing is written. 201 when the case is new, 200 when it existed "
             "(its texts follow the file; existing items keep their status and dates)."
@@ -111,7 +116,7 @@ class CaseFilesActionMixin:
         url_path="import",
         url_name="import",
         permission_classes=[RegulatorOnly],
-        parser_classes=[CaseFileParser, TextCaseFileParser, parsers.MultiPartParser],
+        parser_classes=[CaseFileParser, TextCaseFileParser, BytesCaseFileParser, parsers.MultiPartParser],
     )
     def import_case_file(self, request):
         """Import a case file."""

@@ -21,6 +21,8 @@ from remediation.models import DeadlineChange, Evidence, Implementation, Measure
 
 
 class MeasureSerializer(HyperlinkedModelSerializer):
+    """What a finding requires companies to do, and by when."""
+
     case = serializers.SlugRelatedField(source="finding.case", slug_field="code", read_only=True)
     finding = HyperlinkedRelatedField(view_name="api:finding-detail", read_only=True)
     safeguard_type = code_of()
@@ -36,6 +38,8 @@ class MeasureSerializer(HyperlinkedModelSerializer):
 
 
 class ImplementationSerializer(HyperlinkedModelSerializer):
+    """A measure as one company carries it out: status, current and original dates, version (ETag)."""
+
     measure = HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
     measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
@@ -55,6 +59,8 @@ class ImplementationSerializer(HyperlinkedModelSerializer):
 
 
 class ProgressUpdateSerializer(HyperlinkedModelSerializer):
+    """A company's report of progress on an item, with its evidence and review state."""
+
     company = code_of()
     implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
     incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
@@ -74,6 +80,8 @@ class ProgressUpdateSerializer(HyperlinkedModelSerializer):
 
 
 class EvidenceSerializer(HyperlinkedModelSerializer):
+    """A file submitted with a progress update: its name, type, size and hash; the content is downloaded."""
+
     company = code_of()
     update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
     download = FileLinkField(view_name="api:evidence-download")
@@ -96,6 +104,8 @@ class EvidenceSerializer(HyperlinkedModelSerializer):
 
 
 class ReviewSerializer(HyperlinkedModelSerializer):
+    """The regulator's decision on a progress update: accepted, or more information asked for."""
+
     company = code_of()
     update = HyperlinkedRelatedField(view_name="api:progressupdate-detail", read_only=True)
     reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -142,6 +152,8 @@ class CommentSerializer(serializers.Serializer):
 
 
 class DeadlineChangeSerializer(HyperlinkedModelSerializer):
+    """A company's request to move an item's date, and the regulator's decision on it."""
+
     company = code_of()
     implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
     incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)
@@ -173,6 +185,8 @@ class DeadlineChangeInputSerializer(serializers.Serializer):
 
 
 class ReminderSerializer(HyperlinkedModelSerializer):
+    """A follow-up reminder sent (or planned) for an open item, and to whom."""
+
     company = code_of()
     implementation = HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True, allow_null=True)
     incident = HyperlinkedRelatedField(view_name="api:incident-detail", read_only=True, allow_null=True)

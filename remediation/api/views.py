@@ -117,7 +117,10 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     }
     ordering_fields = ["submitted_at"]
 
-    @extend_schema(request=ProgressUpdateInputSerializer, responses={201: ProgressUpdateSerializer})
+    # Documented as a form alone, which carries the evidence files; the same fields in JSON are read too.
+    @extend_schema(
+        request={"multipart/form-data": ProgressUpdateInputSerializer}, responses={201: ProgressUpdateSerializer}
+    )
     def create(self, request, *args, **kwargs):
         version = expected_version(request)  # 428 without it, whatever the body says
         # Read as sent, never copied: a copy of a form deep-copies its files, and a file large enough to wait on disk
