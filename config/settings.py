@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "CompanyKindEnum": "compliance.choices.CompanyKind",
         "MeasureKindEnum": "remediation.choices.MeasureKind",
         "AuthorityKindEnum": "cases.choices.AuthorityKind",
+        "WebhookEventEnum": "compliance.models.webhooks.WebhookEvent",
     },
     # The errors every operation may answer (problem details), and If-Match on conditional writes.
     "POSTPROCESSING_HOOKS": [
