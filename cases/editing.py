@@ -42,6 +42,7 @@ from compliance.editing import (
 )
 from compliance.models import Company, CompanyGroup
 from compliance.versioning import check_version
+from compliance.webhooks import publish
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -97,6 +98,7 @@ def case_open(
         )
         save_validated(case)
         case.authorities.set(authorities if authorities is not None else [Authority.own()])
+        publish("case.changed", case, data={"change": "opened"})
         return case
 
 
@@ -116,10 +118,14 @@ def case_update(*, actor: User, case: Case, authorities: Sequence[Authority] | N
         case = locked(case)
         if "status" in changes and case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed: reopen it first.")})
-        if assign(case, changes, CASE_FIELDS):
+        changed = assign(case, changes, CASE_FIELDS)
+        if changed:
             save_validated(case)
-        if authorities is not None:
+        if authorities is not None and set(case.authorities.all()) != set(authorities):
             case.authorities.set(authorities)
+            changed = True
+        if changed:
+            publish("case.changed", case, data={"change": "updated"})
         return case
 
 
@@ -140,7 +146,9 @@ def case_close(*, actor: User, case: Case, closed_on: datetime.date | None = Non
         if case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed already.")})
         case.status, case.closed_on = CaseStatus.CLOSED, closed_on or clock.today()
-        return save_validated(case)
+        save_validated(case)
+        publish("case.changed", case, data={"change": "closed"})
+        return case
 
 
 def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Case:
@@ -153,7 +161,9 @@ def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Ca
         if case.status != CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is not closed.")})
         case.status, case.closed_on = status, None
-        return save_validated(case)
+        save_validated(case)
+        publish("case.changed", case, data={"change": "reopened"})
+        return case
 
 
 # Law articles -----------------------------------------------------------------------------------------------

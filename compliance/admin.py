@@ -4,7 +4,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin_site import ReadOnlyAdmin, ScopedAdmin
-from compliance.models import AccessAnomaly, AccessLogEntry, CalendarFeed, Company, CompanyGroup, User
+from compliance.models import (
+    AccessAnomaly,
+    AccessLogEntry,
+    CalendarFeed,
+    Company,
+    CompanyGroup,
+    User,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from compliance.second_factor import second_factor_reset, sign_in_unlock
 
 
@@ -85,3 +94,24 @@ class CalendarFeedAdmin(ScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    """People's webhook subscriptions, to look into (their owners manage them through the API); never the secret."""
+
+    list_display = ["owner", "url", "paused_because", "consecutive_failures", "created_at"]
+    list_filter = ["paused_because"]
+    list_select_related = ["owner"]
+    search_fields = ["owner__username", "url"]
+    exclude = ["secret_encrypted"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """What was sent to each subscription, and how its attempts went."""
+
+    list_display = ["message_id", "event_type", "status", "attempts", "last_response_code", "created_at"]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["subscription__owner"]
+    search_fields = ["message_id", "subscription__owner__username"]

@@ -11,7 +11,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         import compliance.checks  # noqa: F401 (registers the deployment checks)
-        from compliance import signals  # noqa: F401 (connects the sign-in log)
+        from compliance import signals, tasks  # noqa: F401 (the sign-in log; the tasks webhooks queue by name)
         from compliance.history import install_change_feed_after_migrate
 
         post_migrate.connect(install_change_feed_after_migrate, sender=self)

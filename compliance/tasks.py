@@ -7,6 +7,7 @@ from celery import shared_task
 from compliance import clock
 from compliance.analysis import access_log_analyse
 from compliance.checkpoints import Checkpoint, access_log_checkpoint, access_log_checkpoint_mail
+from compliance.webhook_delivery import delivery_attempt, delivery_sweep, paused_mail
 
 
 @shared_task
@@ -31,3 +32,21 @@ def checkpoint_access_log() -> int:
 def send_access_log_checkpoint(line: str) -> int:
     """Mail one checkpoint (its line in the checkpoint file) to each regulator administrator."""
     return access_log_checkpoint_mail(checkpoint=Checkpoint.from_line(line))
+
+
+@shared_task
+def deliver_webhook(delivery_id: int) -> str | None:
+    """One attempt at one webhook delivery, if it is due (running it twice sends once); the row records the outcome."""
+    return delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task
+def sweep_webhooks() -> int:
+    """Every minute (beat): queue again the webhook deliveries due whose task was lost; returns how many."""
+    return len(delivery_sweep(now=clock.now()))
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_webhook_paused_mail(subscription_id: int) -> int:
+    """Tell a subscription's owner that it has been paused because its deliveries kept failing."""
+    return paused_mail(subscription_id=subscription_id)

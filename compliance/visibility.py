@@ -34,6 +34,16 @@ PUBLIC = Visibility.PUBLIC
 INTERNAL = Visibility.INTERNAL
 RESTRICTED = Visibility.RESTRICTED
 
+_WEBHOOK_SUBSCRIPTION_FIELDS = (
+    "id", "owner", "url", "events", "description", "secret_encrypted", "paused_because", "paused_at",
+    "consecutive_failures", "failing_since", "created_at", "updated_at",
+)  # fmt: skip
+_WEBHOOK_DELIVERY_FIELDS = (
+    "id", "subscription", "event_type", "message_id", "record_model", "record_pk", "body", "status", "attempts",
+    "max_attempts", "last_response_code", "last_error", "next_attempt_at", "last_attempt_at", "delivered_at",
+    "created_at",
+)  # fmt: skip
+
 # Model label -> field name (a foreign key by its name, not its `_id` column) -> class.
 # pghistory event models are not listed: they are RESTRICTED as a whole (see `visibility_of`).
 # When in doubt, the more restrictive class.
@@ -81,6 +91,9 @@ FIELDS: dict[str, dict[str, Visibility]] = {
     ),
     # A person's secret feed address (its token's hash).
     "compliance.CalendarFeed": dict.fromkeys(["id", "person", "token_hash", "created_at", "revoked_at"], RESTRICTED),
+    # Webhooks: a person's subscriptions (the signing secret encrypted) and the bodies sent; the admin only.
+    "compliance.WebhookSubscription": dict.fromkeys(_WEBHOOK_SUBSCRIPTION_FIELDS, RESTRICTED),
+    "compliance.WebhookDelivery": dict.fromkeys(_WEBHOOK_DELIVERY_FIELDS, RESTRICTED),
     # The access log and its analysis: audit data about people.
     "compliance.AccessLogEntry": dict.fromkeys(
         [

@@ -2,6 +2,7 @@
 
 from cases.api import views as case_views
 from compliance.api import views as company_views
+from compliance.api import webhooks
 from compliance.api.routers import ApiRouter
 from remediation.api import case_files, incidents
 from remediation.api import views as remediation_views
@@ -30,5 +31,6 @@ router.register("access-log", company_views.AccessLogViewSet, basename="accesslo
 router.register("access-anomalies", company_views.AccessAnomalyViewSet, basename="accessanomaly")
 router.register("history", company_views.ChangeHistoryViewSet, basename="history")
 router.register("auth/tokens", company_views.ApiTokenViewSet, basename="apitoken")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = router.urls

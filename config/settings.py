@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "CompanyKindEnum": "compliance.choices.CompanyKind",
         "MeasureKindEnum": "remediation.choices.MeasureKind",
         "AuthorityKindEnum": "cases.choices.AuthorityKind",
+        "WebhookEventEnum": "compliance.models.webhooks.WebhookEvent",
     },
     # The errors every operation may answer (problem details), and If-Match on conditional writes.
     "POSTPROCESSING_HOOKS": [
@@ -396,6 +397,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "remediation.tasks.take_daily_counts",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Webhook deliveries whose attempt is due and whose task was lost (a worker killed, the broker down): sent again.
+    "sweep-webhooks": {
+        "task": "compliance.tasks.sweep_webhooks",
+        "schedule": crontab(minute="*"),
+    },
     # The access-log analysis of the day before, every night.
     "analyse-access-log": {
         "task": "compliance.tasks.analyse_access_log",
@@ -407,6 +413,27 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
 }
+
+# Webhooks (compliance/webhooks.py). Their signing secrets are stored encrypted with this Fernet key (44 characters of
+# URL-safe base64: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
+# unset, a key derived from SECRET_KEY (then changing SECRET_KEY makes every subscription need a new secret).
+WEBHOOK_SECRET_KEY = env.str("WEBHOOK_SECRET_KEY", default="")
+# Plain http:// addresses on this machine (127.0.0.1, ::1, localhost) for trying a receiver out; never in production.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("WEBHOOK_ALLOW_HTTP_LOOPBACK", default=DEBUG)
+# Seconds a receiver has to answer; an attempt running longer than the lease counts as lost and is made again.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_LEASE = env.int("WEBHOOK_LEASE", default=60)
+# Attempts per delivery, the first retry after WEBHOOK_BACKOFF seconds, doubling each time up to WEBHOOK_BACKOFF_MAX.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF = env.int("WEBHOOK_BACKOFF", default=30)
+WEBHOOK_BACKOFF_MAX = env.int("WEBHOOK_BACKOFF_MAX", default=6 * 3600)
+# The sweep sends again what has been due for this long (seconds) without its task having run.
+WEBHOOK_SWEEP_GRACE = env.int("WEBHOOK_SWEEP_GRACE", default=60)
+# A subscription is paused, and its owner told, once this many deliveries in a row have failed every attempt, or
+# once a delivery fails for good after the address has been failing for this many hours.
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
+WEBHOOK_PAUSE_AFTER_HOURS = env.int("WEBHOOK_PAUSE_AFTER_HOURS", default=24)
+WEBHOOK_MAX_PER_PERSON = env.int("WEBHOOK_MAX_PER_PERSON", default=20)
 
 # The change history records every insert, update and delete of a tracked model (pghistory records no deletes by
 # default: a regulatory action, finding or measure removed would leave no trace).

@@ -33,3 +33,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000000
 # Tests run in transactions that never commit, so the dashboard's change counter (raised at commit) never moves:
 # its cache is off, except in tests/remediation/test_dashboard_cache.py, which makes the triggers fire at once.
 DASHBOARD_CACHE_SECONDS = 0
+# The tests' webhook receivers listen on 127.0.0.1 over plain HTTP.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = True

@@ -166,7 +166,12 @@ REGULATOR_ONLY = {
     "compliance:company_group_edit": "/company-groups/kansai/edit/",
 }
 # A person's own API tokens, looked up within that person's tokens only.
-PERSONAL = {"api:apitoken-list", "api:apitoken-detail"}
+PERSONAL = {"api:apitoken-list", "api:apitoken-detail"} | {
+    "api:webhook-list",  # tests/compliance/test_webhooks.py: another person's subscription answers 404
+    "api:webhook-detail",
+    "api:webhook-deliveries",
+    "api:webhook-resend",
+}
 # A person's own calendar address, and the feed behind it (its secret token stands for that person).
 PERSONAL |= {"remediation:calendar_feed", "remediation:calendar_feed_ics"}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from compliance.record_addresses import record_route_add
+
 SUFFIXED_ROUTES = ("-list", "-detail")
 SUFFIXES = ["json", "api"]
 
@@ -17,6 +19,13 @@ class ApiRouter(DefaultRouter):
     """
 
     include_format_suffixes = False
+
+    def register(self, prefix, viewset, basename=None) -> None:
+        super().register(prefix, viewset, basename)
+        queryset = getattr(viewset, "queryset", None)
+        if queryset is not None:
+            # Where webhooks' payloads link to records of its kind.
+            record_route_add(queryset.model._meta.label, prefix, viewset.lookup_field)
 
     def get_urls(self) -> list:
         urls = super().get_urls()

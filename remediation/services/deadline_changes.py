@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from compliance import clock
 from compliance.tracking import TrackedItem
 from compliance.versioning import check_version
+from compliance.webhooks import publish, reference
 from remediation.choices import DeadlineChangeState
 from remediation.models import DeadlineChange, about
 from remediation.services.items import _bump, _lock_item, _lock_own_item, _require_officer, _require_regulator
@@ -50,6 +51,7 @@ def deadline_change_request(
             **about(locked),
         )
         _bump(locked)
+        publish("deadline_change.requested", change, data={"item": reference(locked)})
         return change
 
 
@@ -91,4 +93,5 @@ def deadline_change_decide(
         locked.decision_comment = comment.strip()
         locked.version += 1
         locked.save()
+        publish("deadline_change.decided", locked, data={"state": locked.state, "item": reference(locked.subject)})
         return locked

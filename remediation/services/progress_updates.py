@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from compliance import clock
 from compliance.tracking import TrackedItem
 from compliance.versioning import check_version
+from compliance.webhooks import publish, reference
 from remediation.choices import ReviewDecision, ReviewState
 from remediation.evidence import CheckedUpload, check_upload
 from remediation.models import Evidence, ProgressUpdate, Reminder, Review, about
@@ -87,6 +88,11 @@ def progress_update_submit(
                 acted_on_at=clock.now()
             )
             notify_after_commit("submitted", update.pk)
+            publish(
+                "progress_update.submitted",
+                update,
+                data={"item": reference(locked), "status": status, "in_reply_to": in_reply_to and in_reply_to.pk},
+            )
             return update
     except Exception:
         # Nothing of a refused submission stays behind, files included.
@@ -157,4 +163,5 @@ def _review(actor: User, update: ProgressUpdate, decision: str, state: str, comm
         company_id=update.company_id, update=update, reviewer=actor, decision=decision, comment=comment.strip()
     )
     notify_after_commit(event, update.pk)
+    publish("review.decided", review, data={"decision": decision, "progress_update": reference(update)})
     return review

@@ -13,7 +13,8 @@ from cases.models import Incident
 from compliance import clock
 from compliance.access import REGULATOR_ROLES
 from compliance.choices import ItemStatus, Role
-from remediation.choices import ReminderKind
+from compliance.webhooks import Event, publish_events, reference
+from remediation.choices import ReminderKind, ReminderRule
 from remediation.models import (
     DigestSchedule,
     Implementation,
@@ -185,3 +186,18 @@ def _address(reminders: list[Reminder], today: datetime.date) -> None:
     late = ExpressionWrapper(Q(planned_for__lt=today), output_field=BooleanField())
     Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now, addressed_on=today, late=late)
     ReminderRecipient.objects.bulk_create(links, ignore_conflicts=True)
+    publish_events(_events(reminders))
+
+
+def _events(reminders: list[Reminder]) -> list[Event]:
+    """The webhooks' events of the reminders addressed: each one sent, and the items they find overdue."""
+    events = []
+    for reminder in reminders:
+        item = reference(reminder.subject)
+        events.append(Event("reminder.sent", reminder, data={"rule": reminder.rule, "item": item}))
+        if reminder.rule == ReminderRule.OVERDUE:
+            # Told to those who see the company's reminder: the item itself is seen by other companies too.
+            events.append(
+                Event("item.overdue", reminder.subject, scope=reminder, data={"reminder": reference(reminder)})
+            )
+    return events
