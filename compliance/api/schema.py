@@ -51,6 +51,7 @@ ERROR_RESPONSES = {
     "404": ("NotFound", "No such record, or not one this person may see."),
     "409": ("Conflict", "The record cannot be removed while other records depend on it: see `detail`."),
     "412": ("PreconditionFailed", "The record changed since its ETag was read: read it again and retry."),
+    "415": ("UnsupportedMediaType", "The body is not of a media type this operation reads: see its request body."),
     "428": ("PreconditionRequired", "Send `If-Match` with the ETag of the record being changed."),
     "429": ("TooManyRequests", "Too many requests with this token: retry after `Retry-After` seconds."),
 }
@@ -106,6 +107,8 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
                 p.get("in") == "query" for p in parameters
             ):
                 statuses.append("400")
+            if "requestBody" in operation:
+                statuses.append("415")
             if method == "delete":  # refused while companies keep private records on it
                 statuses.append("409")
             require_filter_values(parameters)
