@@ -356,3 +356,32 @@ def test_of_two_writers_with_the_same_etag_one_is_refused():
             User.objects.filter(username__startswith="etag-race-").delete()
 
         in_own_connection(clean)
+
+
+# The edit pages: the version read, as a hidden field ------------------------------------------------------------
+
+
+def test_an_edit_page_refuses_a_save_based_on_a_version_someone_else_changed(regulator_client, regulator_staff):
+    group = RECORDS["companygroup"][0](regulator_staff)
+    url = reverse("compliance:company_group_edit", args=[group.code])
+    page = regulator_client.get(url).content.decode()
+    assert f'name="version" value="{group.version}"' in page
+    compliance_services.company_group_update(actor=regulator_staff, group=group, version=group.version, name_en="B")
+    form = {"name_ja": "古い版から", "name_en": "", "position": group.position, "version": group.version}
+    stale = regulator_client.post(url, form)
+    assert stale.status_code == 409
+    assert "Reload" in stale.content.decode() or "再読み込み" in stale.content.decode()
+    assert stored(group).name_ja == group.name_ja and stored(group).version == group.version + 1
+    assert regulator_client.post(url, {}).status_code == 400  # no version: nothing written either
+    saved = regulator_client.post(url, {**form, "version": group.version + 1})
+    assert saved.status_code == 302
+    assert (stored(group).name_ja, stored(group).version) == ("古い版から", group.version + 2)
+
+
+def test_a_removal_page_carries_the_version_too(regulator_client, regulator_staff):
+    finding = RECORDS["finding"][0](regulator_staff)
+    url = reverse("cases:finding_delete", args=[finding.case.code, finding.code])
+    assert f'name="version" value="{finding.version}"' in regulator_client.get(url).content.decode()
+    assert regulator_client.post(url, {"version": finding.version + 1}).status_code == 409
+    assert regulator_client.post(url, {"version": finding.version}).status_code == 302
+    assert not type(finding).objects.filter(pk=finding.pk).exists()

@@ -148,7 +148,7 @@ def test_a_record_others_depend_on_is_a_conflict_to_remove(staff, case, officers
     from tests.conftest import submit_update
 
     kept = submit_update(officers["okinawa"]).implementation
-    response = staff.delete(f"{API}/measures/{kept.measure_id}/")
+    response = staff.delete(f"{API}/measures/{kept.measure_id}/", HTTP_IF_MATCH=kept.measure.etag)
     assert response.status_code == 409
     assert response.json()["title"] == "Conflict" and "progress" in response.json()["detail"]
     assert Implementation.objects.filter(pk=kept.pk).exists()
