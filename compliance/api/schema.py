@@ -69,12 +69,11 @@ IF_NONE_MATCH = {
     "description": "The ETag of the record as last read: 304, with no body, while it is still the current one.",
     "schema": {"type": "string", "minLength": 1},
 }
-ETAG_HEADER = {
-    "ETag": {
-        "description": 'The record\'s current version, as an entity tag (`"3"`): send it as `If-Match` to change it.',
-        "schema": {"type": "string"},
-    }
+ETAG = {
+    "description": 'The record\'s current version, as an entity tag (`"3"`): send it as `If-Match` to change it.',
+    "schema": {"type": "string"},
 }
+ETAG_HEADER = {"ETag": {"$ref": "#/components/headers/ETag"}}
 NOT_MODIFIED = {"description": "The record is still at the version `If-None-Match` names.", "headers": ETAG_HEADER}
 # Query parameters that are not filters (pages, cursors, ordering, format): an empty value is the same as none.
 NOT_FILTERS = frozenset(
@@ -116,6 +115,7 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
                 "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
             }
     components["responses"] = dict(sorted(responses.items()))
+    components.setdefault("headers", {})["ETag"] = ETAG
 
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
