@@ -67,7 +67,7 @@ IF_NONE_MATCH = {
     "name": "If-None-Match",
     "required": False,
     "description": "The ETag of the record as last read: 304, with no body, while it is still the current one.",
-    "schema": {"type": "string", "minLength": 1},
+    "schema": {"type": "string"},
 }
 ETAG = {
     "description": 'The record\'s current version, as an entity tag (`"3"`): send it as `If-Match` to change it.',

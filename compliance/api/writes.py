@@ -161,8 +161,8 @@ class RegulatorWritesMixin(ETagRetrieveMixin):
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
+        version = expected_version(request)  # 428 without it, whatever the body says (it is checked below)
         values = self.write_input(self.update_input, request, partial=True)
-        version = expected_version(request)
         changed = run_write(request, lambda: self.update_record(request.user, record, values, version))
         return self.answer(changed, status.HTTP_200_OK)
 
