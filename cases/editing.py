@@ -34,10 +34,13 @@ from compliance import clock
 from compliance.editing import (
     assign,
     locked,
+    locked_at,
     next_position,
+    relation_changes,
     require_no_dependents,
     require_regulator,
     require_some,
+    save_changes,
     save_validated,
 )
 from compliance.models import Company, CompanyGroup
@@ -107,61 +110,67 @@ def _require_authorities(authorities: Sequence[Authority] | None) -> None:
     require_some(authorities, "authorities", _("Choose at least one authority that brought the case."))
 
 
-def case_update(*, actor: User, case: Case, authorities: Sequence[Authority] | None = None, **changes: object) -> Case:
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    version: int | None,
+    authorities: Sequence[Authority] | None = None,
+    **changes: object,
+) -> Case:
     """Regulator staff change a case's texts, its opening day, its authorities, or move it between open and
-    monitoring."""
+    monitoring, at the version they saw."""
     require_regulator(actor)
     if changes.get("status") == CaseStatus.CLOSED:
         raise ValidationError({"status": _("Close a case with its closing day.")})
     _require_authorities(authorities)
     with transaction.atomic():
-        case = locked(case)
-        if "status" in changes and case.status == CaseStatus.CLOSED:
+        case = locked_at(case, version)
+        if changes.get("status", case.status) != case.status and case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed: reopen it first.")})
         changed = assign(case, changes, CASE_FIELDS)
-        if changed:
-            save_validated(case)
-        if authorities is not None and set(case.authorities.all()) != set(authorities):
-            case.authorities.set(authorities)
-            changed = True
-        if changed:
+        before = case.version
+        case = save_changes(case, changed, relation_changes(case, {"authorities": authorities}))
+        if case.version != before:
             publish("case.changed", case, data={"change": "updated"})
         return case
 
 
-def case_delete(*, actor: User, case: Case) -> None:
-    """Regulator staff remove a case opened by mistake: refused, naming them, while it holds any record or link."""
+def case_delete(*, actor: User, case: Case, version: int | None) -> None:
+    """Regulator staff remove a case opened by mistake, at the version they saw: refused, naming them, while it holds
+    any record or link."""
     require_regulator(actor)
     with transaction.atomic():
-        case = locked(case)
+        case = locked_at(case, version)
         require_no_dependents(case)
         case.delete()
 
 
-def case_close(*, actor: User, case: Case, closed_on: datetime.date | None = None) -> Case:
-    """Regulator staff close a case on a day (today unless given)."""
+def case_close(*, actor: User, case: Case, version: int | None, closed_on: datetime.date | None = None) -> Case:
+    """Regulator staff close a case on a day (today unless given), at the version they saw."""
     require_regulator(actor)
     with transaction.atomic():
-        case = locked(case)
+        case = locked_at(case, version)
         if case.status == CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is closed already.")})
-        case.status, case.closed_on = CaseStatus.CLOSED, closed_on or clock.today()
-        save_validated(case)
+        changes = {"status": CaseStatus.CLOSED, "closed_on": closed_on or clock.today()}
+        case = save_changes(case, assign(case, changes, changes))
         publish("case.changed", case, data={"change": "closed"})
         return case
 
 
-def case_reopen(*, actor: User, case: Case, status: str = CaseStatus.OPEN) -> Case:
-    """Regulator staff reopen a closed case, as open or under monitoring; its closing day is cleared."""
+def case_reopen(*, actor: User, case: Case, version: int | None, status: str = CaseStatus.OPEN) -> Case:
+    """Regulator staff reopen a closed case, as open or under monitoring, at the version they saw; its closing day is
+    cleared."""
     require_regulator(actor)
     if status not in (CaseStatus.OPEN, CaseStatus.MONITORING):
         raise ValidationError({"status": _("A case reopens open or under monitoring.")})
     with transaction.atomic():
-        case = locked(case)
+        case = locked_at(case, version)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError({"status": _("This case is not closed.")})
-        case.status, case.closed_on = status, None
-        save_validated(case)
+        changes = {"status": status, "closed_on": None}
+        case = save_changes(case, assign(case, changes, changes))
         publish("case.changed", case, data={"change": "reopened"})
         return case
 
@@ -218,31 +227,30 @@ def regulatory_action_update(
     *,
     actor: User,
     action: RegulatoryAction,
+    version: int | None,
     articles: Sequence[object] | None = None,
     addressees: Sequence[Company] | None = None,
     addressee_authorities: Sequence[Authority] | None = None,
     **changes: object,
 ) -> RegulatoryAction:
-    """Regulator staff change an action: its kind, date, texts, issuer, law articles or addressees (None: unchanged)."""
+    """Regulator staff change an action: its kind, date, texts, issuer, law articles or addressees (None: unchanged),
+    at the version they saw."""
     require_regulator(actor)
     with transaction.atomic():
-        action = locked(action)
-        if assign(action, changes, ACTION_FIELDS):
-            save_validated(action)
+        action = locked_at(action, version)
+        changed = assign(action, changes, ACTION_FIELDS)
         if articles is not None:
-            action.articles.set(references_resolve(actor=actor, values=articles, case=action.case, field="articles"))
-        if addressees is not None:
-            action.addressees.set(addressees)
-        if addressee_authorities is not None:
-            action.addressee_authorities.set(addressee_authorities)
-        return action
+            articles = references_resolve(actor=actor, values=articles, case=action.case, field="articles")
+        relations = {"articles": articles, "addressees": addressees, "addressee_authorities": addressee_authorities}
+        return save_changes(action, changed, relation_changes(action, relations))
 
 
-def regulatory_action_delete(*, actor: User, action: RegulatoryAction) -> None:
-    """Regulator staff remove an action recorded by mistake (an action holds no company's private records)."""
+def regulatory_action_delete(*, actor: User, action: RegulatoryAction, version: int | None) -> None:
+    """Regulator staff remove an action recorded by mistake, at the version they saw (an action holds no company's
+    private records)."""
     require_regulator(actor)
     with transaction.atomic():
-        locked(action).delete()
+        locked_at(action, version).delete()
 
 
 # Findings ---------------------------------------------------------------------------------------------------
@@ -304,33 +312,33 @@ def finding_update(
     *,
     actor: User,
     finding: Finding,
+    version: int | None,
     articles: Sequence[object] | None = None,
     safeguard_types: Sequence[SafeguardType] | None = None,
     affected_companies: Sequence[Company] | None = None,
     **changes: object,
 ) -> Finding:
-    """Regulator staff change a finding's side, references, texts, safeguard types or companies (None: unchanged)."""
+    """Regulator staff change a finding's side, references, texts, safeguard types or companies (None: unchanged), at
+    the version they saw."""
     require_regulator(actor)
     _require_finding_relations(safeguard_types, affected_companies)
     with transaction.atomic():
-        finding = locked(finding)
-        if assign(finding, changes, FINDING_FIELDS):
-            save_validated(finding)
+        finding = locked_at(finding, version)
+        changed = assign(finding, changes, FINDING_FIELDS)
         if articles is not None:
-            finding.articles.set(references_resolve(actor=actor, values=articles, case=finding.case, field="articles"))
-        if safeguard_types is not None:
-            finding.safeguard_types.set(safeguard_types)
-        if affected_companies is not None:
-            finding.affected_companies.set(affected_companies)
+            articles = references_resolve(actor=actor, values=articles, case=finding.case, field="articles")
+        relations = {"articles": articles, "safeguard_types": safeguard_types, "affected_companies": affected_companies}
+        save_changes(finding, changed, relation_changes(finding, relations))
         _require_safeguard_types(finding)
         return finding
 
 
-def finding_delete(*, actor: User, finding: Finding) -> None:
-    """Regulator staff remove a finding with its measures, refused once any company keeps records on them."""
+def finding_delete(*, actor: User, finding: Finding, version: int | None) -> None:
+    """Regulator staff remove a finding with its measures, at the version they saw, refused once any company keeps
+    records on them."""
     require_regulator(actor)
     with transaction.atomic():
-        finding = locked(finding)
+        finding = locked_at(finding, version)
         for guard in removal_guards:
             guard(finding)
         finding.delete()
@@ -366,14 +374,21 @@ def incident_pair_create(
 
 
 def incident_pair_update(
-    *, actor: User, pair: IncidentPair, companies: Sequence[Company] | None = None, **changes: object
+    *,
+    actor: User,
+    pair: IncidentPair,
+    version: int | None,
+    companies: Sequence[Company] | None = None,
+    **changes: object,
 ) -> IncidentPair:
-    """Regulator staff change a pair's group, companies or reported total (never below the incidents it has)."""
+    """Regulator staff change a pair's group, companies or reported total (never below the incidents it has), at the
+    version they saw."""
     require_regulator(actor)
     _require_pair_companies(companies)
     with transaction.atomic():
-        pair = locked(pair)
-        if assign(pair, changes, PAIR_FIELDS):
+        pair = locked_at(pair, version)
+        changed = assign(pair, changes, PAIR_FIELDS)
+        if changed:
             recorded = pair.incidents.count()
             if pair.incident_total is not None and pair.incident_total < recorded:
                 message = ngettext(
@@ -382,10 +397,7 @@ def incident_pair_update(
                     recorded,
                 ) % {"n": recorded}
                 raise ValidationError({"incident_total": message})
-            save_validated(pair)
-        if companies is not None:
-            pair.companies.set(companies)
-        return pair
+        return save_changes(pair, changed, relation_changes(pair, {"companies": companies}))
 
 
 def incident_create(

@@ -16,10 +16,10 @@ from cases.models import (
 from cases.references import parse_any, parse_structured, reference_find_or_create
 from compliance.editing import (
     assign,
-    locked,
+    locked_at,
     require_no_dependents,
     require_regulator,
-    save_validated,
+    save_changes,
 )
 
 if TYPE_CHECKING:
@@ -74,11 +74,11 @@ def law_article_create(
         return reference_find_or_create(actor=actor, parsed=parsed, code=code, title_ja=title_ja, title_en=title_en)
 
 
-def law_article_update(*, actor: User, law_article: LawArticle, **changes: object) -> LawArticle:
-    """Regulator staff correct a law reference's parts or title (its code stays)."""
+def law_article_update(*, actor: User, law_article: LawArticle, version: int | None, **changes: object) -> LawArticle:
+    """Regulator staff correct a law reference's parts or title (its code stays), at the version they saw."""
     require_regulator(actor)
     with transaction.atomic():
-        law_article = locked(law_article)
+        law_article = locked_at(law_article, version)
         parts = {name: changes.pop(name) for name in LAW_ARTICLE_PARTS if name in changes}
         if parts:
             current = {
@@ -97,21 +97,24 @@ def law_article_update(*, actor: User, law_article: LawArticle, **changes: objec
             new_law = Law.objects.filter(code=parsed.law).first()
             if new_law is None:
                 raise ValidationError({"law": _("No law has the code “%(code)s”.") % {"code": parsed.law}})
-            law_article.law = new_law
-            law_article.article, law_article.branches = parsed.article, list(parsed.branches)
-            law_article.paragraph, law_article.item, law_article.sub_item = (
-                parsed.paragraph, parsed.item, parsed.sub_item
-            )  # fmt: skip
-        if assign(law_article, changes, LAW_ARTICLE_FIELDS) or parts:
-            save_validated(law_article)
-        return law_article
+            parts = {
+                "law": new_law,
+                "article": parsed.article,
+                "branches": list(parsed.branches),
+                "paragraph": parsed.paragraph,
+                "item": parsed.item,
+                "sub_item": parsed.sub_item,
+            }
+        changed = assign(law_article, parts, parts) + assign(law_article, changes, LAW_ARTICLE_FIELDS)
+        return save_changes(law_article, changed)
 
 
-def law_article_delete(*, actor: User, law_article: LawArticle) -> None:
-    """Regulator staff remove a law article added by mistake: refused while a finding or an action rests on it."""
+def law_article_delete(*, actor: User, law_article: LawArticle, version: int | None) -> None:
+    """Regulator staff remove a law article added by mistake, at the version they saw: refused while a finding or an
+    action rests on it."""
     require_regulator(actor)
     with transaction.atomic():
-        law_article = locked(law_article)
+        law_article = locked_at(law_article, version)
         require_no_dependents(law_article)
         law_article.delete()
 

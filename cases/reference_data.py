@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 from django.db import models, transaction
 
 from cases.models import Authority, Instrument, Law
-from compliance.editing import assign, locked, next_position, require_no_dependents, require_regulator, save_validated
+from compliance.editing import (
+    assign,
+    locked_at,
+    next_position,
+    require_no_dependents,
+    require_regulator,
+    save_changes,
+    save_validated,
+)
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -31,20 +39,22 @@ def reference_add(*, actor: User, model: type[models.Model], values: dict[str, o
         return save_validated(model(**values, position=next_position(model.objects.all())))
 
 
-def reference_change(*, actor: User, record: models.Model, changes: dict[str, object]) -> models.Model:
-    """Regulator staff rename an authority, a law or an instrument, or move it in its list; its code stays."""
+def reference_change(
+    *, actor: User, record: models.Model, version: int | None, changes: dict[str, object]
+) -> models.Model:
+    """Regulator staff rename an authority, a law or an instrument, or move it in its list, at the version they saw;
+    its code stays."""
     require_regulator(actor)
     with transaction.atomic():
-        record = locked(record)
-        if assign(record, changes, FIELDS[type(record)]):
-            save_validated(record)
-        return record
+        record = locked_at(record, version)
+        return save_changes(record, assign(record, changes, FIELDS[type(record)]))
 
 
-def reference_delete(*, actor: User, record: models.Model) -> None:
-    """Regulator staff remove an authority, a law or an instrument added by mistake: refused while anything names it."""
+def reference_delete(*, actor: User, record: models.Model, version: int | None) -> None:
+    """Regulator staff remove an authority, a law or an instrument added by mistake, at the version they saw: refused
+    while anything names it."""
     require_regulator(actor)
     with transaction.atomic():
-        record = locked(record)
+        record = locked_at(record, version)
         require_no_dependents(record)
         record.delete()

@@ -217,8 +217,8 @@ class RegulatoryActionEdit(ActionPage):
 class RegulatoryActionDelete(RemovalPage, ActionPage):
     """Regulator staff remove an action recorded by mistake."""
 
-    def write(self, _data):
-        return editing.regulatory_action_delete(actor=self.user, action=self.record)
+    def write(self, data):
+        return editing.regulatory_action_delete(actor=self.user, action=self.record, version=data["version"])
 
     def after(self):
         return _timeline(self.record.case)
@@ -270,8 +270,8 @@ class FindingEdit(FindingPage):
 class FindingDelete(RemovalPage, FindingPage):
     """Regulator staff remove a finding with its measures (refused once a company keeps records on them)."""
 
-    def write(self, _data):
-        return editing.finding_delete(actor=self.user, finding=self.record)
+    def write(self, data):
+        return editing.finding_delete(actor=self.user, finding=self.record, version=data["version"])
 
     def after(self):
         return reverse("cases:finding_list", args=[self.record.case.code])

@@ -33,6 +33,22 @@ class ScopedAdmin(admin.ModelAdmin):
             log_reads(request, [record])
         return record
 
+    @property
+    def versioned(self) -> bool:
+        """True for a model whose rows count their changes (`version`, served as their ETag)."""
+        return any(field.name == "version" for field in self.model._meta.concrete_fields)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # A record's version counts its changes: the admin raises it, nobody types it.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "version"] if self.versioned and "version" not in fields else fields
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        # A change made here is a change like any other: the ETag the API served for the record goes stale.
+        if change and self.versioned and form.has_changed():
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 class ReadOnlyAdmin(ScopedAdmin):
     """Records nobody edits by hand: the access log and its analysis."""

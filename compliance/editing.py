@@ -6,7 +6,7 @@ history (django-pghistory) records each write they make, in the same transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from compliance.access import is_regulator
+from compliance.versioning import Versioned, check_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -90,6 +91,39 @@ def next_position(siblings: models.QuerySet, field: str = "position") -> int:
 def locked(record: RecordT) -> RecordT:
     """The record as stored now, locked until the transaction ends."""
     return type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
+
+
+def locked_at(record: RecordT, version: int | None) -> RecordT:
+    """The record as stored now, locked until the transaction ends, if it is still at the version the person saw
+    (`ConflictError` otherwise: two people changing it at once cannot both win)."""
+    current = locked(record)
+    check_version(version, current.version)
+    return current
+
+
+def relation_changes(record: models.Model, relations: Mapping[str, Sequence[models.Model] | None]) -> dict[str, list]:
+    """The to-many relations given (None: left as they are) whose rows differ from the record's, by name."""
+    changed = {}
+    for name, rows in relations.items():
+        if rows is None:
+            continue
+        rows = list(rows)
+        if {row.pk for row in rows} != set(getattr(record, name).values_list("pk", flat=True)):
+            changed[name] = rows
+    return changed
+
+
+def save_changes(record: Versioned, changed: Iterable[str], relations: Mapping[str, list] | None = None) -> Versioned:
+    """Write what changed of a locked record, raising its version once; a write that changes nothing writes nothing
+    (no UPDATE, no change history, the same version). `relations`: the to-many relations to set (`relation_changes`)."""
+    relations = relations or {}
+    if not list(changed) and not relations:
+        return record
+    record.version += 1
+    save_validated(record)
+    for name, rows in relations.items():
+        getattr(record, name).set(rows)
+    return record
 
 
 def require_some(values: Iterable[object] | None, field: str, message: str) -> None:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from compliance.audit import access_log_denied
 from compliance.forms_editing import ConfirmForm
 from compliance.guards import regulator_only
-from compliance.versioning import ConflictError
+from compliance.versioning import ConflictError, Versioned
 
 FORM_TEMPLATE = "cases/record_form.html"
 get_and_post = require_http_methods(["GET", "POST"])
@@ -90,10 +90,11 @@ def record_form_page(
 ) -> HttpResponse:
     """A page with a form whose data a service writes.
 
-    GET shows the form. On POST, valid input goes to `write` (a service call): its result's page is shown next
-    (`done`) with a success `message`, or the page the person came from (`?next=`). A refusal shows the form
-    again, with nothing written: the service's errors on their fields (400), a change someone else made
-    meanwhile as a request to reload (409). A service that refuses the person answers 404 like the page.
+    GET shows the form (with the version of the record it changes, as a hidden field). On POST, valid input goes
+    to `write` (a service call): its result's page is shown next (`done`) with a success `message`, or the page the
+    person came from (`?next=`). A refusal shows the form again, with nothing written: the service's errors on their
+    fields (400), a change someone else made meanwhile as a request to reload (409). A service that refuses the person
+    answers 404 like the page.
     """
     status = 200
     if request.method == "POST":
@@ -188,10 +189,19 @@ class RecordPage:
     def context(self) -> dict:
         return {}
 
+    def at_version(self, form: forms.Form) -> forms.Form:
+        """The form of a change or removal of a record with a version, carrying the version the person read (hidden):
+        the service refuses the write once someone else changed the record meanwhile (`data["version"]`)."""
+        if self.action != "add" and isinstance(self.record, Versioned) and "version" not in form.fields:
+            form.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, initial=self.record.version
+            )
+        return form
+
     def respond(self) -> HttpResponse:
         return record_form_page(
             self.request,
-            self.form(),
+            self.at_version(self.form()),
             self.write,
             title=self.title(),
             submit=self.submit(),

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from compliance.editing import assign, locked, next_position, require_no_dependents, require_regulator, save_validated
+from compliance.editing import (
+    assign,
+    locked_at,
+    next_position,
+    require_no_dependents,
+    require_regulator,
+    save_changes,
+    save_validated,
+)
 from compliance.models import Company, CompanyGroup
 
 if TYPE_CHECKING:
@@ -26,14 +34,13 @@ def company_group_create(*, actor: User, code: str, name_ja: str, name_en: str =
         return save_validated(group)
 
 
-def company_group_update(*, actor: User, group: CompanyGroup, **changes: object) -> CompanyGroup:
-    """Regulator staff rename a group or move it in the list (its code, the key other records use, stays)."""
+def company_group_update(*, actor: User, group: CompanyGroup, version: int | None, **changes: object) -> CompanyGroup:
+    """Regulator staff rename a group or move it in the list (its code, the key other records use, stays), at the
+    version they saw."""
     require_regulator(actor)
     with transaction.atomic():
-        group = locked(group)
-        if assign(group, changes, GROUP_FIELDS):
-            save_validated(group)
-        return group
+        group = locked_at(group, version)
+        return save_changes(group, assign(group, changes, GROUP_FIELDS))
 
 
 def company_create(
@@ -53,20 +60,20 @@ def company_create(
         return save_validated(company)
 
 
-def company_update(*, actor: User, company: Company, **changes: object) -> Company:
-    """Regulator staff rename a company, change its kind or group, or move it in the list (its code stays)."""
+def company_update(*, actor: User, company: Company, version: int | None, **changes: object) -> Company:
+    """Regulator staff rename a company, change its kind or group, or move it in the list (its code stays), at the
+    version they saw."""
     require_regulator(actor)
     with transaction.atomic():
-        company = locked(company)
-        if assign(company, changes, COMPANY_FIELDS):
-            save_validated(company)
-        return company
+        company = locked_at(company, version)
+        return save_changes(company, assign(company, changes, COMPANY_FIELDS))
 
 
-def company_delete(*, actor: User, company: Company) -> None:
-    """Regulator staff remove a company added by mistake: refused, naming them, while any record refers to it."""
+def company_delete(*, actor: User, company: Company, version: int | None) -> None:
+    """Regulator staff remove a company added by mistake, at the version they saw: refused, naming them, while any
+    record refers to it."""
     require_regulator(actor)
     with transaction.atomic():
-        company = locked(company)
+        company = locked_at(company, version)
         require_no_dependents(company)
         company.delete()

@@ -46,7 +46,8 @@ _WEBHOOK_DELIVERY_FIELDS = (
 
 # Model label -> field name (a foreign key by its name, not its `_id` column) -> class.
 # pghistory event models are not listed: they are RESTRICTED as a whole (see `visibility_of`).
-# When in doubt, the more restrictive class.
+# When in doubt, the more restrictive class. A record's `version` (the count of its changes, for writes that must not
+# overwrite each other) is INTERNAL: no report content, shown with the rest of the record to signed-in people.
 FIELDS: dict[str, dict[str, Visibility]] = {
     # --- compliance ---------------------------------------------------------------------------------------
     "compliance.CompanyGroup": {
@@ -55,6 +56,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "name_ja": PUBLIC,
         "name_en": PUBLIC,
         "position": PUBLIC,
+        "version": INTERNAL,
     },
     "compliance.Company": {
         "id": PUBLIC,
@@ -64,6 +66,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "kind": PUBLIC,
         "group": PUBLIC,
         "position": PUBLIC,
+        "version": INTERNAL,
     },
     # People: credentials, personal data, roles and preferences, all of it.
     "compliance.User": dict.fromkeys(
@@ -130,6 +133,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "number": PUBLIC,
         "safeguards_required": PUBLIC,
         "position": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.Instrument": {
         "id": PUBLIC,
@@ -138,6 +142,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "name_ja": PUBLIC,
         "name_en": PUBLIC,
         "position": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.LawArticle": {
         "id": PUBLIC,
@@ -150,6 +155,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "sub_item": PUBLIC,
         "title_ja": PUBLIC,
         "title_en": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.SafeguardType": {
         "id": PUBLIC,
@@ -166,6 +172,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "name_en": PUBLIC,
         "kind": PUBLIC,
         "position": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.Case": {
         "id": PUBLIC,
@@ -182,6 +189,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         # The regulator's switches for publishing the case and its live status: not report content, no secret either.
         "published": INTERNAL,
         "status_public": INTERNAL,
+        "version": INTERNAL,
     },
     "cases.RegulatoryAction": {
         "id": PUBLIC,
@@ -199,6 +207,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "addressees": PUBLIC,
         "issuer": PUBLIC,
         "addressee_authorities": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.Finding": {
         "id": PUBLIC,
@@ -211,6 +220,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "position": PUBLIC,
         "safeguard_types": PUBLIC,
         "affected_companies": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.IncidentPair": {
         "id": PUBLIC,
@@ -219,6 +229,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "group": PUBLIC,
         "incident_total": PUBLIC,
         "companies": PUBLIC,
+        "version": INTERNAL,
     },
     "cases.Incident": {
         "id": PUBLIC,
@@ -279,6 +290,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
         "deadline_text": PUBLIC,
         "submitted_on": PUBLIC,
         "completed_on": PUBLIC,
+        "version": INTERNAL,
     },
     "remediation.Implementation": {
         "id": PUBLIC,

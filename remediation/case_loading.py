@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 import cases
@@ -32,6 +33,7 @@ from cases.models import (
 )
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
+from compliance.versioning import Versioned
 from remediation.models import Implementation, Measure
 
 if TYPE_CHECKING:
@@ -340,7 +342,7 @@ class _CaseLoader:
             return row
         changed = [name for name, value in values.items() if getattr(row, name) != value]
         if changed:
-            if isinstance(row, TrackedItem):  # its ETag changes with it, as with every other change of an item
+            if isinstance(row, TrackedItem | Versioned):  # its ETag changes with it, as with every other change
                 row.version += 1
                 changed.append("version")
             for name in changed:
@@ -356,6 +358,9 @@ class _CaseLoader:
             manager.set(targets)
             if row not in self.new_rows:
                 self.updated[f"{row._meta.label}.{name}"] += 1
+                if isinstance(row, Versioned):  # the record as shown changed: its ETag too
+                    type(row).objects.filter(pk=row.pk).update(version=F("version") + 1)
+                    row.version += 1
 
 
 def _position(record: object, index: int) -> int:

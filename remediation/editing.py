@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Finding, Incident, SafeguardType
 from compliance import clock
-from compliance.editing import assign, locked, next_position, require_regulator, save_validated
+from compliance.editing import assign, locked, locked_at, next_position, require_regulator, save_changes, save_validated
 from compliance.models import Company
 from compliance.tracking import TIMING_FIELDS, TrackedItem
 from compliance.versioning import check_version
@@ -120,21 +120,21 @@ def measure_create(
         return measure
 
 
-def measure_update(*, actor: User, measure: Measure, **changes: object) -> Measure:
-    """Regulator staff change a measure's safeguard type, kind or texts (implementers: `implementation_add/remove`)."""
+def measure_update(*, actor: User, measure: Measure, version: int | None, **changes: object) -> Measure:
+    """Regulator staff change a measure's safeguard type, kind or texts, at the version they saw (implementers:
+    `implementation_add/remove`)."""
     require_regulator(actor)
     with transaction.atomic():
-        measure = locked(measure)
-        if assign(measure, changes, MEASURE_FIELDS):
-            save_validated(measure)
-        return measure
+        measure = locked_at(measure, version)
+        return save_changes(measure, assign(measure, changes, MEASURE_FIELDS))
 
 
-def measure_delete(*, actor: User, measure: Measure) -> None:
-    """Regulator staff remove a measure with its implementations, refused once any company keeps records on them."""
+def measure_delete(*, actor: User, measure: Measure, version: int | None) -> None:
+    """Regulator staff remove a measure with its implementations, at the version they saw, refused once any company
+    keeps records on them."""
     require_regulator(actor)
     with transaction.atomic():
-        measure = locked(measure)
+        measure = locked_at(measure, version)
         refuse_loss_of_private_records(implementations=measure.implementations.all())
         measure.delete()
 
@@ -207,17 +207,19 @@ def item_dates_set(
 
     The dates given replace the item's (a due date, or a window, or neither). The original dates stay as the
     baseline; an item that had none takes these as its first. `timing` (`deadline_text`, `submitted_on`,
-    `completed_on`) changes only what it names. The item's version is raised. Refused while a company's request
-    to move the date waits for a decision.
+    `completed_on`) changes only what it names. The item's version is raised, unless nothing changed: then nothing
+    is written. Refused while a company's request to move the date waits for a decision.
     """
     require_regulator(actor)
     with transaction.atomic():
         item = locked(item)
         check_version(item_version, item.version)
+        dates = {"due_on": due_on, "window_start": window_start, "window_end": window_end}
+        if all(getattr(item, name) == value for name, value in (dates | timing).items()):
+            return item
         # A pending request would move the date again once approved: the regulator decides it first.
         if DeadlineChange.objects.filter(state=DeadlineChangeState.PENDING, **about(item)).exists():
             raise ValidationError(_("A company asked to move this item's date: decide that request first."))
-        dates = {"due_on": due_on, "window_start": window_start, "window_end": window_end}
         had_baseline = any(
             getattr(item, name) is not None
             for name in ("baseline_due_on", "baseline_window_start", "baseline_window_end")

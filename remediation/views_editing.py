@@ -88,8 +88,8 @@ class MeasureEdit(MeasurePage):
 class MeasureDelete(RemovalPage, MeasurePage):
     """Regulator staff remove a measure (refused once a company keeps records on it)."""
 
-    def write(self, _data):
-        return remediation_editing.measure_delete(actor=self.user, measure=self.record)
+    def write(self, data):
+        return remediation_editing.measure_delete(actor=self.user, measure=self.record, version=data["version"])
 
     def after(self):
         return self.record.finding.get_absolute_url()

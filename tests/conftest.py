@@ -52,6 +52,11 @@ def signed_in(user: User, *, second_factor: bool = True) -> Client:
     return client
 
 
+def etag(client: Client, url: str) -> str:
+    """The ETag of the record at `url`, read as a client reads it before changing it (its `If-Match`)."""
+    return client.get(url)["ETag"]
+
+
 def submit_update(officer: User, narrative: str = "private progress", **fields) -> ProgressUpdate:
     """A progress update by `officer` on the first open implementation of their company."""
     item = fields.pop("item", None) or (

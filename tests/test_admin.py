@@ -49,3 +49,15 @@ def test_reads_of_private_records_in_the_admin_are_logged(admin_client, regulato
         records__contains=[{"type": "remediation.progressupdate", "id": str(update.pk)}],
     )
     assert reads.count() == 2
+
+
+def test_a_change_in_the_admin_raises_the_version_and_nobody_types_it(admin_client):
+    from compliance.models import CompanyGroup
+
+    group = CompanyGroup.objects.get(code="kansai")
+    url = reverse("admin:compliance_companygroup_change", args=[group.pk])
+    form = {"code": group.code, "name_ja": group.name_ja, "name_en": "Kansai group", "position": group.position}
+    assert admin_client.post(url, {**form, "version": 99}).status_code == 302
+    assert CompanyGroup.objects.get(pk=group.pk).version == group.version + 1
+    assert admin_client.post(url, {**form, "version": 99}).status_code == 302  # nothing changed this time
+    assert CompanyGroup.objects.get(pk=group.pk).version == group.version + 1

@@ -107,21 +107,28 @@ def test_filters_take_what_they_can_read(staff):
 
 
 def test_a_text_field_takes_text_not_a_number(staff, case):
-    response = staff.patch(f"{API}/cases/{case.code}/", {"title_en": 0}, format="json")
+    response = staff.patch(f"{API}/cases/{case.code}/", {"title_en": 0}, format="json", HTTP_IF_MATCH=case.etag)
     assert "JSON string" in refused(response, "title_en")
     assert Case.objects.get(pk=case.pk).title_en != "0"
 
 
 def test_a_relation_by_code_takes_a_code_or_null_not_an_empty_string(staff):
     company = staff.get(f"{API}/companies/kansai-td/").json()
-    response = staff.patch(f"{API}/companies/kansai-td/", {"group": ""}, format="json")
+    response = staff.patch(
+        f"{API}/companies/kansai-td/", {"group": ""}, format="json", HTTP_IF_MATCH=f'"{company["version"]}"'
+    )
     assert "null for none" in refused(response, "group")
     assert staff.get(f"{API}/companies/kansai-td/").json()["group"] == company["group"]
 
 
 def test_a_list_of_codes_is_a_list_not_an_object(staff, case):
     finding = Finding.objects.filter(case=case).first()
-    response = staff.patch(f"{API}/findings/{finding.pk}/", {"affected_companies": {"kansai-td": 1}}, format="json")
+    response = staff.patch(
+        f"{API}/findings/{finding.pk}/",
+        {"affected_companies": {"kansai-td": 1}},
+        format="json",
+        HTTP_IF_MATCH=finding.etag,
+    )
     assert refused(response, "affected_companies")
 
 
@@ -132,7 +139,9 @@ def test_a_relation_by_id_takes_a_number_not_text(staff, case):
 
 
 def test_forms_and_multipart_are_for_uploads_only(staff, case):
-    response = staff.patch(f"{API}/cases/{case.code}/", {"title_en": "x"})  # multipart, as a browser form sends
+    response = staff.patch(
+        f"{API}/cases/{case.code}/", {"title_en": "x"}, HTTP_IF_MATCH=case.etag
+    )  # multipart, as a form sends
     assert response.status_code == 415
 
 
@@ -148,7 +157,7 @@ def test_a_record_others_depend_on_is_a_conflict_to_remove(staff, case, officers
     from tests.conftest import submit_update
 
     kept = submit_update(officers["okinawa"]).implementation
-    response = staff.delete(f"{API}/measures/{kept.measure_id}/")
+    response = staff.delete(f"{API}/measures/{kept.measure_id}/", HTTP_IF_MATCH=kept.measure.etag)
     assert response.status_code == 409
     assert response.json()["title"] == "Conflict" and "progress" in response.json()["detail"]
     assert Implementation.objects.filter(pk=kept.pk).exists()

@@ -51,7 +51,7 @@ class LawSerializer(HyperlinkedModelSerializer):
         model = Law
         fields = [
             "id", "url", "code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number",
-            "safeguards_required",
+            "safeguards_required", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:law-detail", "lookup_field": "code"}}
 
@@ -63,7 +63,7 @@ class InstrumentSerializer(HyperlinkedModelSerializer):
 
     class Meta:
         model = Instrument
-        fields = ["id", "url", "code", "law", "name_ja", "name_en"]
+        fields = ["id", "url", "code", "law", "name_ja", "name_en", "version"]
         extra_kwargs = {"url": {"view_name": "api:instrument-detail", "lookup_field": "code"}}
 
 
@@ -82,7 +82,7 @@ class LawArticleSerializer(HyperlinkedModelSerializer):
         model = LawArticle
         fields = [
             "id", "url", "code", "law", "law_ja", "law_en", "article", "paragraph", "item", "sub_item",
-            "reference_ja", "reference_en", "title_ja", "title_en",
+            "reference_ja", "reference_en", "title_ja", "title_en", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:lawarticle-detail", "lookup_field": "code"}}
 
@@ -101,7 +101,7 @@ class AuthoritySerializer(HyperlinkedModelSerializer):
 
     class Meta:
         model = Authority
-        fields = ["id", "url", "code", "name_ja", "name_en", "kind", "position"]
+        fields = ["id", "url", "code", "name_ja", "name_en", "kind", "position", "version"]
         extra_kwargs = {"url": {"view_name": "api:authority-detail", "lookup_field": "code"}}
 
 
@@ -115,7 +115,7 @@ class CaseSerializer(HyperlinkedModelSerializer):
         model = Case
         fields = [
             "id", "url", "code", "authorities", "title_ja", "title_en", "summary_ja", "summary_en",
-            "status", "opened_on", "closed_on", "published", "law",
+            "status", "opened_on", "closed_on", "published", "law", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:case-detail", "lookup_field": "code"}}
 
@@ -134,7 +134,7 @@ class RegulatoryActionSerializer(HyperlinkedModelSerializer):
         model = RegulatoryAction
         fields = [
             "id", "url", "case", "code", "kind", "date", "issuer", "articles", "addressees", "addressee_authorities",
-            "title_ja", "title_en", "source_ja", "source_en",
+            "title_ja", "title_en", "source_ja", "source_en", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:regulatoryaction-detail"}}
 
@@ -152,7 +152,7 @@ class FindingSerializer(HyperlinkedModelSerializer):
         model = Finding
         fields = [
             "id", "url", "case", "code", "side", "articles", "safeguard_types",
-            "text_ja", "text_en", "affected_companies", "measures",
+            "text_ja", "text_en", "affected_companies", "measures", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:finding-detail"}}
 
@@ -167,7 +167,7 @@ class IncidentPairSerializer(HyperlinkedModelSerializer):
 
     class Meta:
         model = IncidentPair
-        fields = ["id", "url", "case", "number", "group", "companies", "incident_total", "incidents"]
+        fields = ["id", "url", "case", "number", "group", "companies", "incident_total", "incidents", "version"]
         extra_kwargs = {"url": {"view_name": "api:incidentpair-detail"}}
 
 

@@ -44,6 +44,8 @@ class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     queryset = Case.objects.select_related("law").prefetch_related(listed("authorities"))
     serializer_class = serializers.CaseSerializer
     lookup_field = "code"
+    # A link between two cases is a record of its own, added or removed whatever the case's version.
+    unconditional_actions = CaseWrites.unconditional_actions | {"links"}
     filterset_fields = {
         "status": ["exact"],
         "opened_on": ["gte", "lte"],

@@ -28,23 +28,25 @@ class CaseWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
         return editing.case_open(actor=actor, **values)
 
     def delete_record(self, actor, record, version):
-        editing.case_delete(actor=actor, case=record)
+        editing.case_delete(actor=actor, case=record, version=version)
 
     def update_record(self, actor, record, values, version):
         status, closed_on = values.pop("status", None), values.pop("closed_on", None)
         if closed_on is not None and status != CaseStatus.CLOSED:
             raise ValidationError({"closed_on": _("Give a closing day only with the status “closed”.")})
         with transaction.atomic():
+            # Each step checks the version the one before left (the first, the client's): the row stays locked.
             case = record
             if status not in (None, CaseStatus.CLOSED):
                 if record.status == CaseStatus.CLOSED:
-                    case = editing.case_reopen(actor=actor, case=case, status=status)
+                    case = editing.case_reopen(actor=actor, case=case, version=version, status=status)
+                    version = case.version
                 else:
                     values["status"] = status
-            if values:
-                case = editing.case_update(actor=actor, case=case, **values)
-            if status == CaseStatus.CLOSED:
-                case = editing.case_close(actor=actor, case=case, closed_on=closed_on)
+            case = editing.case_update(actor=actor, case=case, version=version, **values)
+            closed_already = case.status == CaseStatus.CLOSED and closed_on in (None, case.closed_on)
+            if status == CaseStatus.CLOSED and not closed_already:
+                case = editing.case_close(actor=actor, case=case, version=case.version, closed_on=closed_on)
             return case
 
 
@@ -58,13 +60,13 @@ class CaseWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
 )
 class LawArticleWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
     def delete_record(self, actor, record, version):
-        editing_laws.law_article_delete(actor=actor, law_article=record)
+        editing_laws.law_article_delete(actor=actor, law_article=record, version=version)
 
     def create_record(self, actor, values):
         return editing_laws.law_article_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing_laws.law_article_update(actor=actor, law_article=record, **values)
+        return editing_laws.law_article_update(actor=actor, law_article=record, version=version, **values)
 
 
 @write_schema(
@@ -80,10 +82,10 @@ class RegulatoryActionWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
         return editing.regulatory_action_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing.regulatory_action_update(actor=actor, action=record, **values)
+        return editing.regulatory_action_update(actor=actor, action=record, version=version, **values)
 
     def delete_record(self, actor, record, version):
-        editing.regulatory_action_delete(actor=actor, action=record)
+        editing.regulatory_action_delete(actor=actor, action=record, version=version)
 
 
 @write_schema(
@@ -99,10 +101,10 @@ class FindingWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
         return editing.finding_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing.finding_update(actor=actor, finding=record, **values)
+        return editing.finding_update(actor=actor, finding=record, version=version, **values)
 
     def delete_record(self, actor, record, version):
-        editing.finding_delete(actor=actor, finding=record)
+        editing.finding_delete(actor=actor, finding=record, version=version)
 
 
 @write_schema(
@@ -117,7 +119,7 @@ class IncidentPairWrites(RegulatorWritesMixin):
         return editing.incident_pair_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing.incident_pair_update(actor=actor, pair=record, **values)
+        return editing.incident_pair_update(actor=actor, pair=record, version=version, **values)
 
 
 class ReferenceDataWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
@@ -127,10 +129,10 @@ class ReferenceDataWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
         return reference_data.reference_add(actor=actor, model=self.queryset.model, values=values)
 
     def update_record(self, actor, record, values, version):
-        return reference_data.reference_change(actor=actor, record=record, changes=values)
+        return reference_data.reference_change(actor=actor, record=record, version=version, changes=values)
 
     def delete_record(self, actor, record, version):
-        reference_data.reference_delete(actor=actor, record=record)
+        reference_data.reference_delete(actor=actor, record=record, version=version)
 
 
 @write_schema(

@@ -22,11 +22,12 @@ from compliance.access import RegulatorOnly, Scoped
 from compliance.i18n import Localized, bilingual_text
 from compliance.models import Company
 from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
+from compliance.versioning import Versioned
 from compliance.wording import coded_text, shorten
 
 
 @pghistory.track()
-class Case(Scoped):
+class Case(Scoped, Versioned):
     """A supervision case: what the regulator found at some companies and what it asked of them."""
 
     code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
@@ -98,7 +99,7 @@ class Case(Scoped):
 
 
 @pghistory.track()
-class RegulatoryAction(Scoped):
+class RegulatoryAction(Scoped, Versioned):
     """One dated step of the regulator in a case: guidance, a report request, a publication..."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
@@ -145,7 +146,7 @@ class RegulatoryAction(Scoped):
 
 
 @pghistory.track()
-class Finding(Scoped):
+class Finding(Scoped, Versioned):
     """A problem the regulator found (問題点): one row of the report's tables."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")

@@ -17,11 +17,12 @@ from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_text
 from compliance.models import Company, CompanyGroup
 from compliance.tracking import TrackedItem
+from compliance.versioning import Versioned
 from compliance.wording import coded_text, shorten
 
 
 @pghistory.track()
-class IncidentPair(Scoped):
+class IncidentPair(Scoped, Versioned):
     """The two companies of one group whose inspection found incidents, with the total the report gives."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="incident_pairs")

@@ -18,10 +18,11 @@ from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_name
 from compliance.reference import NamedReference
 from compliance.validators import CODE_VALIDATORS
+from compliance.versioning import Versioned
 
 
 @pghistory.track()
-class Law(NamedReference):
+class Law(NamedReference, Versioned):
     """A law that cases are brought under: 個人情報保護法, 電気事業法…; references and instruments belong to one."""
 
     short_name_ja, short_name_en = bilingual_name(_("short name"), max_length=100)
@@ -43,7 +44,7 @@ class Law(NamedReference):
 
 
 @pghistory.track()
-class LawArticle(Scoped):
+class LawArticle(Scoped, Versioned):
     """A reference to a provision of a law (条, its branch numbers, 項, 号, イ/ロ/ハ) that findings and actions cite."""
 
     code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)
@@ -140,7 +141,7 @@ class LawArticle(Scoped):
 
 
 @pghistory.track()
-class Instrument(Scoped):
+class Instrument(Scoped, Versioned):
     """What a law lets the regulator do (指導・助言, 勧告, 命令, 報告徴収…): the kinds of regulatory actions."""
 
     law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.PROTECT, related_name="instruments")
@@ -179,7 +180,7 @@ OWN_AUTHORITY = {
 
 
 @pghistory.track()
-class Authority(NamedReference):
+class Authority(NamedReference, Versioned):
     """A public body that brings cases and issues actions, or receives them: a commission, a ministry, a minister…"""
 
     kind = models.CharField(_("kind"), max_length=16, choices=AuthorityKind.choices)

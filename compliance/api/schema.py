@@ -2,8 +2,9 @@
 
 # A drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds to each operation the
 # error responses it can give, each pointing at one shared `Problem` component served as application/problem+json,
-# and documents If-Match on the writes that require it (writes on the resources that serve ETags, but for the
-# actions a view lists in `unconditional_actions`).
+# and documents the ETags: the `ETag` header of a record's retrieve (with If-None-Match and its 304) and of the answers
+# to its writes, and If-Match, required, on the writes (writes on the resources that serve ETags, but for the actions
+# a view lists in `unconditional_actions`).
 
 from __future__ import annotations
 
@@ -62,6 +63,19 @@ IF_MATCH = {
     "description": 'The ETag of the record being changed, as its last read answered it (`"3"`).',
     "schema": {"type": "string", "minLength": 1},
 }
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "The ETag of the record as last read: 304, with no body, while it is still the current one.",
+    "schema": {"type": "string"},
+}
+ETAG = {
+    "description": 'The record\'s current version, as an entity tag (`"3"`): send it as `If-Match` to change it.',
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {"ETag": {"$ref": "#/components/headers/ETag"}}
+NOT_MODIFIED = {"description": "The record is still at the version `If-None-Match` names.", "headers": ETAG_HEADER}
 # Query parameters that are not filters (pages, cursors, ordering, format): an empty value is the same as none.
 NOT_FILTERS = frozenset(
     {
@@ -76,16 +90,20 @@ NOT_FILTERS = frozenset(
 
 def add_error_responses(result: dict, generator, request, public: bool) -> dict:
     """Add the common error responses, and `If-Match` where a write needs it, to every operation."""
-    conditional = set()
+    conditional, answers_with_etag, retrieves = set(), set(), set()
     for path, _regex, method, callback in generator.endpoints:
         view_class = getattr(callback, "cls", object)
-        if method.lower() in WRITE_METHODS and issubclass(view_class, ETagRetrieveMixin):
-            # A create on a resource with ETags has no record to match yet (unless the view says it names one).
-            action = (getattr(callback, "actions", None) or {}).get(method.lower())
-            if action in getattr(view_class, "unconditional_actions", ()):
-                continue
-            view = generator.create_view(callback, method)
+        if not issubclass(view_class, ETagRetrieveMixin):
+            continue
+        action = (getattr(callback, "actions", None) or {}).get(method.lower())
+        view = generator.create_view(callback, method)
+        if action == "retrieve":
+            retrieves.add(generator.coerce_path(path, method, view))
+        # A create on a resource with ETags has no record to match yet (unless the view says it names one).
+        elif method.lower() in WRITE_METHODS and action not in getattr(view_class, "unconditional_actions", ()):
             conditional.add((generator.coerce_path(path, method, view), method.lower()))
+            if action not in getattr(view_class, "answers_without_etag", ()):
+                answers_with_etag.add((generator.coerce_path(path, method, view), method.lower()))
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components["schemas"] = dict(sorted(components["schemas"].items()))
@@ -98,6 +116,7 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
                 "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
             }
     components["responses"] = dict(sorted(responses.items()))
+    components.setdefault("headers", {})["ETag"] = ETAG
 
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -112,15 +131,28 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
             if method == "delete":  # refused while companies keep private records on it
                 statuses.append("409")
             require_filter_values(parameters)
+            documented = operation.setdefault("responses", {})
             if (path, method) in conditional:
                 statuses += ["412", "428"]
                 if not any(p.get("in") == "header" and p["name"].lower() == "if-match" for p in parameters):
                     operation["parameters"] = [*parameters, IF_MATCH]
-            documented = operation.setdefault("responses", {})
+            if (path, method) in answers_with_etag:
+                with_etag(documented, ("200", "201"))
+            if method == "get" and path in retrieves:
+                operation["parameters"] = [*operation.get("parameters", []), IF_NONE_MATCH]
+                with_etag(documented, ("200",))
+                documented.setdefault("304", NOT_MODIFIED)
             for status in statuses:
                 documented.setdefault(status, {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"})
             operation["responses"] = dict(sorted(documented.items()))
     return result
+
+
+def with_etag(responses: dict, statuses: tuple[str, ...]) -> None:
+    """The `ETag` header on the answers (of these statuses) that carry a record."""
+    for status in statuses:
+        if status in responses and "$ref" not in responses[status]:
+            responses[status].setdefault("headers", {}).update(ETAG_HEADER)
 
 
 def require_filter_values(parameters: list[dict]) -> None:

@@ -12,7 +12,7 @@ class CompanyGroupSerializer(HyperlinkedModelSerializer):
 
     class Meta:
         model = CompanyGroup
-        fields = ["id", "url", "code", "name_ja", "name_en"]
+        fields = ["id", "url", "code", "name_ja", "name_en", "version"]
         extra_kwargs = {"url": {"view_name": "api:companygroup-detail", "lookup_field": "code"}}
 
 
@@ -23,7 +23,7 @@ class CompanySerializer(HyperlinkedModelSerializer):
 
     class Meta:
         model = Company
-        fields = ["id", "url", "code", "name_ja", "name_en", "kind", "group"]
+        fields = ["id", "url", "code", "name_ja", "name_en", "kind", "group", "version"]
         extra_kwargs = {"url": {"view_name": "api:company-detail", "lookup_field": "code"}}
 
 

@@ -52,7 +52,7 @@ class CompanyGroupViewSet(RegulatorWritesMixin, ScopedReadOnlyViewSet):
         return company_group_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return company_group_update(actor=actor, group=record, **values)
+        return company_group_update(actor=actor, group=record, version=version, **values)
 
 
 @write_schema(
@@ -76,10 +76,10 @@ class CompanyViewSet(RegulatorDeleteMixin, RegulatorWritesMixin, ScopedReadOnlyV
         return company_create(actor=actor, **values)
 
     def update_record(self, actor, record, values, version):
-        return company_update(actor=actor, company=record, **values)
+        return company_update(actor=actor, company=record, version=version, **values)
 
     def delete_record(self, actor, record, version):
-        company_delete(actor=actor, company=record)
+        company_delete(actor=actor, company=record, version=version)
 
 
 class AccessLogFilterSet(ApiFilterSet):

@@ -1,7 +1,9 @@
 """Writes in the API for regulator staff: POST, PATCH and DELETE on case records, each through one service.
 
 Anyone else gets 404, exactly as for a record out of their scope, and the attempt is logged. A service's
-refusal answers 400 with field errors, a stale `If-Match` 412 and a missing one 428 (on records with ETags).
+refusal answers 400 with field errors. Every record written here has a version, served as its ETag: a change or a
+removal names it in `If-Match` (428 without it), and the service refuses it, under a lock of the row, once the record
+has moved on (412). A change that changes nothing keeps the version.
 """
 
 from __future__ import annotations
@@ -116,16 +118,17 @@ def run_write(request, call: Callable[[], object]) -> object:
     return run_service(request, translated, f"api:{request.resolver_match.view_name}")
 
 
-class RegulatorWritesMixin:
+class RegulatorWritesMixin(ETagRetrieveMixin):
     """POST (create), PATCH (partial update) and DELETE for regulator staff, each through a service.
 
     A viewset names its input serializers and implements `create_record`, `update_record` and, where records may
-    be removed, `delete_record`. On a viewset with ETags, PATCH and DELETE need `If-Match`; a create does not.
+    be removed, `delete_record`. Its records carry a version, served as their ETag: PATCH and DELETE need `If-Match`
+    (the service checks it); a create does not.
     """
 
     create_input: type[serializers.Serializer] | None = None
     update_input: type[serializers.Serializer] | None = None
-    # Writes that need no If-Match even on a resource with ETags (read by the schema's hook).
+    # Writes that need no If-Match (read by the schema's hook): they name no record that exists already.
     unconditional_actions = frozenset({"create"})
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -140,19 +143,15 @@ class RegulatorWritesMixin:
             return [IsAuthenticated(), RegulatorOnly()]
         return super().get_permissions()
 
-    @property
-    def conditional_writes(self) -> bool:
-        return isinstance(self, ETagRetrieveMixin)
-
     def write_input(self, serializer_class, request, *, partial: bool = False) -> dict:
         payload = serializer_class(data=request.data, partial=partial, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         return dict(payload.validated_data)
 
     def answer(self, record: models.Model, status_code: int) -> Response:
-        """The record as the read side shows it, with its ETag where it has one."""
+        """The record as the read side shows it, with its ETag."""
         shown = log_reads(self.request, [self.get_queryset().get(pk=record.pk)])[0]
-        headers = {"ETag": shown.etag} if self.conditional_writes else {}
+        headers = {"ETag": shown.etag} if shown.etag is not None else {}
         return Response(self.get_serializer(shown).data, status=status_code, headers=headers)
 
     def create(self, request, *args, **kwargs):
@@ -162,15 +161,16 @@ class RegulatorWritesMixin:
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
+        version = expected_version(request)  # 428 without it, whatever the body says (it is checked below)
         values = self.write_input(self.update_input, request, partial=True)
-        version = expected_version(request) if self.conditional_writes else None
         changed = run_write(request, lambda: self.update_record(request.user, record, values, version))
         return self.answer(changed, status.HTTP_200_OK)
 
     def create_record(self, actor, values: dict) -> models.Model:
         raise NotImplementedError
 
-    def update_record(self, actor, record: models.Model, values: dict, version: int | None) -> models.Model:
+    def update_record(self, actor, record: models.Model, values: dict, version: int) -> models.Model:
+        """Change the record through its service, at `version` (the service refuses any other)."""
         raise NotImplementedError
 
 
@@ -189,18 +189,19 @@ class KeptByOthers(APIException):
 
 
 class RegulatorDeleteMixin:
-    """DELETE for regulator staff through the viewset's `delete_record` service (If-Match where there are ETags)."""
+    """DELETE for regulator staff through the viewset's `delete_record` service, with If-Match set to the ETag."""
 
     def destroy(self, request, *args, **kwargs):
         record = self.get_object()
-        version = expected_version(request) if self.conditional_writes else None
+        version = expected_version(request)
         try:
             run_write(request, lambda: self.delete_record(request.user, record, version))
         except serializers.ValidationError as refusal:
             raise KeptByOthers.refusing(refusal.detail) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def delete_record(self, actor, record: models.Model, version: int | None) -> None:
+    def delete_record(self, actor, record: models.Model, version: int) -> None:
+        """Remove the record through its service, at `version` (the service refuses any other)."""
         raise NotImplementedError
 
 

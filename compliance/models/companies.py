@@ -16,10 +16,11 @@ from compliance.choices import CompanyKind, Role
 from compliance.i18n import Localized, bilingual_name
 from compliance.reference import NamedReference
 from compliance.validators import CODE_VALIDATORS
+from compliance.versioning import Versioned
 
 
 @pghistory.track()
-class CompanyGroup(NamedReference):
+class CompanyGroup(NamedReference, Versioned):
     """A corporate group: a T&D operator and its related retailer belong to one."""
 
     class Meta(NamedReference.Meta):
@@ -28,7 +29,7 @@ class CompanyGroup(NamedReference):
 
 
 @pghistory.track()
-class Company(Scoped):
+class Company(Scoped, Versioned):
     """A legal entity under supervision, or a contractor the case names."""
 
     code = models.SlugField(_("code"), unique=True, validators=CODE_VALIDATORS)

@@ -32,7 +32,7 @@ class MeasureSerializer(HyperlinkedModelSerializer):
         model = Measure
         fields = [
             "id", "url", "case", "finding", "code", "safeguard_type", "kind",
-            "text_ja", "text_en", "deadline_text", "submitted_on", "completed_on", "implementations",
+            "text_ja", "text_en", "deadline_text", "submitted_on", "completed_on", "implementations", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:measure-detail"}}
 

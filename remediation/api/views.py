@@ -104,6 +104,8 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     ).prefetch_related(listed("evidence"))
     serializer_class = ProgressUpdateSerializer
     parser_classes = [JSONObjectParser, MultiPartParser]  # evidence comes as files
+    # A review answers with the review, a record of its own, not the update's new version (read the update again).
+    answers_without_etag = frozenset({"accept", "request_info"})
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],

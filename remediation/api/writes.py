@@ -27,10 +27,10 @@ class MeasureWrites(RegulatorDeleteMixin, RegulatorWritesMixin):
         return editing.measure_create(actor=actor, implementers=implementers, **values)
 
     def update_record(self, actor, record, values, version):
-        return editing.measure_update(actor=actor, measure=record, **values)
+        return editing.measure_update(actor=actor, measure=record, version=version, **values)
 
     def delete_record(self, actor, record, version):
-        editing.measure_delete(actor=actor, measure=record)
+        editing.measure_delete(actor=actor, measure=record, version=version)
 
 
 @write_schema(

@@ -12,6 +12,7 @@ from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_text
 from compliance.tracking import TrackedItem
 from compliance.validators import CODE_VALIDATORS, DATE_VALIDATORS
+from compliance.versioning import Versioned
 from compliance.wording import coded_text, shorten
 from remediation.choices import (
     MeasureKind,
@@ -19,7 +20,7 @@ from remediation.choices import (
 
 
 @pghistory.track()
-class Measure(Scoped):
+class Measure(Scoped, Versioned):
     """An improvement measure (改善措置): one bullet under a finding."""
 
     finding = models.ForeignKey(

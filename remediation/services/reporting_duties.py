@@ -27,14 +27,18 @@ def reporting_duty_set(
     every: str,
     since: datetime.date | None = None,
 ) -> TrackedItem:
-    """The regulator requires a progress update on an open item every month or quarter, or lifts the duty."""
+    """The regulator requires a progress update on an open item every month or quarter, or lifts the duty, at the
+    version they saw; asking for the duty as it stands changes nothing."""
     _require_regulator(actor)
     if every not in ["", *ReportingEvery.values]:
         raise ValidationError({"every": _("Choose every month, every quarter, or no requirement.")})
     with transaction.atomic():
         locked = _lock_item(item)
         check_version(item_version, locked.version)
+        changes = {"reporting_every": every, "reporting_since": (since or clock.today()) if every else None}
+        if all(getattr(locked, name) == value for name, value in changes.items()):
+            return locked  # nothing changes: nothing is written, the version stays
         if every and not locked.is_open:
             raise ValidationError(_("This item is done: it owes no more progress updates."))
-        _bump(locked, reporting_every=every, reporting_since=(since or clock.today()) if every else None)
+        _bump(locked, **changes)
         return locked

@@ -20,7 +20,7 @@ from compliance.models import Company
 from remediation.case_files import case_file_export, case_file_import
 from remediation.models import Implementation, Measure
 from tests.cases.factories import second_case
-from tests.conftest import signed_in
+from tests.conftest import etag, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 API = "/api/v1"
@@ -80,13 +80,12 @@ def test_another_authoritys_case_through_the_api_alone(case, staff_api, officers
          "date": "2023-05-12", "title_ja": "報告"},
     )  # fmt: skip
     assert defaulted["issuer"] == Case.objects.get(code="egc-2023-recommendation").authorities.first().code
-    changed = staff_api.patch(
-        f"{API}/cases/egc-2023-recommendation/", {"authorities": ["egc"]}, content_type=JSON
-    ).json()
-    assert changed["authorities"] == ["egc"]
-    unknown = staff_api.patch(f"{API}/cases/egc-2023-recommendation/", {"authorities": ["nobody"]}, content_type=JSON)
+    url = f"{API}/cases/egc-2023-recommendation/"
+    changed = staff_api.patch(url, {"authorities": ["egc"]}, content_type=JSON, HTTP_IF_MATCH=etag(staff_api, url))
+    assert changed.json()["authorities"] == ["egc"]
+    unknown = staff_api.patch(url, {"authorities": ["nobody"]}, content_type=JSON, HTTP_IF_MATCH=changed["ETag"])
     assert unknown.status_code == 400 and "nobody" in unknown.content.decode()
-    none = staff_api.patch(f"{API}/cases/egc-2023-recommendation/", {"authorities": []}, content_type=JSON)
+    none = staff_api.patch(url, {"authorities": []}, content_type=JSON, HTTP_IF_MATCH=changed["ETag"])
     assert none.status_code == 400
     # Officers read authorities and cannot write them.
     officer = token_client(officers["kansai-td"])
@@ -97,13 +96,15 @@ def test_another_authoritys_case_through_the_api_alone(case, staff_api, officers
 def test_regulator_staff_keep_authorities_through_the_api(case, staff_api, staff_api_en):
     made = post(staff_api, "authorities", {"code": "fsa", "name_ja": "金融庁", "name_en": "FSA", "kind": "ministry"})
     assert made["kind"] == "ministry"
-    renamed = staff_api.patch(f"{API}/authorities/fsa/", {"name_en": "Financial Services Agency"}, content_type=JSON)
+    fsa, ppc = f"{API}/authorities/fsa/", f"{API}/authorities/ppc/"
+    body = {"name_en": "Financial Services Agency"}
+    renamed = staff_api.patch(fsa, body, content_type=JSON, HTTP_IF_MATCH=etag(staff_api, fsa))
     assert renamed.json()["name_en"] == "Financial Services Agency"
-    assert staff_api.delete(f"{API}/authorities/fsa/").status_code == 204
-    refused = staff_api.delete(f"{API}/authorities/ppc/")
+    assert staff_api.delete(fsa, HTTP_IF_MATCH=renamed["ETag"]).status_code == 204
+    refused = staff_api.delete(ppc, HTTP_IF_MATCH=etag(staff_api, ppc))
     assert refused.status_code == 409
     assert "削除できません" in refused.json()["detail"] and "事案" in refused.json()["detail"]
-    refused_en = staff_api_en.delete(f"{API}/authorities/ppc/")
+    refused_en = staff_api_en.delete(ppc, HTTP_IF_MATCH=etag(staff_api, ppc))
     assert refused_en.status_code == 409
     assert "cannot be removed" in refused_en.json()["detail"] and "case" in refused_en.json()["detail"]
 
@@ -115,10 +116,10 @@ def test_deleting_a_case_a_law_article_and_a_company(case, staff_api, staff_api_
         (f"{API}/law-articles/appi-23/", "問題点", "findings"),
         (f"{API}/companies/kansai-td/", "問題点", "findings"),
     ]:
-        refused = staff_api.delete(url)
+        refused = staff_api.delete(url, HTTP_IF_MATCH=etag(staff_api, url))
         assert refused.status_code == 409, url
         assert ja in refused.json()["detail"] and "削除できません" in refused.json()["detail"], refused.json()
-        refused_en = staff_api_en.delete(url)
+        refused_en = staff_api_en.delete(url, HTTP_IF_MATCH=etag(staff_api, url))
         assert refused_en.status_code == 409
         assert en in refused_en.json()["detail"] and "cannot be removed" in refused_en.json()["detail"]
     # Nothing depends on them: removed.
@@ -126,7 +127,7 @@ def test_deleting_a_case_a_law_article_and_a_company(case, staff_api, staff_api_
     post(staff_api, "law-articles", {"code": "eba-1", "law": "eba", "article": "1", "title_ja": "目的"})
     post(staff_api, "companies", {"code": "newco", "name_ja": "新会社", "kind": "retailer"})
     for url in [f"{API}/cases/empty-case/", f"{API}/law-articles/eba-1/", f"{API}/companies/newco/"]:
-        assert staff_api.delete(url).status_code == 204, url
+        assert staff_api.delete(url, HTTP_IF_MATCH=etag(staff_api, url)).status_code == 204, url
     assert not Case.objects.filter(code="empty-case").exists()
     assert not LawArticle.objects.filter(code="eba-1").exists()
     assert not Company.objects.filter(code="newco").exists()
@@ -135,7 +136,7 @@ def test_deleting_a_case_a_law_article_and_a_company(case, staff_api, staff_api_
 def test_a_measures_worded_deadline_and_its_days(case, staff_api, regulator_staff):
     measure = Measure.objects.filter(finding__case=case).first()
     body = {"deadline_text": "概ね3年以内", "submitted_on": "2023-05-12", "completed_on": "令和6年3月1日"}
-    changed = staff_api.patch(f"{API}/measures/{measure.pk}/", body, content_type=JSON)
+    changed = staff_api.patch(f"{API}/measures/{measure.pk}/", body, content_type=JSON, HTTP_IF_MATCH=measure.etag)
     assert changed.status_code == 200, changed.content
     assert (changed.json()["deadline_text"], changed.json()["submitted_on"], changed.json()["completed_on"]) == (
         "概ね3年以内", "2023-05-12", "2024-03-01"

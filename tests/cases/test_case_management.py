@@ -59,6 +59,11 @@ def new_case(regulator_staff) -> Case:
     )
 
 
+def now(record) -> int:
+    """The record's version as stored now."""
+    return type(record).objects.get(pk=record.pk).version
+
+
 def appi(code: str) -> LawArticle:
     return LawArticle.objects.get(code=code)
 
@@ -68,17 +73,25 @@ def appi(code: str) -> LawArticle:
 
 def test_a_case_opens_closes_and_reopens(regulator_staff, new_case):
     assert (new_case.status, new_case.closed_on) == (CaseStatus.OPEN, None)
-    changed = case_editing.case_update(actor=regulator_staff, case=new_case, status=CaseStatus.MONITORING)
+    changed = case_editing.case_update(
+        actor=regulator_staff, case=new_case, version=now(new_case), status=CaseStatus.MONITORING
+    )
     assert changed.status == CaseStatus.MONITORING
-    closed = case_editing.case_close(actor=regulator_staff, case=new_case, closed_on=datetime.date(2026, 10, 1))
+    closed = case_editing.case_close(
+        actor=regulator_staff, case=new_case, version=now(new_case), closed_on=datetime.date(2026, 10, 1)
+    )
     assert (closed.status, closed.closed_on) == (CaseStatus.CLOSED, datetime.date(2026, 10, 1))
     with pytest.raises(ValidationError) as refused:
-        case_editing.case_close(actor=regulator_staff, case=new_case)
+        case_editing.case_close(actor=regulator_staff, case=new_case, version=now(new_case))
     assert "status" in refused.value.message_dict
-    reopened = case_editing.case_reopen(actor=regulator_staff, case=new_case, status=CaseStatus.MONITORING)
+    reopened = case_editing.case_reopen(
+        actor=regulator_staff, case=new_case, version=now(new_case), status=CaseStatus.MONITORING
+    )
     assert (reopened.status, reopened.closed_on) == (CaseStatus.MONITORING, None)
     with pytest.raises(ValidationError) as early:
-        case_editing.case_close(actor=regulator_staff, case=new_case, closed_on=datetime.date(2026, 3, 1))
+        case_editing.case_close(
+            actor=regulator_staff, case=new_case, version=now(new_case), closed_on=datetime.date(2026, 3, 1)
+        )
     assert "closed_on" in early.value.message_dict
     assert Case.objects.get(pk=new_case.pk).status == CaseStatus.MONITORING
 
@@ -135,7 +148,7 @@ def test_content_goes_last_in_its_parents_order_and_is_recorded_in_the_history(r
     recorded = set(ChangeEvent.objects.values_list("pgh_obj_model", flat=True))
     assert {"cases.Finding", "remediation.Measure", "remediation.Implementation", "compliance.Company"} <= recorded
     # A removal is recorded too, with the row as it was.
-    case_editing.regulatory_action_delete(actor=regulator_staff, action=action)
+    case_editing.regulatory_action_delete(actor=regulator_staff, action=action, version=now(action))
     removed = ChangeEvent.objects.get(pgh_obj_model="cases.RegulatoryAction", pgh_obj_id=action.pk, pgh_label="delete")
     assert removed.pgh_data["code"] == "guidance-2026"
 
@@ -151,7 +164,9 @@ def test_any_law_and_article(regulator_staff):
     )
     assert (article.law.code, article.reference_ja) == ("eba", "電気事業法第23条第1項")
     assert article.reference_en == "Electricity Business Act, Art. 23(1)"
-    updated = editing_laws.law_article_update(actor=regulator_staff, law_article=article, title_en="Prohibited acts")
+    updated = editing_laws.law_article_update(
+        actor=regulator_staff, law_article=article, version=article.version, title_en="Prohibited acts"
+    )
     assert LawArticle.objects.get(pk=article.pk).title_en == updated.title_en == "Prohibited acts"
 
 
@@ -180,7 +195,7 @@ def test_an_incident_pair_and_its_incidents_within_the_reported_total(regulator_
     with pytest.raises(ValidationError):
         case_editing.incident_create(actor=regulator_staff, pair=pair, described_in_report=False)
     with pytest.raises(ValidationError) as below:
-        case_editing.incident_pair_update(actor=regulator_staff, pair=pair, incident_total=1)
+        case_editing.incident_pair_update(actor=regulator_staff, pair=pair, version=pair.version, incident_total=1)
     assert "incident_total" in below.value.message_dict
     changed = case_editing.incident_update(
         actor=regulator_staff, incident=described, item_version=described.version, fix_ja="分離した"
@@ -237,15 +252,17 @@ def every_service(case: Case) -> list:
     action = RegulatoryAction.objects.filter(case=case).first()
     return [
         lambda a: case_editing.case_open(actor=a, code="x", title_ja="x", opened_on=datetime.date(2026, 1, 1)),
-        lambda a: case_editing.case_update(actor=a, case=case, title_en="x"),
-        lambda a: case_editing.case_close(actor=a, case=case),
-        lambda a: case_editing.case_reopen(actor=a, case=case),
+        lambda a: case_editing.case_update(actor=a, case=case, version=case.version, title_en="x"),
+        lambda a: case_editing.case_close(actor=a, case=case, version=case.version),
+        lambda a: case_editing.case_reopen(actor=a, case=case, version=case.version),
         lambda a: editing_laws.law_article_create(actor=a, code="x", law="eba", article=1, title_ja="x"),
-        lambda a: editing_laws.law_article_update(actor=a, law_article=finding.articles.first(), title_en="x"),
+        lambda a: editing_laws.law_article_update(
+            actor=a, law_article=finding.articles.first(), version=1, title_en="x"
+        ),
         lambda a: company_services.company_group_create(actor=a, code="x", name_ja="x"),
-        lambda a: company_services.company_group_update(actor=a, group=group, name_en="x"),
+        lambda a: company_services.company_group_update(actor=a, group=group, version=group.version, name_en="x"),
         lambda a: company_services.company_create(actor=a, code="x", name_ja="x", kind="retailer"),
-        lambda a: company_services.company_update(actor=a, company=company, name_en="x"),
+        lambda a: company_services.company_update(actor=a, company=company, version=company.version, name_en="x"),
         lambda a: case_editing.regulatory_action_create(
             actor=a,
             case=case,
@@ -254,15 +271,15 @@ def every_service(case: Case) -> list:
             date=datetime.date(2026, 1, 1),
             title_ja="x",
         ),
-        lambda a: case_editing.regulatory_action_update(actor=a, action=action, title_en="x"),
-        lambda a: case_editing.regulatory_action_delete(actor=a, action=action),
-        lambda a: case_editing.finding_update(actor=a, finding=finding, text_en="x"),
-        lambda a: case_editing.finding_delete(actor=a, finding=finding),
-        lambda a: case_editing.incident_pair_update(actor=a, pair=pair, incident_total=99),
+        lambda a: case_editing.regulatory_action_update(actor=a, action=action, version=action.version, title_en="x"),
+        lambda a: case_editing.regulatory_action_delete(actor=a, action=action, version=action.version),
+        lambda a: case_editing.finding_update(actor=a, finding=finding, version=finding.version, text_en="x"),
+        lambda a: case_editing.finding_delete(actor=a, finding=finding, version=finding.version),
+        lambda a: case_editing.incident_pair_update(actor=a, pair=pair, version=pair.version, incident_total=99),
         lambda a: case_editing.incident_create(actor=a, pair=pair, described_in_report=False),
         lambda a: case_editing.incident_update(actor=a, incident=incident, item_version=incident.version),
-        lambda a: editing.measure_update(actor=a, measure=measure, text_en="x"),
-        lambda a: editing.measure_delete(actor=a, measure=measure),
+        lambda a: editing.measure_update(actor=a, measure=measure, version=measure.version, text_en="x"),
+        lambda a: editing.measure_delete(actor=a, measure=measure, version=measure.version),
         lambda a: editing.implementation_add(actor=a, measure=measure, company=company),
         lambda a: editing.implementation_remove(
             actor=a, implementation=implementation, item_version=implementation.version
@@ -284,8 +301,8 @@ def test_every_service_refuses_anyone_but_regulator_staff(case, officers):
     ("call", "field"),
     [
         (lambda a, c: case_editing.case_open(actor=a, code=c.code, title_ja="x", opened_on=c.opened_on), "code"),
-        (lambda a, c: case_editing.case_update(actor=a, case=c, title_ja=""), "title_ja"),
-        (lambda a, c: case_editing.case_update(actor=a, case=c, code="renamed"), "code"),
+        (lambda a, c: case_editing.case_update(actor=a, case=c, version=c.version, title_ja=""), "title_ja"),
+        (lambda a, c: case_editing.case_update(actor=a, case=c, version=c.version, code="renamed"), "code"),
         (
             lambda a, c: case_editing.finding_create(
                 actor=a,
@@ -380,8 +397,8 @@ def test_nothing_companies_keep_records_on_is_removed(case, officers, regulator_
         lambda: editing.implementation_remove(
             actor=regulator_staff, implementation=implementation, item_version=implementation.version
         ),
-        lambda: editing.measure_delete(actor=regulator_staff, measure=measure),
-        lambda: case_editing.finding_delete(actor=regulator_staff, finding=finding),
+        lambda: editing.measure_delete(actor=regulator_staff, measure=measure, version=measure.version),
+        lambda: case_editing.finding_delete(actor=regulator_staff, finding=finding, version=finding.version),
     ]:
         with pytest.raises(ValidationError) as refused:
             remove()
@@ -390,7 +407,7 @@ def test_nothing_companies_keep_records_on_is_removed(case, officers, regulator_
     # Without records, a measure goes with its implementations.
     quiet = Measure.objects.filter(finding__case=case).exclude(implementations__progressupdates__isnull=False)
     quiet = quiet.exclude(implementations__reminders__isnull=False).first()
-    editing.measure_delete(actor=regulator_staff, measure=quiet)
+    editing.measure_delete(actor=regulator_staff, measure=quiet, version=quiet.version)
     assert not Implementation.objects.filter(measure_id=quiet.pk).exists()
 
 
@@ -455,10 +472,15 @@ def test_dates_need_if_match_412_when_stale_428_when_missing(staff_api):
 
 def test_closing_and_reopening_through_the_api(staff_api, regulator_staff, new_case):
     url = f"{API}/cases/{new_case.code}/"
-    closed = staff_api.patch(url, {"status": "closed", "closed_on": "2026-10-01"}, content_type="application/json")
+    body = {"status": "closed", "closed_on": "2026-10-01"}
+    closed = staff_api.patch(url, body, content_type="application/json", HTTP_IF_MATCH=staff_api.get(url)["ETag"])
     assert closed.status_code == 200, closed.content
     assert (closed.json()["status"], closed.json()["closed_on"]) == ("closed", "2026-10-01")
-    reopened = staff_api.patch(url, {"status": "monitoring"}, content_type="application/json")
+    again = staff_api.patch(url, body, content_type="application/json", HTTP_IF_MATCH=closed["ETag"])
+    assert (again.status_code, again["ETag"]) == (200, closed["ETag"])  # closed on that day already: nothing changes
+    reopened = staff_api.patch(
+        url, {"status": "monitoring"}, content_type="application/json", HTTP_IF_MATCH=closed["ETag"]
+    )
     assert (reopened.json()["status"], reopened.json()["closed_on"]) == ("monitoring", None)
 
 
@@ -654,7 +676,7 @@ def test_a_second_case_opened_through_the_api_alone(case, regulator_staff, offic
 def test_removals_and_incident_changes_through_the_api(case, officers, staff_api):
     update = submit_update(officers["okinawa"])
     kept = update.implementation
-    refused = staff_api.delete(f"{API}/measures/{kept.measure_id}/")
+    refused = staff_api.delete(f"{API}/measures/{kept.measure_id}/", HTTP_IF_MATCH=kept.measure.etag)
     assert refused.status_code == 409  # the company's progress updates keep it
     assert "進捗報告" in refused.json()["detail"]
     assert Measure.objects.filter(pk=kept.measure_id).exists()

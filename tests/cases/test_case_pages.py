@@ -34,6 +34,10 @@ def language_kept():
 
 
 def post(client: Client, url: str, data: dict, status: int = 302):
+    """Post the form as the page gives it: with the version of the record it shows (its hidden field), if any."""
+    if "version" not in data:
+        shown = re.search(r'name="version" value="(\d+)"', client.get(url).content.decode())
+        data = {**data, "version": shown.group(1)} if shown else data
     response = client.post(url, data)
     errors = re.findall(r'class="errors?(?:list)?[^"]*"[^>]*>(.*?)</', response.content.decode())
     assert response.status_code == status, (url, errors)

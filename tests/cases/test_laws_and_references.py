@@ -11,7 +11,7 @@ from django.utils import translation
 from cases import editing, editing_laws
 from cases.models import Finding, Instrument, Law, LawArticle, SafeguardType
 from compliance.models import Company
-from tests.conftest import signed_in
+from tests.conftest import etag, signed_in
 
 API = "/api/v1"
 
@@ -182,16 +182,18 @@ def test_laws_and_instruments_are_kept_through_the_api_and_removed_only_when_unu
     made = post(staff_api, "instruments", {"code": "gba-order", "law": "gba", "name_ja": "業務改善命令"})
     assert made.status_code == 201 and made.json()["law"] == "gba"
     assert post(staff_api, "laws", {"code": "gba2", "name_ja": "x", "regulator": "ppc"}).status_code == 400
-    renamed = staff_api.patch(f"{API}/instruments/gba-order/", {"name_en": "Business improvement order"},
-                              content_type="application/json")  # fmt: skip
+    order, gba = f"{API}/instruments/gba-order/", f"{API}/laws/gba/"
+    renamed = staff_api.patch(order, {"name_en": "Business improvement order"},
+                              content_type="application/json", HTTP_IF_MATCH=etag(staff_api, order))  # fmt: skip
     assert renamed.status_code == 200 and renamed.json()["name_en"] == "Business improvement order"
     for language, words in (("en", "cannot be removed"), ("ja", "削除できません")):
-        refused = staff_api.delete(f"{API}/laws/gba/", headers={"Accept-Language": language})
+        refused = staff_api.delete(gba, headers={"Accept-Language": language, "If-Match": etag(staff_api, gba)})
         assert refused.status_code == 409 and words in refused.json()["detail"], refused.content
-        used = staff_api.delete(f"{API}/instruments/guidance/", headers={"Accept-Language": language})
+        guidance = f"{API}/instruments/guidance/"
+        used = staff_api.delete(guidance, headers={"Accept-Language": language, "If-Match": etag(staff_api, guidance)})
         assert used.status_code == 409 and words in used.json()["detail"], used.content
     officer = signed_in(officers["kansai-td"])
     assert officer.delete(f"{API}/instruments/gba-order/").status_code == 404
-    assert staff_api.delete(f"{API}/instruments/gba-order/").status_code == 204
-    assert staff_api.delete(f"{API}/laws/gba/").status_code == 204
+    assert staff_api.delete(order, HTTP_IF_MATCH=etag(staff_api, order)).status_code == 204
+    assert staff_api.delete(gba, HTTP_IF_MATCH=etag(staff_api, gba)).status_code == 204
     assert not Law.objects.filter(code="gba").exists() and not Instrument.objects.filter(code="gba-order").exists()

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import signed_in
+from tests.conftest import etag, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -50,7 +50,9 @@ def test_a_case_opened_in_the_product_reaches_the_portal_only_when_published(cas
     assert "新しい事案" not in Client().get(reverse("public:case_list")).content.decode()
     assert Client().get(detail).status_code == 404
     api = "/api/v1/cases/meti-2026-sample/"
-    published = regulator_client.patch(api, {"published": True}, content_type="application/json")
+    published = regulator_client.patch(
+        api, {"published": True}, content_type="application/json", HTTP_IF_MATCH=etag(regulator_client, api)
+    )
     assert published.status_code == 200, published.content
     assert published.json()["published"] is True
     assert "新しい事案" in Client().get(reverse("public:case_list")).content.decode()
