@@ -12,6 +12,7 @@ from compliance.api.authentication import VerifiedSessionAuthentication
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
 from compliance.api.pagination import AccessLogPagination, HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
+from compliance.api.strict import StrictRequestMixin
 from compliance.api.serializers import (
     AccessAnomalySerializer,
     AccessLogEntrySerializer,
@@ -139,7 +140,7 @@ class ChangeEventFilterSet(ApiFilterSet):
         fields = []
 
 
-class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ChangeHistoryViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every change to every record (regulator staff only): who, when, before and after."""
 
     serializer_class = ChangeEventSerializer
@@ -158,6 +159,7 @@ class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ApiTokenViewSet(
+    StrictRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
