@@ -154,9 +154,7 @@ class CaseFilter(filters.CharFilter):
     """
 
     def __init__(self, paths: tuple[str, ...], **kwargs) -> None:
-        kwargs.setdefault(
-            "label", "The case's code: the rows of that case (none for a code of no case you may see)."
-        )
+        kwargs.setdefault("label", "The case's code: the rows of that case (none for a code of no case you may see).")
         super().__init__(field_name=f"{paths[0]}__code", **kwargs)
         self.paths = paths
         self.reads = tuple(f"{path}__code" for path in paths)

@@ -84,7 +84,7 @@ def documented(callback, method: str) -> Documented:
         request = view.schema.get_request_serializer()
         for serializer in request.values() if isinstance(request, dict) else [request]:
             inputs |= _field_names(serializer, writable=True)
-    shown = _field_names(view.get_serializer_class(), writable=False) if hasattr(view, "get_serializer_class") else set()
+    shown = _field_names(view.get_serializer_class(), writable=False) if hasattr(view, "get_serializer_class") else ()
     return Documented(query, frozenset(inputs), frozenset(shown))
 
 

@@ -12,7 +12,6 @@ from compliance.api.authentication import VerifiedSessionAuthentication
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
 from compliance.api.pagination import AccessLogPagination, HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
-from compliance.api.strict import StrictRequestMixin
 from compliance.api.serializers import (
     AccessAnomalySerializer,
     AccessLogEntrySerializer,
@@ -21,6 +20,7 @@ from compliance.api.serializers import (
     CompanyGroupSerializer,
     CompanySerializer,
 )
+from compliance.api.strict import StrictRequestMixin
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
 from compliance.api_tokens import TokenRefused, api_token_create, api_token_revoke
 from compliance.audit import access_log_read_rows

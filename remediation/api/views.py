@@ -43,7 +43,6 @@ from remediation.services.progress_updates import (
     progress_update_submit,
 )
 
-
 # From a row about an item (an update, a deadline change, a reminder) to the item's case: `case` filters by it.
 ITEM_CASE = ("implementation__measure__finding__case", "incident__pair__case")
 
