@@ -282,3 +282,10 @@ def test_the_companies_of_a_case_are_those_it_names(staff, two_cases):
     assert {row["code"] for row in rows} == {"kansai-td", "kansai-retail"}
     everyone = staff.get(list_url("company"), {"case": "ppc-2024-utilities", "page_size": 500}).json()["results"]
     assert len(everyone) == len({row["code"] for row in everyone}) > 2  # each company once
+
+
+@pytest.mark.parametrize("method", ["put", "trace"])
+def test_a_method_an_endpoint_lacks_is_not_allowed_whatever_it_names(staff, method):
+    path = reverse("api:company-detail", args=["kansai-td"])
+    response = getattr(staff, method)(f"{path}?{UNKNOWN}=1", {"no_such_field": 1}, format="json")
+    assert response.status_code == 405

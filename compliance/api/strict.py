@@ -131,10 +131,9 @@ class StrictRequestMixin:
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        match = request.resolver_match
-        callback = getattr(match, "func", None)
-        if callback is None:
-            return
+        callback = getattr(request.resolver_match, "func", None)
+        if callback is None or not hasattr(self, request.method.lower()):
+            return  # a method the endpoint does not have is a 405, whatever the request names
         taken = documented(callback, "GET" if request.method == "HEAD" else request.method)
         check_query(request, taken)
         check_body(request, taken)
