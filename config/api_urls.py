@@ -4,7 +4,7 @@ from cases.api import views as case_views
 from compliance.api import views as company_views
 from compliance.api import webhooks
 from compliance.api.routers import ApiRouter
-from remediation.api import case_files, incidents
+from remediation.api import case_files, companies, incidents
 from remediation.api import views as remediation_views
 
 router = ApiRouter()
@@ -16,7 +16,7 @@ router.register("law-articles", case_views.LawArticleViewSet)
 router.register("authorities", case_views.AuthorityViewSet)
 router.register("safeguard-types", case_views.SafeguardTypeViewSet)
 router.register("company-groups", company_views.CompanyGroupViewSet)
-router.register("companies", company_views.CompanyViewSet)
+router.register("companies", companies.CompanyViewSet)
 router.register("findings", case_views.FindingViewSet)
 router.register("measures", remediation_views.MeasureViewSet)
 router.register("implementations", remediation_views.ImplementationViewSet)

@@ -91,7 +91,7 @@ def test_signed_in_as_an_officer_a_regulator_only_endpoint_does_not_exist(case, 
         ("incidents/", {"was_used": "1"}, "true or false"),
         ("reminders/", {"escalation__gte": "0.5"}, "whole number"),
         ("progress-updates/", {"implementation": "0"}, "greater than or equal to 1"),
-        ("findings/", {"case__code": ""}, "Give a value"),
+        ("findings/", {"case": ""}, "Give a value"),
     ],
 )
 def test_a_filter_value_it_cannot_read_is_refused_not_ignored(staff, path, query, words):

@@ -12,11 +12,10 @@ def code_filter(field_name: str, help_text: str) -> django_filters.CharFilter:
 
 
 class RegulatoryActionFilterSet(ApiFilterSet):
-    """Actions by case, instrument (`kind`, its code), law of the instrument, law reference, law cited, issuing
-    authority and date (one day: `date__gte` and `date__lte` both set to it; a parameter named `date` alone would
-    clash with a type of the generated TypeScript client)."""
+    """Actions by instrument (`kind`, its code), law of the instrument, law reference, law cited, issuing authority
+    and date (one day: `date__gte` and `date__lte` both set to it; a parameter named `date` alone would clash with a
+    type of the generated TypeScript client)."""
 
-    case__code = code_filter("case__code", "The case's code.")
     kind = code_filter("instrument__code", "The instrument's code.")
     instrument__law__code = code_filter("instrument__law__code", "The code of the instrument's law.")
     articles__code = code_filter("articles__code", "The code of a law reference the action cites.")
@@ -29,9 +28,8 @@ class RegulatoryActionFilterSet(ApiFilterSet):
 
 
 class FindingFilterSet(ApiFilterSet):
-    """Findings by case, side, law reference, law, safeguard type and company concerned."""
+    """Findings by side, law reference, law, safeguard type and company concerned."""
 
-    case__code = code_filter("case__code", "The case's code.")
     articles__code = code_filter("articles__code", "The code of a law reference the finding cites.")
     # The former name, for clients that filter by one article.
     article__code = code_filter("articles__code", "The code of a law reference the finding cites.")

@@ -27,19 +27,6 @@ from compliance.models import Company, CompanyGroup
 from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
 
 
-class RefusesUnknownFields:
-    """A field the record does not have is refused, never dropped in silence (`item: 2` on a law reference)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - {name for name, field in self.fields.items() if not field.read_only})
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("This field is not known here; nothing was saved.")] for name in unknown}
-                )
-        return super().to_internal_value(data)
-
-
 @extend_schema_field(
     {
         "oneOf": [
@@ -129,7 +116,7 @@ class AuthorityChangeSerializer(InputSerializer):
         fields = ["name_ja", "name_en", "kind", "position"]
 
 
-class LawCreateSerializer(RefusesUnknownFields, InputSerializer):
+class LawCreateSerializer(InputSerializer):
     """A law cases may be brought under: its names, short names (電気事業法) and law number."""
 
     class Meta(InputSerializer.Meta):
@@ -137,13 +124,13 @@ class LawCreateSerializer(RefusesUnknownFields, InputSerializer):
         fields = ["code", "name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required"]
 
 
-class LawChangeSerializer(RefusesUnknownFields, InputSerializer):
+class LawChangeSerializer(InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Law
         fields = ["name_ja", "name_en", "short_name_ja", "short_name_en", "number", "safeguards_required", "position"]
 
 
-class InstrumentCreateSerializer(RefusesUnknownFields, InputSerializer):
+class InstrumentCreateSerializer(InputSerializer):
     """An instrument a law gives the authorities (勧告, 命令, 聴聞…): the kind of a regulatory action."""
 
     law = CodeRelatedField(queryset=Law.objects.all(), help_text="The law's code.")
@@ -153,13 +140,13 @@ class InstrumentCreateSerializer(RefusesUnknownFields, InputSerializer):
         fields = ["code", "law", "name_ja", "name_en"]
 
 
-class InstrumentChangeSerializer(RefusesUnknownFields, InputSerializer):
+class InstrumentChangeSerializer(InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Instrument
         fields = ["name_ja", "name_en", "position"]
 
 
-class CaseOpenSerializer(RefusesUnknownFields, InputSerializer):
+class CaseOpenSerializer(InputSerializer):
     """A new case: open, or already under monitoring, brought by authorities (by default the regulator's own), under a
     law (its code) if it says which."""
 
@@ -176,7 +163,7 @@ class CaseOpenSerializer(RefusesUnknownFields, InputSerializer):
         ]  # fmt: skip
 
 
-class CaseChangeSerializer(RefusesUnknownFields, InputSerializer):
+class CaseChangeSerializer(InputSerializer):
     """A change to a case. `status: closed` closes it (on `closed_on`, today by default); `open` or `monitoring`
     reopens a closed one."""
 
@@ -213,7 +200,7 @@ def _reference_parts() -> dict:
     }
 
 
-class LawArticleCreateSerializer(RefusesUnknownFields, serializers.Serializer):
+class LawArticleCreateSerializer(serializers.Serializer):
     """A reference to a provision of any law, given by its parts or typed as text (電気事業法第2条の17第1項)."""
 
     code = serializers.CharField(required=False, allow_blank=True, help_text="Made from the reference when not given.")
@@ -225,7 +212,7 @@ class LawArticleCreateSerializer(RefusesUnknownFields, serializers.Serializer):
         return {**super().get_fields(), **_reference_parts()}
 
 
-class LawArticleChangeSerializer(RefusesUnknownFields, serializers.Serializer):
+class LawArticleChangeSerializer(serializers.Serializer):
     """A correction of a reference's parts or title; its code stays."""
 
     title_ja = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -244,7 +231,7 @@ def instrument_code(**kwargs) -> CodeRelatedField:
     )
 
 
-class RegulatoryActionCreateSerializer(RefusesUnknownFields, InputSerializer):
+class RegulatoryActionCreateSerializer(InputSerializer):
     """A dated action in a case under an instrument and law references, issued by an authority (by default the case's
     first), addressed to companies and to authorities (a minister…)."""
 
@@ -265,7 +252,7 @@ class RegulatoryActionCreateSerializer(RefusesUnknownFields, InputSerializer):
         ]  # fmt: skip
 
 
-class RegulatoryActionChangeSerializer(RefusesUnknownFields, InputSerializer):
+class RegulatoryActionChangeSerializer(InputSerializer):
     kind = instrument_code(required=False)
     issuer = CodeRelatedField(queryset=Authority.objects.all(), required=False)
     articles = law_references(required=False)
@@ -280,7 +267,7 @@ class RegulatoryActionChangeSerializer(RefusesUnknownFields, InputSerializer):
         ]  # fmt: skip
 
 
-class FindingCreateSerializer(RefusesUnknownFields, InputSerializer):
+class FindingCreateSerializer(InputSerializer):
     """A finding of a case: its side, law references, safeguard types (required under 個人情報保護法) and the
     companies concerned."""
 
@@ -301,7 +288,7 @@ class FindingCreateSerializer(RefusesUnknownFields, InputSerializer):
         return one_or_many_references(attrs)
 
 
-class FindingChangeSerializer(RefusesUnknownFields, InputSerializer):
+class FindingChangeSerializer(InputSerializer):
     articles = law_references(required=False)
     article = single_reference()
     safeguard_types = CodeRelatedField(queryset=SafeguardType.objects.all(), many=True, required=False)

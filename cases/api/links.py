@@ -137,7 +137,7 @@ class CaseLinksActionMixin:
         return Response(body, status=status.HTTP_201_CREATED)
 
     def _unlink(self, request, case: Case) -> Response:
-        other = request.query_params.get("case") or (request.data.get("case") if hasattr(request.data, "get") else "")
+        other = request.query_params.get("case")
         if not other:
             raise serializers.ValidationError({"case": [serializers.Field.default_error_messages["required"]]})
         links = CaseLink.objects.filter(Q(from_case=case, to_case__code=other) | Q(from_case__code=other, to_case=case))

@@ -62,6 +62,7 @@ class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     )
     serializer_class = serializers.RegulatoryActionSerializer
     filterset_class = filters.RegulatoryActionFilterSet
+    case_paths = ("case",)
     ordering_fields = ["date"]
 
 
@@ -107,6 +108,7 @@ class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
     )
     serializer_class = serializers.FindingSerializer
     filterset_class = filters.FindingFilterSet
+    case_paths = ("case",)
 
 
 class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
@@ -119,7 +121,8 @@ class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
         return super().get_queryset().prefetch_related(listed("incidents", visible_incidents))
 
     serializer_class = serializers.IncidentPairSerializer
-    filterset_fields = {"case__code": ["exact"], "group__code": ["exact"]}
+    filterset_fields = {"group__code": ["exact"]}
+    case_paths = ("case",)
 
 
 class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
@@ -130,8 +133,8 @@ class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
 
     queryset = Incident.objects.select_related("pair__case", "viewer", "owner")
     serializer_class = serializers.IncidentSerializer
+    case_paths = ("pair__case",)
     filterset_fields = {
-        "pair__case__code": ["exact"],
         "pair__group__code": ["exact"],
         "viewer__code": ["exact"],
         "owner__code": ["exact"],

@@ -7,6 +7,13 @@ Filters and orderings go through the field wall (`compliance.access`): a filter 
 which the person sees it (another company's rows never match a filter on its internal fields), and an ordering
 sorts the rows in which the field is hidden from them as if it were empty.
 
+`case` is the one name of the filter by case on every list that belongs to a case (the view names the paths from
+its rows to their case in `case_paths`): the rows of the case with that code, and none for a code no case has or
+a case the person may not see, as any filter matches nothing for a value no row has.
+
+`ordering` is offered by the lists that name their `ordering_fields`, and takes those alone: a field it does not
+take, or an empty term, is refused with 400 naming the fields it takes (DRF would ignore it).
+
 A filter takes what it is given as given or refuses it with 400: a date is YYYY-MM-DD, a yes-or-no `true` or
 `false`, and a parameter named with no value is an error, not "no filter" (django-filter would read other date
 formats, ignore a yes-or-no it cannot read and an empty value). A filter naming a related record by id matches
@@ -20,10 +27,12 @@ import re
 
 from django import forms
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from compliance.access import as_seen_by
@@ -138,10 +147,59 @@ class ApiFilterSet(FieldWallFilters, filters.FilterSet):
         return valid and not named_empty
 
 
+class CaseFilter(filters.CharFilter):
+    """`case`: the rows of the case with this code, reached along one of `paths` (a row's case, or its item's).
+
+    A case the person may not see is no case (the scoping rule): its code matches nothing, as a code no case has.
+    """
+
+    def __init__(self, paths: tuple[str, ...], **kwargs) -> None:
+        kwargs.setdefault("label", "The case's code: the rows of that case (none for a code of no case you may see).")
+        super().__init__(field_name=f"{paths[0]}__code", **kwargs)
+        self.paths = paths
+        self.reads = tuple(f"{path}__code" for path in paths)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        user = getattr(self.parent.request, "user", None)
+        cases = _related_model(qs.model, self.paths[0]).objects.visible_to(user).filter(code=value)
+        of_case = Q()
+        for path in self.paths:
+            of_case |= Q(**{f"{path}__in": cases})
+        if any(_is_many(qs.model, path) for path in self.paths):  # each row once
+            return qs.filter(pk__in=qs.model._base_manager.filter(of_case).values("pk"))
+        return qs.filter(of_case)
+
+
+def _steps(model: type[models.Model], path: str):
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        yield field
+        model = field.related_model
+
+
+def _related_model(model: type[models.Model], path: str) -> type[models.Model]:
+    return list(_steps(model, path))[-1].related_model
+
+
+def _is_many(model: type[models.Model], path: str) -> bool:
+    return any(field.many_to_many or field.one_to_many for field in _steps(model, path))
+
+
 class ApiFilterBackend(filters.DjangoFilterBackend):
-    """django-filter's backend, building its filter sets on `ApiFilterSet`."""
+    """django-filter's backend, building its filter sets on `ApiFilterSet`, with `case` where the view has
+    `case_paths`."""
 
     filterset_base = ApiFilterSet
+
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        paths = tuple(getattr(view, "case_paths", ()))
+        if filterset_class is None or not paths:
+            return filterset_class
+        # A class per request, as django-filter builds one from `filterset_fields` for each.
+        return type(filterset_class.__name__, (filterset_class,), {"case": CaseFilter(paths)})
 
     def filter_queryset(self, request, queryset, view):
         # A request that names no filter is not filtered: building the filter form would cost it a millisecond.
@@ -155,8 +213,44 @@ class ApiOrderingFilter(OrderingFilter):
     """`?ordering=`: by the values the person sees; those hidden from them sort as if empty, then by key.
 
     The key breaks ties: without it, rows that tie (every hidden value does) come in the order PostgreSQL finds
-    them, which changes when a row is updated, and would tell that it was.
+    them, which changes when a row is updated, and would tell that it was. Only the view's `ordering_fields` are
+    taken; anything else is a 400 naming them.
     """
+
+    def get_valid_fields(self, queryset, view, context=None) -> list[tuple[str, str]]:
+        return [(name, name) for name in getattr(view, "ordering_fields", None) or []]
+
+    def get_ordering(self, request, queryset, view):
+        given = request.query_params.get(self.ordering_param)
+        if given is None:
+            return self.get_default_ordering(view)
+        allowed = [name for name, _label in self.get_valid_fields(queryset, view)]
+        terms = [term.strip() for term in given.split(",")]
+        if not allowed or any(term.removeprefix("-") not in allowed for term in terms):
+            choices = ", ".join(allowed) or "—"
+            message = _(
+                "Order by one or more of %(fields)s, separated by commas; put - before a field for the reverse order."
+            )
+            raise ValidationError({self.ordering_param: [message % {"fields": choices}]})
+        return terms
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        fields = getattr(view, "ordering_fields", None)
+        if not fields:
+            return []
+        choice = "|".join(re.escape(name) for name in fields)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Order by one or more of {', '.join(f'`{name}`' for name in fields)}, separated by commas; "
+                    "`-` before a field reverses its order."
+                ),
+                "schema": {"type": "string", "pattern": f"^-?({choice})(,-?({choice}))*$"},
+            }
+        ]
 
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view)

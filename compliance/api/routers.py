@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from compliance.api.strict import StrictRequestMixin, require_strict
 from compliance.record_addresses import record_route_add
 
 SUFFIXED_ROUTES = ("-list", "-detail")
 SUFFIXES = ["json", "api"]
 
 
+class ApiRootView(StrictRequestMixin, APIRootView):
+    """The list of resources, taking no query parameter but `format`."""
+
+
 class ApiRouter(DefaultRouter):
     """Suffixed variants of the resources alone: an extra action (a file, a workflow step) has none.
 
     DRF would pass an action the suffix as an argument it does not take (a 500, before the scope check), and a file
-    has no format to choose. Any other suffix (`.csv`) is no URL at all: 404.
+    has no format to choose. Any other suffix (`.csv`) is no URL at all: 404. Every viewset refuses what its
+    operations do not document (`compliance.api.strict`).
     """
 
     include_format_suffixes = False
+    APIRootView = ApiRootView
 
     def register(self, prefix, viewset, basename=None) -> None:
-        super().register(prefix, viewset, basename)
+        super().register(prefix, require_strict(viewset), basename)
         queryset = getattr(viewset, "queryset", None)
         if queryset is not None:
             # Where webhooks' payloads link to records of its kind.

@@ -6,14 +6,16 @@ from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound
 
 from compliance.access import is_regulator
+from compliance.api.strict import StrictRequestMixin
 from compliance.audit import access_log_denied
 from compliance.guards import get_visible_or_404, log_reads
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(StrictRequestMixin):
     """Restrict the queryset to what the person may see before any lookup; log every private read.
 
-    An object outside the person's scope answers 404, exactly like one that does not exist.
+    An object outside the person's scope answers 404, exactly like one that does not exist. What a request names
+    that its operation does not document is refused (`compliance.api.strict`).
     """
 
     def get_queryset(self):

@@ -20,6 +20,7 @@ from compliance.api.serializers import (
     CompanyGroupSerializer,
     CompanySerializer,
 )
+from compliance.api.strict import StrictRequestMixin
 from compliance.api.writes import RegulatorDeleteMixin, RegulatorWritesMixin, write_schema
 from compliance.api_tokens import TokenRefused, api_token_create, api_token_revoke
 from compliance.audit import access_log_read_rows
@@ -139,7 +140,7 @@ class ChangeEventFilterSet(ApiFilterSet):
         fields = []
 
 
-class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ChangeHistoryViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every change to every record (regulator staff only): who, when, before and after."""
 
     serializer_class = ChangeEventSerializer
@@ -158,6 +159,7 @@ class ChangeHistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ApiTokenViewSet(
+    StrictRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from compliance.api.fields import TextField, TrueOrFalseField
 from compliance.api.services import run_service
+from compliance.api.strict import StrictRequestMixin
 from compliance.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
 from compliance.webhooks import webhook_change, webhook_delivery_resend, webhook_subscribe, webhook_unsubscribe
 
@@ -117,6 +118,7 @@ class WebhookChangeSerializer(StrictInput):
 
 @extend_schema(tags=["webhooks"])
 class WebhookViewSet(
+    StrictRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,

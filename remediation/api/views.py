@@ -43,6 +43,9 @@ from remediation.services.progress_updates import (
     progress_update_submit,
 )
 
+# From a row about an item (an update, a deadline change, a reminder) to the item's case: `case` filters by it.
+ITEM_CASE = ("implementation__measure__finding__case", "incident__pair__case")
+
 
 def item_from(request, data: dict):
     """The implementation or incident a request names, looked up through the scoping rule."""
@@ -58,8 +61,8 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
         listed("implementations")
     )
     serializer_class = MeasureSerializer
+    case_paths = ("finding__case",)
     filterset_fields = {
-        "finding__case__code": ["exact"],
         "finding__side": ["exact"],
         "finding__articles__code": ["exact"],
         "safeguard_type__code": ["exact"],
@@ -76,8 +79,8 @@ class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETag
     # annotation of its code: the count of every page would then join the measures.)
     queryset = Implementation.objects.select_related("measure", "company").defer("measure__text_ja", "measure__text_en")
     serializer_class = ImplementationSerializer
+    case_paths = ("measure__finding__case",)
     filterset_fields = {
-        "measure__finding__case__code": ["exact"],
         "measure__finding__side": ["exact"],
         "measure__finding__articles__code": ["exact"],
         "measure__safeguard_type__code": ["exact"],
@@ -106,6 +109,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     parser_classes = [JSONObjectParser, MultiPartParser]  # evidence comes as files
     # A review answers with the review, a record of its own, not the update's new version (read the update again).
     answers_without_etag = frozenset({"accept", "request_info"})
+    case_paths = ITEM_CASE
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
@@ -191,6 +195,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
 
     queryset = Review.objects.select_related("company", "update", "reviewer")
     serializer_class = ReviewSerializer
+    case_paths = tuple(f"update__{path}" for path in ITEM_CASE)
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
@@ -205,6 +210,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet):
 
     queryset = Evidence.objects.select_related("company", "update")
     serializer_class = EvidenceSerializer
+    case_paths = tuple(f"update__{path}" for path in ITEM_CASE)
     filterset_fields = {
         "company__code": ["exact"],
         "update": ["exact"],
@@ -227,6 +233,7 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
         "company", "requested_by", "decided_by", "implementation", "incident"
     )
     serializer_class = DeadlineChangeSerializer
+    case_paths = ITEM_CASE
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
@@ -295,6 +302,7 @@ class ReminderViewSet(ScopedReadOnlyViewSet):
         listed("recipients")
     )
     serializer_class = ReminderSerializer
+    case_paths = ITEM_CASE
     filterset_fields = {
         "company__code": ["exact"],
         "company__group__code": ["exact"],
