@@ -282,7 +282,7 @@ ACCESS_LOG_CHECKPOINT_FILE = env.path(
 FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "compliance.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
         "compliance.api.authentication.VerifiedSessionAuthentication",

@@ -59,6 +59,7 @@ class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
         listed("articles"), listed("addressees"), listed("addressee_authorities")
     )
     serializer_class = serializers.RegulatoryActionSerializer
+    lookup_fields = ("case__code", "code")
     filterset_class = filters.RegulatoryActionFilterSet
     ordering_fields = ["date"]
 
@@ -104,6 +105,7 @@ class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
         listed("articles"), listed("safeguard_types"), listed("affected_companies"), listed("measures")
     )
     serializer_class = serializers.FindingSerializer
+    lookup_fields = ("case__code", "code")
     filterset_class = filters.FindingFilterSet
 
 
