@@ -314,7 +314,15 @@ SPECTACULAR_SETTINGS = {
         "the record belongs to; to another company's officer, the published ones only (an implementation's status "
         "and current dates once the regulator publishes the case's status). A field hidden from you is `null`, "
         "and so is what is computed from it; a filter on it matches only the rows in which you see it, and an "
-        "ordering sorts it as empty."
+        "ordering sorts it as empty.\n\n"
+        "A record with a code is addressed by its code, one path segment per code, so that the URL reads as its "
+        "key: `/cases/{code}/` (likewise companies, company groups, laws, law articles, instruments, authorities and "
+        "safeguard types), `/findings/{case}/{code}/` and `/regulatory-actions/{case}/{code}/` (codes unique within "
+        "a case), `/measures/{case}/{finding}/{code}/` (unique within a finding). A record without a code "
+        "(implementations, incidents, incident pairs, progress updates, reviews, evidence, deadline changes, "
+        "reminders) is addressed by its id. Bodies name related records the same way, by their codes (a measure's "
+        "finding: `case` and `finding`), never by id; answers link them and show the codes that address them "
+        "(`case`, `finding_code`, `measure_code`)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

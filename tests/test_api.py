@@ -84,8 +84,10 @@ def test_every_link_on_a_page_is_the_one_django_reverses(regulator_client):
     # Links are reversed once per view and request and the key filled in: each must equal a full reverse.
     page = regulator_client.get("/api/v1/measures/", {"page_size": 200}).json()["results"]
     for row in page:
-        assert row["url"] == f"http://testserver{reverse('api:measure-detail', kwargs={'pk': row['id']})}"
-        assert row["finding"].startswith("http://testserver/api/v1/findings/")
+        key = {"case": row["case"], "finding": row["finding_code"], "code": row["code"]}
+        assert row["url"] == f"http://testserver{reverse('api:measure-detail', kwargs=key)}"
+        finding = {"case": row["case"], "code": row["finding_code"]}
+        assert row["finding"] == f"http://testserver{reverse('api:finding-detail', kwargs=finding)}"
         for link in row["implementations"]:
             key = int(link.rstrip("/").rsplit("/", 1)[1])
             assert link == f"http://testserver{reverse('api:implementation-detail', kwargs={'pk': key})}"

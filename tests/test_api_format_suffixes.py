@@ -6,8 +6,6 @@ logged whatever format is asked for.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,6 +14,8 @@ from django.urls import resolve
 from compliance.models import AccessLogEntry
 from config.api_urls import router
 from remediation.models import DeadlineChange, Evidence
+from tests.api_keys import ROUTE_GROUP as GROUP
+from tests.api_keys import fill, record_keys
 from tests.conftest import signed_in, submit_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -23,7 +23,6 @@ API = "/api/v1/"
 PDF = b"%PDF-1.4\n%%EOF\n"
 FORMATS = ["json", "api", "csv"]
 METHODS = ["get", "post", "put", "patch", "delete"]
-GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 
 @pytest.fixture
@@ -60,9 +59,8 @@ def concrete(route: str) -> str:
     if not GROUP.search(template):
         return template
     view = resolve(GROUP.sub("0", template)).func.cls
-    model = getattr(view.queryset, "model", None)
-    keys = model._default_manager.order_by("-pk").values_list(view.lookup_field, flat=True) if model else []
-    return GROUP.sub(str(keys[0] if keys else 0), template)
+    keys = record_keys(view) if getattr(view, "queryset", None) is not None else []
+    return fill(template, keys[0] if keys else None, GROUP)
 
 
 def suffixed(path: str) -> list[str]:

@@ -13,6 +13,7 @@ from knox.models import AuthToken
 from compliance.api.parsers import MAX_NESTING
 from compliance.models import AccessLogEntry, ChangeEvent
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate
+from tests.api_keys import fill, record_keys
 from tests.conftest import submit_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -55,8 +56,8 @@ def concrete(path: str) -> str:
     if not names:
         return path
     view = resolve(PARAMETER.sub("0", path)).func.cls
-    key = view.queryset.model._default_manager.order_by("-pk").values_list(view.lookup_field, flat=True).first()
-    return PARAMETER.sub(str(key), path)
+    keys = record_keys(view)
+    return fill(path, keys[0] if keys else None)
 
 
 def nothing_changed() -> tuple[int, int, int]:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from cases.models import Case, Finding
-from remediation.models import Implementation, Measure
+from cases.models import Case, Finding, IncidentPair
+from remediation.models import Implementation
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -123,19 +123,15 @@ def test_a_relation_by_code_takes_a_code_or_null_not_an_empty_string(staff):
 
 def test_a_list_of_codes_is_a_list_not_an_object(staff, case):
     finding = Finding.objects.filter(case=case).first()
-    response = staff.patch(
-        f"{API}/findings/{finding.pk}/",
-        {"affected_companies": {"kansai-td": 1}},
-        format="json",
-        HTTP_IF_MATCH=finding.etag,
-    )
+    url = f"{API}/findings/{case.code}/{finding.code}/"
+    response = staff.patch(url, {"affected_companies": {"kansai-td": 1}}, format="json", HTTP_IF_MATCH=finding.etag)
     assert refused(response, "affected_companies")
 
 
 def test_a_relation_by_id_takes_a_number_not_text(staff, case):
-    measure = Measure.objects.filter(finding__case=case).first()
-    body = {"measure": str(measure.pk), "company": "kansai-td"}
-    assert refused(staff.post(f"{API}/implementations/", body, format="json"), "measure")
+    pair = IncidentPair.objects.filter(case=case).first()
+    body = {"pair": str(pair.pk), "described_in_report": False}
+    assert refused(staff.post(f"{API}/incidents/", body, format="json"), "pair")
 
 
 def test_forms_and_multipart_are_for_uploads_only(staff, case):
@@ -157,7 +153,10 @@ def test_a_record_others_depend_on_is_a_conflict_to_remove(staff, case, officers
     from tests.conftest import submit_update
 
     kept = submit_update(officers["okinawa"]).implementation
-    response = staff.delete(f"{API}/measures/{kept.measure_id}/", HTTP_IF_MATCH=kept.measure.etag)
+    measure = kept.measure
+    response = staff.delete(
+        f"{API}/measures/{case.code}/{measure.finding.code}/{measure.code}/", HTTP_IF_MATCH=measure.etag
+    )
     assert response.status_code == 409
     assert response.json()["title"] == "Conflict" and "progress" in response.json()["detail"]
     assert Implementation.objects.filter(pk=kept.pk).exists()

@@ -17,6 +17,7 @@ from cases.models import (
 from compliance.api.fields import (
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
+    ListedManyRelatedField,
     listed_many,
 )
 
@@ -147,12 +148,18 @@ class FindingSerializer(HyperlinkedModelSerializer):
     safeguard_types = code_list()
     affected_companies = code_list()
     measures = listed_many(HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True))
+    measure_codes = ListedManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True),
+        source="measures",
+        read_only=True,
+        help_text="The codes of the finding's measures, in their order.",
+    )
 
     class Meta:
         model = Finding
         fields = [
             "id", "url", "case", "code", "side", "articles", "safeguard_types",
-            "text_ja", "text_en", "affected_companies", "measures", "version",
+            "text_ja", "text_en", "affected_companies", "measures", "measure_codes", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:finding-detail"}}
 

@@ -61,6 +61,7 @@ class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
         listed("articles"), listed("addressees"), listed("addressee_authorities")
     )
     serializer_class = serializers.RegulatoryActionSerializer
+    lookup_fields = ("case__code", "code")
     filterset_class = filters.RegulatoryActionFilterSet
     case_paths = ("case",)
     ordering_fields = ["date"]
@@ -107,6 +108,7 @@ class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
         listed("articles"), listed("safeguard_types"), listed("affected_companies"), listed("measures")
     )
     serializer_class = serializers.FindingSerializer
+    lookup_fields = ("case__code", "code")
     filterset_class = filters.FindingFilterSet
     case_paths = ("case",)
 

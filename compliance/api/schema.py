@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import uritemplate
+from drf_spectacular.openapi import AutoSchema
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.settings import api_settings
 
+from compliance.api import lookups
 from compliance.api.conditional import ETagRetrieveMixin
 from compliance.api.pagination import StrictPageSize
 
@@ -86,6 +89,24 @@ NOT_FILTERS = frozenset(
         api_settings.URL_FORMAT_OVERRIDE,
     }
 )
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's operations, with each segment of a coded record's key documented as a string
+    (`compliance.api.lookups`): `/measures/{case}/{finding}/{code}/`."""
+
+    def get_override_parameters(self) -> list:
+        variables = set(uritemplate.variables(self.path))
+        key = [parameter for parameter in lookups.path_parameters(self.view) if parameter.name in variables]
+        return [*key, *super().get_override_parameters()]
+
+    def _get_parameters(self) -> list[dict]:
+        # The key's segments in the order of the path (case, finding, code), as a generated client takes them.
+        order = {name: position for position, name in enumerate(uritemplate.variables(self.path))}
+        parameters = super()._get_parameters()
+        return sorted(
+            parameters, key=lambda p: (p["in"] != "path", order.get(p["name"], 0) if p["in"] == "path" else 0)
+        )
 
 
 def add_error_responses(result: dict, generator, request, public: bool) -> dict:

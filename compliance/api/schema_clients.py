@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_lib_doc_excludes
 
 from compliance.api.fields import ColumnsReadOnce
+from compliance.api.schema import ApiAutoSchema
 from compliance.api.writes import InputSerializer
 
 OCTET_STREAM = "application/octet-stream"
@@ -26,8 +26,8 @@ STANDARD_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_u
 CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$")
 
 
-class ClientSchema(AutoSchema):
-    """drf-spectacular's schema, with an extra action's operation id named after the action alone."""
+class ClientSchema(ApiAutoSchema):
+    """The API's operations (`ApiAutoSchema`), an extra action's operation id named after the action alone."""
 
     def get_operation_id(self) -> str:
         operation_id = super().get_operation_id()

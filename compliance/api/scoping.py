@@ -6,6 +6,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound
 
 from compliance.access import is_regulator
+from compliance.api import lookups
 from compliance.api.strict import StrictRequestMixin
 from compliance.audit import access_log_denied
 from compliance.guards import get_visible_or_404, log_reads
@@ -14,16 +15,16 @@ from compliance.guards import get_visible_or_404, log_reads
 class ScopedViewSetMixin(StrictRequestMixin):
     """Restrict the queryset to what the person may see before any lookup; log every private read.
 
-    An object outside the person's scope answers 404, exactly like one that does not exist. What a request names
-    that its operation does not document is refused (`compliance.api.strict`).
+    An object outside the person's scope answers 404, exactly like one that does not exist. A record is found by
+    its key as `compliance.api.lookups` says: its code, or its codes (`/findings/{case}/{code}/`), or its id. What
+    a request names that its operation does not document is refused (`compliance.api.strict`).
     """
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
     def get_object(self):
-        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
-        lookup = {self.lookup_field: self.kwargs[lookup_url_kwarg]}
+        lookup = lookups.lookup_from_url(lookups.lookup_fields_of(self), self.kwargs)
         record = get_visible_or_404(self.request, self.get_queryset(), **lookup)
         self.check_object_permissions(self.request, record)
         return record

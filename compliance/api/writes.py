@@ -33,10 +33,18 @@ WRITE_ACTIONS = frozenset({"create", "partial_update", "destroy"})
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 
 
-class CodeRelatedField(serializers.SlugRelatedField):
-    """A relation given by the code of the related record (`kansai-td`), as the read side shows it."""
+NOT_AN_ID = _("Give the record's code, as text: a record with a code is never named by its id.")
 
-    default_error_messages = {"blank": _("Give a code, or null for none.")}
+
+def is_an_id(data: object) -> bool:
+    return isinstance(data, int) and not isinstance(data, bool)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A relation given by the code of the related record (`kansai-td`), as the read side shows it (never its id:
+    `compliance.api.lookups`)."""
+
+    default_error_messages = {"blank": _("Give a code, or null for none."), "id": NOT_AN_ID}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(slug_field="code", **kwargs)
@@ -55,9 +63,36 @@ class CodeRelatedField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         # Only what could be a code reaches the database (a NUL character would not even reach it).
+        if is_an_id(data):
+            self.fail("id")
         if not isinstance(data, str) or not SLUG.match(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:100])
         return super().to_internal_value(data)
+
+
+class CodeWithinField(TextField):
+    """The code of a record whose code is unique within another (a finding's, within its case): the serializer
+    finds the record with `record_by_codes`, from this code and the codes beside it (`case`)."""
+
+    default_error_messages = {"id": NOT_AN_ID}
+
+    def to_internal_value(self, data: object) -> str:
+        if is_an_id(data):
+            self.fail("id")
+        return super().to_internal_value(data)
+
+
+def record_by_codes(queryset: models.QuerySet, field: str, **codes: str) -> models.Model:
+    """The record the codes in a body name (`finding__case__code`, `finding__code`, `code`), or a 400 on `field`
+    that names the key it looked for (`ppc-2024/td-9`)."""
+    if all(isinstance(code, str) and SLUG.match(code) for code in codes.values()):
+        try:
+            return queryset.get(**codes)
+        except queryset.model.DoesNotExist:
+            pass
+    key = "/".join(smart_str(code)[:100] for code in codes.values())
+    message = _("There is no %(record)s %(key)s.") % {"record": queryset.model._meta.verbose_name, "key": key}
+    raise serializers.ValidationError({field: [message]})
 
 
 class ListOnly(serializers.ManyRelatedField):

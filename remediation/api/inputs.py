@@ -1,10 +1,15 @@
-"""What regulator staff send to keep measures, their implementing companies, and the dates of open items."""
+"""What regulator staff send to keep measures, their implementing companies, and the dates of open items.
+
+A measure's finding is named by its codes, `case` and `finding`; an implementation's measure by `case`, `finding`
+and `measure` (`compliance.api.lookups`).
+"""
 
 from rest_framework import serializers
 
+from cases.api.inputs import case_code
 from cases.models import Finding, SafeguardType
 from compliance.api.fields import JapaneseDateField
-from compliance.api.writes import CodeRelatedField, IdRelatedField, InputSerializer
+from compliance.api.writes import CodeRelatedField, CodeWithinField, InputSerializer, record_by_codes
 from compliance.choices import ItemStatus
 from compliance.models import Company
 from compliance.tracking import DATE_FIELDS, TIMING_FIELDS
@@ -18,7 +23,8 @@ class MeasureCreateSerializer(InputSerializer):
     each company its own dates afterwards with `PATCH /implementations/{id}/`.
     """
 
-    finding = IdRelatedField(queryset=Finding.objects.all(), help_text="The finding's id.")
+    case = case_code()
+    finding = CodeWithinField(help_text="The finding's code, within the case.")
     safeguard_type = CodeRelatedField(queryset=SafeguardType.objects.all())
     implementers = CodeRelatedField(queryset=Company.objects.all(), many=True, required=False, default=list)
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True, default="")
@@ -29,6 +35,7 @@ class MeasureCreateSerializer(InputSerializer):
     class Meta(InputSerializer.Meta):
         model = Measure
         fields = [
+            "case",
             "finding",
             "code",
             "safeguard_type",
@@ -40,6 +47,11 @@ class MeasureCreateSerializer(InputSerializer):
             *DATE_FIELDS,
             *TIMING_FIELDS,
         ]
+
+    def validate(self, attrs):
+        key = {"case__code": attrs.pop("case").code, "code": attrs["finding"]}
+        attrs["finding"] = record_by_codes(Finding.objects.all(), "finding", **key)
+        return attrs
 
 
 class MeasureChangeSerializer(InputSerializer):
@@ -53,12 +65,23 @@ class MeasureChangeSerializer(InputSerializer):
 class ImplementationCreateSerializer(InputSerializer):
     """Another company implementing a measure: an open item, its first dates kept as its original dates."""
 
-    measure = IdRelatedField(queryset=Measure.objects.all(), help_text="The measure's id.")
+    case = case_code()
+    finding = CodeWithinField(help_text="The code of the measure's finding, within the case.")
+    measure = CodeWithinField(help_text="The measure's code, within the finding.")
     company = CodeRelatedField(queryset=Company.objects.all())
 
     class Meta(InputSerializer.Meta):
         model = Implementation
-        fields = ["measure", "company", "status", *DATE_FIELDS]
+        fields = ["case", "finding", "measure", "company", "status", *DATE_FIELDS]
+
+    def validate(self, attrs):
+        key = {
+            "finding__case__code": attrs.pop("case").code,
+            "finding__code": attrs.pop("finding"),
+            "code": attrs["measure"],
+        }
+        attrs["measure"] = record_by_codes(Measure.objects.all(), "measure", **key)
+        return attrs
 
 
 class ItemDatesSerializer(InputSerializer):

@@ -25,13 +25,16 @@ class MeasureSerializer(HyperlinkedModelSerializer):
 
     case = serializers.SlugRelatedField(source="finding.case", slug_field="code", read_only=True)
     finding = HyperlinkedRelatedField(view_name="api:finding-detail", read_only=True)
+    finding_code = serializers.SlugRelatedField(
+        source="finding", slug_field="code", read_only=True, help_text="The code of the measure's finding."
+    )
     safeguard_type = code_of()
     implementations = listed_many(HyperlinkedRelatedField(view_name="api:implementation-detail", read_only=True))
 
     class Meta:
         model = Measure
         fields = [
-            "id", "url", "case", "finding", "code", "safeguard_type", "kind",
+            "id", "url", "case", "finding", "finding_code", "code", "safeguard_type", "kind",
             "text_ja", "text_en", "deadline_text", "submitted_on", "completed_on", "implementations", "version",
         ]  # fmt: skip
         extra_kwargs = {"url": {"view_name": "api:measure-detail"}}
@@ -40,6 +43,12 @@ class MeasureSerializer(HyperlinkedModelSerializer):
 class ImplementationSerializer(HyperlinkedModelSerializer):
     """A measure as one company carries it out: status, current and original dates, version (ETag)."""
 
+    case = serializers.SlugRelatedField(
+        source="measure.finding.case", slug_field="code", read_only=True, help_text="The code of the measure's case."
+    )
+    finding_code = serializers.SlugRelatedField(
+        source="measure.finding", slug_field="code", read_only=True, help_text="The code of the measure's finding."
+    )
     measure = HyperlinkedRelatedField(view_name="api:measure-detail", read_only=True)
     measure_code = serializers.SlugRelatedField(source="measure", slug_field="code", read_only=True)
     company = code_of()
@@ -50,7 +59,7 @@ class ImplementationSerializer(HyperlinkedModelSerializer):
         model = Implementation
         list_serializer_class = ReportingListSerializer
         fields = [
-            "id", "url", "measure", "measure_code", "company",
+            "id", "url", "case", "finding_code", "measure", "measure_code", "company",
             "status", "due_on", "window_start", "window_end",
             "baseline_due_on", "baseline_window_start", "baseline_window_end", "slippage_days",
             "deadline_text", "submitted_on", "completed_on", "reporting_duty", "version",

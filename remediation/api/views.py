@@ -62,6 +62,7 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
     )
     serializer_class = MeasureSerializer
     case_paths = ("finding__case",)
+    lookup_fields = ("finding__case__code", "finding__code", "code")
     filterset_fields = {
         "finding__side": ["exact"],
         "finding__articles__code": ["exact"],
@@ -75,9 +76,11 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
 class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
-    # The measure is shown by its code and its link: its texts (long, in Japanese) are not read for each row. (Not an
-    # annotation of its code: the count of every page would then join the measures.)
-    queryset = Implementation.objects.select_related("measure", "company").defer("measure__text_ja", "measure__text_en")
+    # The measure is shown by its codes and its link: its texts and its finding's (long, in Japanese) are not read for
+    # each row. (Not annotations of the codes: the count of every page would then join the measures.)
+    queryset = Implementation.objects.select_related("measure__finding__case", "company").defer(
+        "measure__text_ja", "measure__text_en", "measure__finding__text_ja", "measure__finding__text_en"
+    )
     serializer_class = ImplementationSerializer
     case_paths = ("measure__finding__case",)
     filterset_fields = {

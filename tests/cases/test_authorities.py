@@ -136,7 +136,12 @@ def test_deleting_a_case_a_law_article_and_a_company(case, staff_api, staff_api_
 def test_a_measures_worded_deadline_and_its_days(case, staff_api, regulator_staff):
     measure = Measure.objects.filter(finding__case=case).first()
     body = {"deadline_text": "概ね3年以内", "submitted_on": "2023-05-12", "completed_on": "令和6年3月1日"}
-    changed = staff_api.patch(f"{API}/measures/{measure.pk}/", body, content_type=JSON, HTTP_IF_MATCH=measure.etag)
+    changed = staff_api.patch(
+        f"{API}/measures/{case.code}/{measure.finding.code}/{measure.code}/",
+        body,
+        content_type=JSON,
+        HTTP_IF_MATCH=measure.etag,
+    )
     assert changed.status_code == 200, changed.content
     assert (changed.json()["deadline_text"], changed.json()["submitted_on"], changed.json()["completed_on"]) == (
         "概ね3年以内", "2023-05-12", "2024-03-01"

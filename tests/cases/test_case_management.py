@@ -423,8 +423,8 @@ def test_officers_get_404_for_every_write_and_the_attempt_is_logged(case, office
         ("post", f"{API}/cases/", {"code": "x", "title_ja": "x", "opened_on": "2026-01-01"}),
         ("patch", f"{API}/cases/{case.code}/", {"title_en": "x"}),
         ("post", f"{API}/companies/", {"code": "x", "name_ja": "x", "kind": "retailer"}),
-        ("patch", f"{API}/findings/{finding.pk}/", {"text_en": "x"}),
-        ("delete", f"{API}/findings/{finding.pk}/", None),
+        ("patch", f"{API}/findings/{case.code}/{finding.code}/", {"text_en": "x"}),
+        ("delete", f"{API}/findings/{case.code}/{finding.code}/", None),
         ("patch", f"{API}/implementations/{item.pk}/", {"due_on": "2030-01-01"}),
         ("delete", f"{API}/implementations/{item.pk}/", None),
     ]
@@ -549,7 +549,8 @@ def open_second_case(client: Client, due_on: datetime.date) -> dict:
         client,
         "measures",
         {
-            "finding": findings[0]["id"],
+            "case": SECOND,
+            "finding": findings[0]["code"],
             "code": "td-1-m1",
             "safeguard_type": "technical",
             "kind": "standing",
@@ -669,7 +670,10 @@ def test_a_second_case_opened_through_the_api_alone(case, regulator_staff, offic
 def test_removals_and_incident_changes_through_the_api(case, officers, staff_api):
     update = submit_update(officers["okinawa"])
     kept = update.implementation
-    refused = staff_api.delete(f"{API}/measures/{kept.measure_id}/", HTTP_IF_MATCH=kept.measure.etag)
+    measure = kept.measure
+    refused = staff_api.delete(
+        f"{API}/measures/{case.code}/{measure.finding.code}/{measure.code}/", HTTP_IF_MATCH=measure.etag
+    )
     assert refused.status_code == 409  # the company's progress updates keep it
     assert "進捗報告" in refused.json()["detail"]
     assert Measure.objects.filter(pk=kept.measure_id).exists()

@@ -79,12 +79,15 @@ def enter_the_second_case(api: Client) -> None:
         measure = post(
             api,
             "measures/",
-            {"finding": finding["id"], "code": "causes", "kind": "standing", "safeguard_type": "organizational",
-             "text_ja": "原因の究明", "implementers": ["kansai-td"], "status": "planned"},
+            {"case": CASE, "finding": finding["code"], "code": "causes", "kind": "standing",
+             "safeguard_type": "organizational", "text_ja": "原因の究明", "implementers": ["kansai-td"],
+             "status": "planned"},
         )  # fmt: skip
         dates = {"deadline_text": "概ね3年以内", "submitted_on": "2023-05-12", "completed_on": "2024-03-01"}
         at = f'"{measure["version"]}"'
-        changed = api.patch(f"{API}/measures/{measure['id']}/", dates, content_type=JSON, HTTP_IF_MATCH=at)
+        changed = api.patch(
+            f"{API}/measures/{CASE}/{code}/{measure['code']}/", dates, content_type=JSON, HTTP_IF_MATCH=at
+        )
         assert changed.status_code == 200, changed.content
     post(api, f"cases/{CASE}/links/", {"case": "ppc-2024-utilities", "relation": "other_regulator"})
 
