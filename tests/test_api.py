@@ -24,7 +24,7 @@ RESOURCES = {
 PRIVATE_RESOURCES = {
     "progress-updates", "reviews", "evidence", "deadline-changes", "reminders", "access-log", "access-anomalies",
     "history",
-    "auth/tokens",
+    "auth/tokens", "webhooks",
 }  # fmt: skip
 
 

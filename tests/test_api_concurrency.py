@@ -27,6 +27,7 @@ from cases import editing_laws, reference_data
 from cases.choices import AuthorityKind, Side
 from cases.models import Authority, Case, Instrument, Law, SafeguardType
 from compliance import services as compliance_services
+from compliance.api import lookups
 from compliance.choices import CompanyKind, Role
 from compliance.models import ChangeEvent, Company, CompanyGroup, User
 from config.api_urls import router
@@ -183,8 +184,7 @@ def writable_resources() -> list[tuple[str, type]]:
 
 def detail_url(viewset, record) -> str:
     basename = next(name for _p, v, name in router.registry if v is viewset)
-    lookup = viewset.lookup_field
-    return reverse(f"api:{basename}-detail", kwargs={lookup: getattr(record, lookup)})
+    return reverse(f"api:{basename}-detail", kwargs=lookups.key_of(record, lookups.lookup_fields_of(viewset)))
 
 
 def history_of(record) -> int:

@@ -131,11 +131,13 @@ def test_the_same_code_in_two_cases_reads_each_cases_own_record(two_cases, regul
 def test_writes_address_the_record_at_its_codes(two_cases):
     api = two_cases
     url = f"{API}/findings/{CASE}/td-2/"
-    changed = api.patch(url, {"text_en": "Only the second case's td-2"}, content_type=JSON)
+    etag = api.get(url)["ETag"]
+    changed = api.patch(url, {"text_en": "Only the second case's td-2"}, content_type=JSON, HTTP_IF_MATCH=etag)
     assert changed.status_code == 200 and changed.json()["url"].endswith(url)
     assert Finding.objects.get(case__code=FIRST, code="td-2").text_en != "Only the second case's td-2"
     measure = Measure.objects.filter(finding__case__code=FIRST, finding__code="td-1").first()
-    assert api.delete(f"{API}/measures/{CASE}/td-1/{measure.code}/").status_code == 204
+    url = f"{API}/measures/{CASE}/td-1/{measure.code}/"
+    assert api.delete(url, HTTP_IF_MATCH=api.get(url)["ETag"]).status_code == 204
     assert Measure.objects.filter(pk=measure.pk).exists()
     assert not Measure.objects.filter(finding__case__code=CASE, code=measure.code).exists()
 
