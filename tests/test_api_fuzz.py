@@ -34,6 +34,8 @@ from schemathesis.specs.openapi.checks import (
 
 from compliance.choices import Role
 from compliance.models import AccessAnomaly, Company
+from compliance.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
+from compliance.webhooks import webhook_subscribe
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate, Reminder
 from remediation.services.progress_updates import progress_update_accept
 from remediation.workflow import allowed_statuses
@@ -84,7 +86,12 @@ def time_limit(seconds: int):
 
 
 def private_records(officer, other_officer, regulator) -> None:
-    """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly."""
+    """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly; and
+    webhook subscriptions of the officer and of regulator staff, with deliveries (never sent: nothing commits)."""
+    for person in (officer, regulator):
+        webhook_subscribe(
+            actor=person, url="https://hooks.example.com/fuzz", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
+        )
     submit_update(officer, files=[SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf")])
     accepted = submit_update(other_officer, narrative="accepted progress")
     progress_update_accept(actor=regulator, update=accepted, update_version=accepted.version, comment="ok")
@@ -101,21 +108,34 @@ def private_records(officer, other_officer, regulator) -> None:
             company=person.company, implementation=item, rule="overdue", period="fuzz", planned_for="2026-11-25"
         )
     AccessAnomaly.objects.create(kind="lockout", user=officer, day=datetime.date(2026, 11, 25), count=1)
+    # One delivery of each subscription given up, so that a resend sends it again (a pending one goes out anyway).
+    for subscription in WebhookSubscription.objects.all():
+        given_up = subscription.deliveries.order_by("pk").first()
+        WebhookDelivery.objects.filter(pk=given_up.pk).update(status="failed", attempts=1, next_attempt_at=None)
 
 
 def record_pools(schema, tokens: list[str], companies: list[Company]) -> dict[str, tuple]:
-    """For each operation with a record in its path: the model, its lookup field and some existing values."""
+    """For each operation with a record in its path: the model, its lookup field and some existing values.
+
+    A record under its parent (a webhook delivery under its subscription) has a value for each path parameter: the
+    lookups are a tuple, and each value a tuple of the same length.
+    """
     pools = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         names = [parameter.name for parameter in operation.path_parameters]
+        if names == ["id", "delivery_id"]:
+            pairs = WebhookDelivery.objects.order_by("pk").values_list("subscription_id", "pk")
+            pools[operation.label] = (WebhookDelivery, ("subscription_id", "pk"), list(pairs))
+            continue
         if len(names) != 1:
             continue
         view = resolve(operation.path.replace("{" + names[0] + "}", "0")).func.cls
         if view.__name__ == "ApiTokenViewSet":
             pools[operation.label] = (AuthToken, "token_key", tokens)
             continue
-        model = view.queryset.model
+        # A view that reads its records through `get_queryset` alone (the person's own) names them by its serializer.
+        model = view.queryset.model if view.queryset is not None else view.serializer_class.Meta.model
         values = list(model._default_manager.order_by("pk").values_list(view.lookup_field, flat=True))
         pools[operation.label] = (model, view.lookup_field, sorted(set(values[:10] + values[-10:]), key=str))
     items = Implementation.objects.filter(company__in=companies).exclude(status="done").order_by("pk")
@@ -128,14 +148,18 @@ def aim(case, data, pools: dict[str, tuple]) -> None:
     model, lookup, pool = pools.get(case.operation.label, (None, "pk", []))
     record = None
     if pool and data.draw(MOSTLY, label="real record"):
-        name = case.operation.path_parameters.items[0].name
-        case.path_parameters[name] = data.draw(st.sampled_from(pool), label=name)
-        record = model._default_manager.filter(**{lookup: case.path_parameters[name]}).first()
+        names = [parameter.name for parameter in case.operation.path_parameters]
+        value = data.draw(st.sampled_from(pool), label="/".join(names))
+        lookups, values = (lookup, value) if isinstance(lookup, tuple) else ((lookup,), (value,))
+        case.path_parameters.update(zip(names, values, strict=True))
+        record = model._default_manager.filter(**dict(zip(lookups, values, strict=True))).first()
     if "If-Match" not in (case.headers or {}):
         return
-    if not pool and isinstance(case.body, dict) and data.draw(MOSTLY, label="real item"):
+    # The items still there: a generated DELETE (of an item, its measure, its case) may have removed some.
+    items = Implementation.objects.filter(pk__in=pools["items"][2]).order_by("pk").values_list("pk", flat=True)
+    if not pool and isinstance(case.body, dict) and items and data.draw(MOSTLY, label="real item"):
         # A create names its item in its body: an open item, and a change the workflow allows.
-        record = Implementation.objects.get(pk=data.draw(st.sampled_from(pools["items"][2]), label="item"))
+        record = Implementation.objects.get(pk=data.draw(st.sampled_from(list(items)), label="item"))
         if "/progress-updates/" in case.operation.path:
             status = (allowed_statuses(record.status) or ["in_progress"])[0]
             case.body = {"implementation": record.pk, "status": status, "narrative": "fuzz"}

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
 from compliance.api.fields import TextField, TrueOrFalseField
 from compliance.api.services import run_service
-from compliance.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
+from compliance.models.webhooks import PausedBecause, WebhookDelivery, WebhookEvent, WebhookSubscription
 from compliance.webhooks import webhook_change, webhook_delivery_resend, webhook_subscribe, webhook_unsubscribe
 
 
@@ -27,6 +27,10 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 
     events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices))
     active = serializers.BooleanField(source="is_active", read_only=True, help_text="False while paused.")
+    # Declared, as a read-only field built from the model loses its `allow_blank`: "" (not paused) is a value too.
+    paused_because = serializers.ChoiceField(
+        choices=PausedBecause.choices, allow_blank=True, read_only=True, help_text="Why it is paused; empty while not."
+    )
 
     class Meta:
         model = WebhookSubscription
