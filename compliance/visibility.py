@@ -95,7 +95,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
     # A person's secret feed address (its token's hash).
     "compliance.CalendarFeed": dict.fromkeys(["id", "person", "token_hash", "created_at", "revoked_at"], RESTRICTED),
     # Webhooks: a person's subscriptions (the signing secret encrypted) and the bodies sent; the admin only.
-    "compliance.WebhookSubscription": dict.fromkeys(_WEBHOOK_SUBSCRIPTION_FIELDS, RESTRICTED),
+    "compliance.WebhookSubscription": {**dict.fromkeys(_WEBHOOK_SUBSCRIPTION_FIELDS, RESTRICTED), "version": INTERNAL},
     "compliance.WebhookDelivery": dict.fromkeys(_WEBHOOK_DELIVERY_FIELDS, RESTRICTED),
     # The access log and its analysis: audit data about people.
     "compliance.AccessLogEntry": dict.fromkeys(

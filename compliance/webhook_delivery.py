@@ -22,7 +22,6 @@ from celery import signature
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 from standardwebhooks import Webhook
@@ -164,7 +163,8 @@ def _record(claimed: WebhookDelivery, outcome: Outcome) -> str:
             delivery.last_error = ""
             if subscription.consecutive_failures or subscription.failing_since:
                 subscription.consecutive_failures, subscription.failing_since = 0, None
-                subscription.save(update_fields=["consecutive_failures", "failing_since", "updated_at"])
+                subscription.version += 1
+                subscription.save(update_fields=["consecutive_failures", "failing_since", "version", "updated_at"])
         elif delivery.attempts >= delivery.max_attempts:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             _count_failure(subscription, delivery, now, given_up=True)
@@ -183,26 +183,32 @@ def _count_failure(
     subscription: WebhookSubscription, delivery: WebhookDelivery, now: datetime.datetime, *, given_up: bool
 ) -> None:
     """A failed attempt: the address is failing since then, if not before; a delivery given up counts towards the
-    pause, which comes after so many in a row, or after a day (by default) of failing."""
+    pause, which comes after so many in a row, or after a day (by default) of failing.
+
+    The subscription is locked (`_record`). Each change of it raises its version, as its owner's changes do: an owner
+    who read it before it was paused, or before a failure was counted, changes it only after reading it again.
+    """
     changed = []
     if subscription.failing_since is None:
         subscription.failing_since = delivery.last_attempt_at or now
         changed.append("failing_since")
     if given_up:
-        subscription.consecutive_failures = F("consecutive_failures") + 1
+        subscription.consecutive_failures += 1
         changed.append("consecutive_failures")
-    if changed:
-        subscription.save(update_fields=[*changed, "updated_at"])
-        subscription.refresh_from_db(fields=["consecutive_failures"])
     failing_for = now - subscription.failing_since
     too_long = failing_for >= datetime.timedelta(hours=settings.WEBHOOK_PAUSE_AFTER_HOURS)
-    if (
+    pause = (
         given_up
         and subscription.is_active
         and (subscription.consecutive_failures >= settings.WEBHOOK_PAUSE_AFTER_FAILURES or too_long)
-    ):
+    )
+    if pause:
         subscription.paused_because, subscription.paused_at = PausedBecause.FAILING, now
-        subscription.save(update_fields=["paused_because", "paused_at", "updated_at"])
+        changed += ["paused_because", "paused_at"]
+    if changed:
+        subscription.version += 1
+        subscription.save(update_fields=[*changed, "version", "updated_at"])
+    if pause:
         pk = subscription.pk
         transaction.on_commit(lambda: _queue_paused_mail(pk))
 

@@ -26,13 +26,15 @@ from urllib.parse import urlsplit
 from celery import signature
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from compliance import clock
+from compliance.editing import locked, save_changes
 from compliance.models.webhooks import DeliveryStatus, PausedBecause, WebhookDelivery, WebhookEvent, WebhookSubscription
 from compliance.record_addresses import record_api_url
+from compliance.versioning import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -249,43 +251,58 @@ def webhook_subscribe(
     return subscription, secret
 
 
+def _owned_at(subscription: WebhookSubscription, actor: User, version: int | None) -> WebhookSubscription:
+    """The owner's subscription as stored now, locked until the transaction ends, if still at `version`: anyone
+    else's is refused as one that does not exist, before its version is compared."""
+    current = locked(subscription)
+    if current.owner_id != actor.pk:
+        raise PermissionDenied
+    check_version(version, current.version)
+    return current
+
+
 def webhook_change(
     *,
     actor: User,
     subscription: WebhookSubscription,
+    version: int | None,
     url: str | None = None,
     events: Sequence[str] | None = None,
     description: str | None = None,
     active: bool | None = None,
 ) -> WebhookSubscription:
-    """The owner changes the address, the events or the description, or pauses or resumes the subscription.
+    """The owner changes the address, the events or the description, or pauses or resumes the subscription, as of
+    the `version` they saw (`ConflictError` otherwise). A change that changes nothing keeps the version.
 
     Resuming starts the count of failures afresh; deliveries still pending go out again.
     """
     with transaction.atomic():
-        locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk, owner=actor)
+        locked_now = _owned_at(subscription, actor, version)
+        wanted: dict[str, object] = {}
         if url is not None:
-            locked.url = address_check(url)
+            wanted["url"] = address_check(url)
         if events is not None:
-            locked.events = _events(events)
+            wanted["events"] = _events(events)
         if description is not None:
-            locked.description = description.strip()
-        if active is False and locked.is_active:
-            locked.paused_because, locked.paused_at = PausedBecause.OWNER, clock.now()
-        if active is True and not locked.is_active:
-            locked.paused_because, locked.paused_at = "", None
-            locked.consecutive_failures, locked.failing_since = 0, None
-            due = WebhookDelivery.objects.filter(subscription=locked, status=DeliveryStatus.PENDING)
+            wanted["description"] = description.strip()
+        if active is False and locked_now.is_active:
+            wanted.update(paused_because=PausedBecause.OWNER, paused_at=clock.now())
+        if active is True and not locked_now.is_active:
+            wanted.update(paused_because="", paused_at=None, consecutive_failures=0, failing_since=None)
+            due = WebhookDelivery.objects.filter(subscription=locked_now, status=DeliveryStatus.PENDING)
             due.update(next_attempt_at=clock.now())
             ids = list(due.values_list("pk", flat=True))
             transaction.on_commit(lambda: queue_deliveries(ids))
-        locked.save()
-        return locked
+        changed = [name for name, value in wanted.items() if getattr(locked_now, name) != value]
+        for name in changed:
+            setattr(locked_now, name, wanted[name])
+        return save_changes(locked_now, changed)
 
 
-def webhook_unsubscribe(*, actor: User, subscription: WebhookSubscription) -> None:
-    """The owner removes a subscription, and the record of its deliveries with it."""
-    WebhookSubscription.objects.filter(pk=subscription.pk, owner=actor).delete()
+def webhook_unsubscribe(*, actor: User, subscription: WebhookSubscription, version: int | None) -> None:
+    """The owner removes a subscription, as of the `version` they saw, and the record of its deliveries with it."""
+    with transaction.atomic():
+        _owned_at(subscription, actor, version).delete()
 
 
 def webhook_delivery_resend(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery:

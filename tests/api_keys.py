@@ -11,10 +11,16 @@ SCHEMA_PARAMETER = re.compile(r"\{(\w+)\}")
 ROUTE_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 
+def model_of(view: type) -> type:
+    """The model of a view's records: its queryset's, or (a view that reads only the person's own records through
+    `get_queryset`) its serializer's."""
+    return view.queryset.model if view.queryset is not None else view.serializer_class.Meta.model
+
+
 def record_keys(view: type, *, order: str = "-pk") -> list[dict[str, object]]:
     """The keys of the records of the view's model, each as its path segments (`{"case": …, "code": …}`)."""
     fields = lookups.lookup_fields_of(view)
-    rows = view.queryset.model._default_manager.order_by(order).values_list(*fields)
+    rows = model_of(view)._default_manager.order_by(order).values_list(*fields)
     return [dict(zip(lookups.url_kwargs(fields), row, strict=True)) for row in rows]
 
 

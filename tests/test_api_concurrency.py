@@ -30,6 +30,7 @@ from compliance import services as compliance_services
 from compliance.api import lookups
 from compliance.choices import CompanyKind, Role
 from compliance.models import ChangeEvent, Company, CompanyGroup, User
+from compliance.webhooks import webhook_subscribe
 from config.api_urls import router
 from remediation import editing as remediation_editing
 from remediation.choices import MeasureKind
@@ -163,6 +164,13 @@ RECORDS = {
         "概ね1年以内",
     ),
     "incidentpair": (a_pair, "incident_total", 3),
+    "webhook": (
+        lambda staff: webhook_subscribe(
+            actor=staff, url="https://hooks.example.com/walk", events=["case.changed"], description="試験"
+        )[0],
+        "description",
+        "変更後の説明",
+    ),
     "incident": (
         lambda staff: case_editing.incident_create(
             actor=staff, pair=a_pair(staff), described_in_report=True, label="A", summary_ja="事象"

@@ -35,10 +35,12 @@ from schemathesis.specs.openapi.checks import (
 from compliance.api import lookups
 from compliance.choices import Role
 from compliance.models import AccessAnomaly, Company
+from compliance.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
+from compliance.webhooks import webhook_subscribe
 from remediation.models import DeadlineChange, Implementation, ProgressUpdate, Reminder
 from remediation.services.progress_updates import progress_update_accept
 from remediation.workflow import allowed_statuses
-from tests.api_keys import fill, record_keys
+from tests.api_keys import fill, model_of, record_keys
 from tests.conftest import make_person, submit_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -86,7 +88,12 @@ def time_limit(seconds: int):
 
 
 def private_records(officer, other_officer, regulator) -> None:
-    """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly."""
+    """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly; and
+    webhook subscriptions of the officer and of regulator staff, with deliveries (never sent: nothing commits)."""
+    for person in (officer, regulator):
+        webhook_subscribe(
+            actor=person, url="https://hooks.example.com/fuzz", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
+        )
     submit_update(officer, files=[SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf")])
     accepted = submit_update(other_officer, narrative="accepted progress")
     progress_update_accept(actor=regulator, update=accepted, update_version=accepted.version, comment="ok")
@@ -103,26 +110,39 @@ def private_records(officer, other_officer, regulator) -> None:
             company=person.company, implementation=item, rule="overdue", period="fuzz", planned_for="2026-11-25"
         )
     AccessAnomaly.objects.create(kind="lockout", user=officer, day=datetime.date(2026, 11, 25), count=1)
+    # One delivery of each subscription given up, so that a resend sends it again (a pending one goes out anyway).
+    for subscription in WebhookSubscription.objects.all():
+        given_up = subscription.deliveries.order_by("pk").first()
+        WebhookDelivery.objects.filter(pk=given_up.pk).update(status="failed", attempts=1, next_attempt_at=None)
 
 
 def record_pools(schema, tokens: list[str], companies: list[Company]) -> dict[str, tuple]:
-    """For each operation with a record in its path: the view's lookup fields and some existing keys (each as its
-    path segments: `{"case": …, "code": …}`)."""
+    """For each operation with a record in its path: the model, and some existing records, each as its path
+    parameters (named as the schema names them) and the lookup that finds it. A record under its parent (a webhook
+    delivery under its subscription) has a parameter for each."""
     pools = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         names = [parameter.name for parameter in operation.path_parameters]
         if not names:
             continue
+        if names == ["id", "delivery_id"]:
+            pairs = WebhookDelivery.objects.order_by("pk").values_list("subscription_id", "pk")
+            pools[operation.label] = (WebhookDelivery, [({"id": s, "delivery_id": d}, {"pk": d}) for s, d in pairs])
+            continue
         view = resolve(fill(operation.path, None)).func.cls
         if view.__name__ == "ApiTokenViewSet":
-            pools[operation.label] = (AuthToken, ("token_key",), [{"token_key": token} for token in tokens])
+            pools[operation.label] = (AuthToken, [({"token_key": token}, {"token_key": token}) for token in tokens])
             continue
-        keys = [schema_names(key) for key in record_keys(view, order="pk")]
+        fields = lookups.lookup_fields_of(view)
+        keys = record_keys(view, order="pk")
         unique = [dict(key) for key in sorted({tuple(key.items()) for key in keys[:10] + keys[-10:]}, key=str)]
-        pools[operation.label] = (view.queryset.model, lookups.lookup_fields_of(view), unique)
+        pools[operation.label] = (
+            model_of(view),
+            [(schema_names(key), lookups.lookup_from_url(fields, key)) for key in unique],
+        )
     items = Implementation.objects.filter(company__in=companies).exclude(status="done").order_by("pk")
-    pools["items"] = (Implementation, ("pk",), list(items.values_list("pk", flat=True)))
+    pools["items"] = (Implementation, list(items.values_list("pk", flat=True)))
     return pools
 
 
@@ -133,22 +153,20 @@ def schema_names(key: dict[str, object]) -> dict[str, object]:
 
 def aim(case, data, pools: dict[str, tuple]) -> None:
     """Point a valid request at a real record (perhaps another company's) and, for a write, at its current ETag."""
-    model, fields, pool = pools.get(case.operation.label, (None, ("pk",), []))
+    model, pool = pools.get(case.operation.label, (None, []))
     record = None
     if pool and data.draw(MOSTLY, label="real record"):
-        key = data.draw(st.sampled_from(pool), label="key")
-        case.path_parameters.update(key)
-        segments = {("pk" if name == "id" else name): value for name, value in key.items()}
-        record = model._default_manager.filter(**lookups.lookup_from_url(fields, segments)).first()
+        parameters, lookup = data.draw(st.sampled_from(pool), label="key")
+        case.path_parameters.update(parameters)
+        record = model._default_manager.filter(**lookup).first()
     if "If-Match" not in (case.headers or {}):
         return
-    if not pool and isinstance(case.body, dict) and data.draw(MOSTLY, label="real item"):
+    # The items still there: a generated DELETE (of an item, its measure, its case) may have removed some.
+    items = Implementation.objects.filter(pk__in=pools["items"][1]).order_by("pk").values_list("pk", flat=True)
+    if not pool and isinstance(case.body, dict) and items and data.draw(MOSTLY, label="real item"):
         # A create names its item in its body: an open item, and a change the workflow allows.
-        # (An item an earlier generated request removed is gone: the generated body stays.)
-        record = Implementation.objects.filter(pk=data.draw(st.sampled_from(pools["items"][2]), label="item")).first()
-        if record is None:
-            pass
-        elif "/progress-updates/" in case.operation.path:
+        record = Implementation.objects.get(pk=data.draw(st.sampled_from(list(items)), label="item"))
+        if "/progress-updates/" in case.operation.path:
             status = (allowed_statuses(record.status) or ["in_progress"])[0]
             case.body = {"implementation": record.pk, "status": status, "narrative": "fuzz"}
         else:

@@ -15,10 +15,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compliance.api.conditional import ETagRetrieveMixin, expected_version
 from compliance.api.fields import TextField, TrueOrFalseField
 from compliance.api.services import run_service
 from compliance.api.strict import StrictRequestMixin
-from compliance.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
+from compliance.models.webhooks import PausedBecause, WebhookDelivery, WebhookEvent, WebhookSubscription
 from compliance.webhooks import webhook_change, webhook_delivery_resend, webhook_subscribe, webhook_unsubscribe
 
 
@@ -27,11 +28,16 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 
     events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices))
     active = serializers.BooleanField(source="is_active", read_only=True, help_text="False while paused.")
+    # Declared, as a read-only field built from the model loses its `allow_blank`: "" (not paused) is a value too.
+    paused_because = serializers.ChoiceField(
+        choices=PausedBecause.choices, allow_blank=True, read_only=True, help_text="Why it is paused; empty while not."
+    )
 
     class Meta:
         model = WebhookSubscription
         fields = [
             "id",
+            "version",
             "url",
             "events",
             "description",
@@ -119,18 +125,26 @@ class WebhookChangeSerializer(StrictInput):
 @extend_schema(tags=["webhooks"])
 class WebhookViewSet(
     StrictRequestMixin,
+    ETagRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """The signed-in person's webhook subscriptions: deliveries of events, signed to the Standard Webhooks
-    specification, to an https address; each event only about records the person may see."""
+    specification, to an https address; each event only about records the person may see.
+
+    A subscription has a version, served as its ETag: PATCH and DELETE need `If-Match`, as the changes of every other
+    record do (the delivery machinery changes a subscription too, when it counts failures or pauses it).
+    """
 
     serializer_class = WebhookSubscriptionSerializer
     lookup_value_regex = "[0-9]+"
     filter_backends = []
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # Writes that need no If-Match (read by the schema's hook). A create names no subscription that exists yet. A
+    # resend changes one delivery, not the subscription, and overwrites nothing anyone chose: it only sends again,
+    # with the same `webhook-id` and body, an event the owner asks for now (one not yet sent goes out anyway).
+    unconditional_actions = frozenset({"create", "resend"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no person
@@ -149,24 +163,37 @@ class WebhookViewSet(
             request, lambda: webhook_subscribe(actor=request.user, **given.validated_data)
         )
         shown = CreatedWebhookSerializer(subscription, context={"secret": secret})
-        return Response(shown.data, status=status.HTTP_201_CREATED)
+        return Response(shown.data, status=status.HTTP_201_CREATED, headers={"ETag": subscription.etag})
 
     @extend_schema(
         request=WebhookChangeSerializer,
         responses={200: WebhookSubscriptionSerializer},
-        description='Change the address, the events or the description; `"active": false` pauses, `true` resumes.',
+        description=(
+            'Change the address, the events or the description; `"active": false` pauses, `true` resumes. '
+            "A change that changes nothing keeps the version."
+        ),
     )
     def partial_update(self, request, *args, **kwargs):
         subscription = self.get_object()
+        version = expected_version(request)  # 428 without it, whatever the body says
         given = WebhookChangeSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         changed = run_service(
-            request, lambda: webhook_change(actor=request.user, subscription=subscription, **given.validated_data)
+            request,
+            lambda: webhook_change(
+                actor=request.user, subscription=subscription, version=version, **given.validated_data
+            ),
         )
-        return Response(self.get_serializer(changed).data)
+        return Response(self.get_serializer(changed).data, headers={"ETag": changed.etag})
 
-    def perform_destroy(self, instance):
-        webhook_unsubscribe(actor=self.request.user, subscription=instance)
+    @extend_schema(request=None, responses={204: None}, description="Remove the subscription and its deliveries.")
+    def destroy(self, request, *args, **kwargs):
+        subscription = self.get_object()
+        version = expected_version(request)
+        run_service(
+            request, lambda: webhook_unsubscribe(actor=request.user, subscription=subscription, version=version)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=WebhookDeliverySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], url_path="deliveries")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import NOTHING, Scoped
+from compliance.versioning import Versioned
 
 
 class WebhookEvent(models.TextChoices):
@@ -40,8 +42,12 @@ class DeliveryStatus(models.TextChoices):
     WITHHELD = "withheld", _("Withheld")
 
 
-class WebhookSubscription(Scoped):
-    """One address a person has subscribed to some events; its signing secret stored encrypted, never shown again."""
+@pghistory.track(exclude=["secret_encrypted"], obj_field=pghistory.ObjForeignKey(related_name="history"))
+class WebhookSubscription(Scoped, Versioned):
+    """One address a person has subscribed to some events; its signing secret stored encrypted, never shown again.
+
+    Its version rises with every change, its owner's and the delivery machinery's (a failure counted, a pause).
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="webhooks"

@@ -151,10 +151,12 @@ def test_a_subscription_that_keeps_failing_is_paused_and_its_owner_told(officers
             submit_update(officer, "one")
         subscription.refresh_from_db()
         assert (subscription.is_active, subscription.consecutive_failures) == (True, 1)
+        assert subscription.version == 2  # a failure counted is a change of the subscription
         with django_capture_on_commit_callbacks(execute=True):
             submit_update(officer, "two")
         subscription.refresh_from_db()
         assert (subscription.paused_because, subscription.consecutive_failures) == ("failing", 2)
+        assert subscription.version == 3  # so is the pause: an owner who read it before must read it again
         with django_capture_on_commit_callbacks(execute=True):
             submit_update(officer, "three")
     assert len(receiver.received) == 2  # nothing more once paused
@@ -165,9 +167,15 @@ def test_a_subscription_that_keeps_failing_is_paused_and_its_owner_told(officers
     assert receiver.url in message.body
 
     client = signed_in(officer, second_factor=False)
-    resumed = client.patch(f"{API}{subscription.pk}/", {"active": True}, content_type="application/json")
+    url = f"{API}{subscription.pk}/"
+    stale = client.patch(url, {"active": True}, content_type="application/json", headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    read = client.get(url)
+    assert read["ETag"] == '"3"'
+    resumed = client.patch(url, {"active": True}, content_type="application/json", headers={"If-Match": read["ETag"]})
     assert resumed.status_code == 200 and resumed.json()["active"] is True
     assert resumed.json()["consecutive_failures"] == 0
+    assert resumed["ETag"] == '"4"'
 
 
 @override_settings(WEBHOOK_PAUSE_AFTER_HOURS=24)
@@ -260,17 +268,22 @@ def test_create_list_pause_and_resend_through_the_api(officers, django_capture_o
         again = client.get(f"{url}deliveries/").json()["results"][0]
         assert again["attempts"] == 2 and again["status"] == "delivered"
 
-        paused = client.patch(url, {"active": False}, content_type="application/json")
+        assert client.patch(url, {"active": False}, content_type="application/json").status_code == 428
+        paused = client.patch(url, {"active": False}, content_type="application/json", headers={"If-Match": '"1"'})
         assert paused.json()["active"] is False and paused.json()["paused_because"] == "owner"
+        assert paused["ETag"] == '"2"'
         with django_capture_on_commit_callbacks(execute=True):
             submit_update(officer)
         assert len(receiver.received) == 2  # paused: nothing sent
         refused = client.post(f"{url}deliveries/{delivery['id']}/resend/")
         assert refused.status_code == 400
 
-        changed = client.patch(url, {"events": ["review.decided", "case.changed"]}, content_type="application/json")
+        events = {"events": ["review.decided", "case.changed"]}
+        changed = client.patch(url, events, content_type="application/json", headers={"If-Match": paused["ETag"]})
         assert changed.json()["events"] == ["case.changed", "review.decided"]
-        assert client.delete(url).status_code == 204
+        assert client.delete(url, headers={"If-Match": paused["ETag"]}).status_code == 412
+        assert client.delete(url).status_code == 428
+        assert client.delete(url, headers={"If-Match": changed["ETag"]}).status_code == 204
     assert not WebhookSubscription.objects.exists() and not WebhookDelivery.objects.exists()
 
 
@@ -288,8 +301,11 @@ def test_an_officer_can_neither_see_nor_resend_anothers_subscription(officers, d
             assert client.get(url).status_code == 404
             assert client.get(f"{url}deliveries/").status_code == 404
             assert client.post(f"{url}deliveries/{delivery.pk}/resend/").status_code == 404
-            assert client.patch(url, {"active": False}, content_type="application/json").status_code == 404
-            assert client.delete(url).status_code == 404
+            mine = {"If-Match": subscription.etag}  # the right version is no key to anyone else's subscription
+            assert (
+                client.patch(url, {"active": False}, content_type="application/json", headers=mine).status_code == 404
+            )
+            assert client.delete(url, headers=mine).status_code == 404
     assert len(receiver.received) == 1
     subscription.refresh_from_db()
     assert subscription.is_active
@@ -316,7 +332,9 @@ def test_events_from_the_services(officers, regulator_staff, case, django_captur
         with django_capture_on_commit_callbacks(execute=True):
             deadline_change_decide(actor=regulator_staff, change=change, change_version=change.version, approve=True)
         with django_capture_on_commit_callbacks(execute=True):
-            case_update(actor=regulator_staff, case=case, summary_en="Changed for the webhook test.")
+            case_update(
+                actor=regulator_staff, case=case, version=case.version, summary_en="Changed for the webhook test."
+            )
     payloads = [json.loads(r.body) for r in receiver.received]
     assert [p["type"] for p in payloads] == every
     assert payloads[0]["data"]["item"]["object"] == "implementation"
