@@ -89,9 +89,10 @@ def private_records(officer, other_officer, regulator) -> None:
     """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly; and
     webhook subscriptions of the officer and of regulator staff, with deliveries (never sent: nothing commits)."""
     for person in (officer, regulator):
-        webhook_subscribe(
-            actor=person, url="https://hooks.example.com/fuzz", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
-        )
+        for n in range(4):  # more than the generated DELETEs remove, so that their deliveries are reached too
+            webhook_subscribe(
+                actor=person, url=f"https://hooks.example.com/fuzz/{n}", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
+            )
     submit_update(officer, files=[SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf")])
     accepted = submit_update(other_officer, narrative="accepted progress")
     progress_update_accept(actor=regulator, update=accepted, update_version=accepted.version, comment="ok")
@@ -117,16 +118,18 @@ def private_records(officer, other_officer, regulator) -> None:
 def record_pools(schema, tokens: list[str], companies: list[Company]) -> dict[str, tuple]:
     """For each operation with a record in its path: the model, its lookup field and some existing values.
 
-    A record under its parent (a webhook delivery under its subscription) has a value for each path parameter: the
-    lookups are a tuple, and each value a tuple of the same length.
+    A record under its parent (a webhook delivery under its subscription) has a value for each path parameter: its
+    lookups map each parameter to a field, and each of its values maps each parameter to a value.
     """
     pools = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         names = [parameter.name for parameter in operation.path_parameters]
-        if names == ["id", "delivery_id"]:
-            pairs = WebhookDelivery.objects.order_by("pk").values_list("subscription_id", "pk")
-            pools[operation.label] = (WebhookDelivery, ("subscription_id", "pk"), list(pairs))
+        if set(names) == {"id", "delivery_id"}:
+            lookups = {"id": "subscription_id", "delivery_id": "pk"}
+            pairs = WebhookDelivery.objects.order_by("pk").values(*lookups.values())
+            values = [{name: pair[field] for name, field in lookups.items()} for pair in pairs]
+            pools[operation.label] = (WebhookDelivery, lookups, values)
             continue
         if len(names) != 1:
             continue
@@ -148,11 +151,12 @@ def aim(case, data, pools: dict[str, tuple]) -> None:
     model, lookup, pool = pools.get(case.operation.label, (None, "pk", []))
     record = None
     if pool and data.draw(MOSTLY, label="real record"):
-        names = [parameter.name for parameter in case.operation.path_parameters]
-        value = data.draw(st.sampled_from(pool), label="/".join(names))
-        lookups, values = (lookup, value) if isinstance(lookup, tuple) else ((lookup,), (value,))
-        case.path_parameters.update(zip(names, values, strict=True))
-        record = model._default_manager.filter(**dict(zip(lookups, values, strict=True))).first()
+        name = case.operation.path_parameters.items[0].name
+        value = data.draw(st.sampled_from(pool), label=name)
+        values = value if isinstance(lookup, dict) else {name: value}
+        lookups = lookup if isinstance(lookup, dict) else {name: lookup}
+        case.path_parameters.update(values)
+        record = model._default_manager.filter(**{lookups[n]: v for n, v in values.items()}).first()
     if "If-Match" not in (case.headers or {}):
         return
     # The items still there: a generated DELETE (of an item, its measure, its case) may have removed some.
