@@ -91,9 +91,10 @@ def private_records(officer, other_officer, regulator) -> None:
     """Private records of two companies: updates, evidence, a review, deadline changes, reminders, an anomaly; and
     webhook subscriptions of the officer and of regulator staff, with deliveries (never sent: nothing commits)."""
     for person in (officer, regulator):
-        webhook_subscribe(
-            actor=person, url="https://hooks.example.com/fuzz", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
-        )
+        for n in range(4):  # more than the generated DELETEs remove, so that their deliveries are reached too
+            webhook_subscribe(
+                actor=person, url=f"https://hooks.example.com/fuzz/{n}", events=[WebhookEvent.PROGRESS_UPDATE_SUBMITTED]
+            )
     submit_update(officer, files=[SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf")])
     accepted = submit_update(other_officer, narrative="accepted progress")
     progress_update_accept(actor=regulator, update=accepted, update_version=accepted.version, comment="ok")
@@ -126,7 +127,7 @@ def record_pools(schema, tokens: list[str], companies: list[Company]) -> dict[st
         names = [parameter.name for parameter in operation.path_parameters]
         if not names:
             continue
-        if names == ["id", "delivery_id"]:
+        if set(names) == {"id", "delivery_id"}:
             pairs = WebhookDelivery.objects.order_by("pk").values_list("subscription_id", "pk")
             pools[operation.label] = (WebhookDelivery, [({"id": s, "delivery_id": d}, {"pk": d}) for s, d in pairs])
             continue

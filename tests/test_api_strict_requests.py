@@ -16,12 +16,14 @@ from rest_framework.test import APIClient
 
 from cases.models import Finding, Incident, IncidentPair, RegulatoryAction
 from compliance import clock
+from compliance.api import lookups
 from compliance.api.strict import BODY_METHODS, _operations, documented
 from config.api_urls import router
 from remediation.models import DeadlineChange, Evidence, Implementation, Measure, ProgressUpdate, Reminder, Review
 from remediation.services.deadline_changes import deadline_change_request
 from remediation.services.progress_updates import progress_update_accept
 from remediation.services.reminders import reminder_sweep
+from tests.api_keys import model_of
 from tests.cases.factories import second_case
 from tests.conftest import submit_update
 
@@ -132,15 +134,15 @@ def write_operations() -> list[tuple[str, str]]:
 
 
 def concrete(path: str, method: str) -> tuple[str, object]:
-    """The operation's path with the lookup of a record of its kind, and its view callback."""
+    """The operation's path with the key of a record of its kind (any number for a key below it: the checks come
+    before the lookup), and its view callback."""
     callback = next(cb for (cb, m), (p, _regex) in _operations().items() if p == path and m == method)
     view = callback.cls
-    match = re.search(r"\{(\w+)\}", path)
-    if match:
-        model = view.queryset.model if view.queryset is not None else AuthToken
+    if "{" in path:
+        model = AuthToken if view.__name__ == "ApiTokenViewSet" else model_of(view)
         record = model.objects.order_by("pk").first()
-        field = view.lookup_field if match.group(1) != "pk" else "pk"
-        path = path.replace(match.group(0), str(getattr(record, field)))
+        key = lookups.key_of(record, lookups.lookup_fields_of(view)) if record is not None else {}
+        path = re.sub(r"\{(\w+)\}", lambda match: str(key.get(match.group(1), 1)), path)
     return path, callback
 
 

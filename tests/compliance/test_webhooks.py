@@ -260,7 +260,7 @@ def test_create_list_pause_and_resend_through_the_api(officers, django_capture_o
         assert delivery["payload"]["type"] == "progress_update.submitted"
 
         with django_capture_on_commit_callbacks(execute=True):
-            resent = client.post(f"{url}deliveries/{delivery['id']}/resend/")
+            resent = client.post(f"{url}deliveries/{delivery['id']}/resend/", content_type="application/json")
         assert resent.status_code == 202, resent.content
         assert len(receiver.received) == 2
         assert {r.headers["webhook-id"] for r in receiver.received} == {delivery["message_id"]}
@@ -275,7 +275,7 @@ def test_create_list_pause_and_resend_through_the_api(officers, django_capture_o
         with django_capture_on_commit_callbacks(execute=True):
             submit_update(officer)
         assert len(receiver.received) == 2  # paused: nothing sent
-        refused = client.post(f"{url}deliveries/{delivery['id']}/resend/")
+        refused = client.post(f"{url}deliveries/{delivery['id']}/resend/", content_type="application/json")
         assert refused.status_code == 400
 
         events = {"events": ["review.decided", "case.changed"]}
@@ -300,7 +300,8 @@ def test_an_officer_can_neither_see_nor_resend_anothers_subscription(officers, d
             assert client.get(API).json()["results"] == []
             assert client.get(url).status_code == 404
             assert client.get(f"{url}deliveries/").status_code == 404
-            assert client.post(f"{url}deliveries/{delivery.pk}/resend/").status_code == 404
+            resend = f"{url}deliveries/{delivery.pk}/resend/"
+            assert client.post(resend, content_type="application/json").status_code == 404
             mine = {"If-Match": subscription.etag}  # the right version is no key to anyone else's subscription
             assert (
                 client.patch(url, {"active": False}, content_type="application/json", headers=mine).status_code == 404
