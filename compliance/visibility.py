@@ -431,6 +431,8 @@ _TRACKED_ITEM_DERIVED = {
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "remediation.Implementation": _TRACKED_ITEM_DERIVED,
     "cases.Incident": _TRACKED_ITEM_DERIVED,
+    # Whether a subscription's deliveries go out: not paused.
+    "compliance.WebhookSubscription": {"active": ("paused_because",)},
     # A law reference written out (電気事業法第2条の17第1項), from its public parts.
     "cases.LawArticle": {
         "reference_ja": ("law", "article", "branches", "paragraph", "item", "sub_item"),
