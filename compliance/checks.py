@@ -29,3 +29,18 @@ def access_log_checkpoint_key(app_configs, **kwargs) -> list:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def webhooks_over_https_only(app_configs, **kwargs) -> list:
+    """Webhook deliveries go to https addresses alone in production: plain http to this machine is for tests and the
+    demo (`WEBHOOK_ALLOW_HTTP_LOOPBACK`, on by default only with DEBUG)."""
+    if settings.WEBHOOK_ALLOW_HTTP_LOOPBACK and not settings.DEBUG:
+        return [
+            Error(
+                "WEBHOOK_ALLOW_HTTP_LOOPBACK is on: subscriptions may name plain-http addresses on this machine.",
+                hint="Unset it (or set it to False) in the environment of a deployment.",
+                id="compliance.E002",
+            )
+        ]
+    return []

@@ -53,6 +53,16 @@ def test_without_a_checkpoint_key_of_its_own_the_deployment_checks_fail(checkpoi
     assert "ACCESS_LOG_CHECKPOINT_KEY" in done.stderr
 
 
+def test_webhooks_to_plain_http_fail_the_deployment_checks():
+    """A setting for tests and the demo (deliveries to http://127.0.0.1) is refused with DEBUG off."""
+    keys = {"SECRET_KEY": secrets.token_urlsafe(50), "ACCESS_LOG_CHECKPOINT_KEY": secrets.token_urlsafe(50)}
+    done = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", WEBHOOK_ALLOW_HTTP_LOOPBACK="True", **keys, **PRODUCTION
+    )
+    assert done.returncode != 0
+    assert "compliance.E002" in done.stderr
+
+
 def test_without_a_secret_key_nothing_starts():
     done = run_manage("check", SECRET_KEY="", **PRODUCTION)
     assert done.returncode != 0
