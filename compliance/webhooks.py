@@ -31,10 +31,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from compliance import clock
-from compliance.editing import locked, save_changes
+from compliance.editing import assign, locked_at, save_changes
 from compliance.models.webhooks import DeliveryStatus, PausedBecause, WebhookDelivery, WebhookEvent, WebhookSubscription
 from compliance.record_addresses import record_api_url
-from compliance.versioning import check_version
 
 if TYPE_CHECKING:
     from compliance.models import User
@@ -254,11 +253,9 @@ def webhook_subscribe(
 def _owned_at(subscription: WebhookSubscription, actor: User, version: int | None) -> WebhookSubscription:
     """The owner's subscription as stored now, locked until the transaction ends, if still at `version`: anyone
     else's is refused as one that does not exist, before its version is compared."""
-    current = locked(subscription)
-    if current.owner_id != actor.pk:
+    if subscription.owner_id != actor.pk:  # an owner never changes
         raise PermissionDenied
-    check_version(version, current.version)
-    return current
+    return locked_at(subscription, version)
 
 
 def webhook_change(
@@ -293,10 +290,7 @@ def webhook_change(
             due.update(next_attempt_at=clock.now())
             ids = list(due.values_list("pk", flat=True))
             transaction.on_commit(lambda: queue_deliveries(ids))
-        changed = [name for name, value in wanted.items() if getattr(locked_now, name) != value]
-        for name in changed:
-            setattr(locked_now, name, wanted[name])
-        return save_changes(locked_now, changed)
+        return save_changes(locked_now, assign(locked_now, wanted, wanted))
 
 
 def webhook_unsubscribe(*, actor: User, subscription: WebhookSubscription, version: int | None) -> None:

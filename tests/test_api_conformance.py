@@ -48,6 +48,11 @@ def production_environment(env: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def served_api(scratch_database, tmp_path):
     """The report and the demo's people loaded, the web started; its port and a token for each role."""
+    yield from serving_api(scratch_database, tmp_path)
+
+
+def serving_api(scratch_database: str, tmp_path: Path):
+    """The web as production serves it on a scratch database (see `served_api`), until the generator is closed."""
     env = environment(scratch_database, "memory://", tmp_path / "mail")
     manage(env, "migrate", "--noinput")
     manage(env, "load_report")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.real_services import ROOT, environment, free_port, manage, start_web, stop_web
-from tests.test_api_conformance import TOKENS, production_environment
+from tests.real_services import ROOT
+from tests.test_api_conformance import serving_api
 
 pytestmark = pytest.mark.real_clock  # the server keeps real time, as every process outside the tests does
 
@@ -43,28 +43,18 @@ def generated_client(tmp_path) -> Path:
 
 
 @pytest.fixture
-def served(scratch_database, tmp_path):
-    env = environment(scratch_database, "memory://", tmp_path / "mail")
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_report")
-    manage(env, "load_demo")
-    regulator_token, officer_token = manage(env, "shell", "-c", TOKENS).split()
-    port = free_port()
-    web = start_web(production_environment(env), port, tmp_path / "web.log", workers=2)
-    try:
-        yield f"http://127.0.0.1:{port}", regulator_token, officer_token
-    finally:
-        stop_web(web)
+def served_api(scratch_database, tmp_path):
+    yield from serving_api(scratch_database, tmp_path)
 
 
-def test_the_review_loop_runs_through_the_generated_python_client_alone(generated_client, served):
-    base_url, regulator_token, officer_token = served
+def test_the_review_loop_runs_through_the_generated_python_client_alone(generated_client, served_api):
+    port, tokens = served_api
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(generated_client),
-        "API_BASE_URL": base_url,
-        "REGULATOR_TOKEN": regulator_token,
-        "OFFICER_TOKEN": officer_token,
+        "API_BASE_URL": f"http://127.0.0.1:{port}",
+        "REGULATOR_TOKEN": tokens["regulator staff"],
+        "OFFICER_TOKEN": tokens["company officer"],
         "OFFICER_COMPANY": OFFICER_COMPANY,
     }
     loop = subprocess.run(

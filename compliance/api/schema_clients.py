@@ -68,9 +68,8 @@ def _enums_in(schema: dict):
         return
     if "enum" in schema:
         yield schema
-    for key in ("properties",):
-        for child in schema.get(key, {}).values():
-            yield from _enums_in(child)
+    for child in schema.get("properties", {}).values():
+        yield from _enums_in(child)
     for key in ("items", "additionalProperties"):
         yield from _enums_in(schema.get(key))
     for key in ("allOf", "anyOf", "oneOf"):
