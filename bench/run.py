@@ -25,7 +25,8 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-TARGETS = {"dashboard_ms": 150, "api_page_ms": 50, "floor_ratio": 3, "sweep_s": 60}
+TARGETS = {"dashboard_ms": 150, "api_page_ms": 50, "floor_ratio": 2, "sweep_s": 60, "private_share": 0.8}
+INCIDENTS = "/api/v1/incidents/?page_size=100"
 
 
 def url_of(base: str, name: str) -> str:
@@ -62,6 +63,7 @@ def prepare(base: str, size: int, reuse: bool) -> str:
         if exists and reuse:
             admin.close()
             manage(url_of(base, name), "migrate", "--noinput")  # the data kept, the schema brought up to date
+            analyse(url_of(base, name))
             return url_of(base, name)
         if exists:
             cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -73,8 +75,19 @@ def prepare(base: str, size: int, reuse: bool) -> str:
     manage(database_url, "load_report")
     manage(database_url, "generate_scale", "--factor", str(size), "--seed", "1", "--yes")
     manage(database_url, "take_daily_counts")
+    analyse(database_url)
     print(f"N={size}: database ready in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return database_url
+
+
+def analyse(database_url: str) -> None:
+    """ANALYZE every table: the planner's statistics of freshly loaded rows, which autovacuum may not have taken yet
+    (or ever, where it is off), so that each page is measured with the plan a settled database uses."""
+    connection = psycopg2.connect(database_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
 
 
 def measure(database_url: str, runs: int) -> dict:
@@ -116,12 +129,18 @@ def throughput(database_url: str, clients: int, seconds: float) -> dict:
     try:
         wait_for_port(port)
         base = f"http://127.0.0.1:{port}"
-        api = load(f"{base}/api/v1/implementations/?page_size=100", clients, seconds, token=credentials["token"])
-        dashboard = load(f"{base}/dashboard/", clients, seconds, cookie=f"sessionid={credentials['sessionid']}")
+        token, cookie = credentials["token"], f"sessionid={credentials['sessionid']}"
+        return {
+            "api_implementations": load(f"{base}/api/v1/implementations/?page_size=100", clients, seconds, token=token),
+            "dashboard": load(f"{base}/dashboard/", clients, seconds, cookie=cookie),
+            # The same list, the same serializer, 100 rows each: incidents the report describes are published and
+            # logged by nobody; the others are private, and every page of them is one access-log entry.
+            "public_list": load(f"{base}{INCIDENTS}?described_in_report=true", clients, seconds, token=token),
+            "private_list": load(f"{base}{INCIDENTS}?described_in_report=false", clients, seconds, token=token),
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"api_implementations": api, "dashboard": dashboard}
 
 
 def wait_for_port(port: int, timeout: float = 60) -> None:
@@ -186,10 +205,17 @@ def report(results: dict) -> None:
         print(f"dashboard recomputed after a change, N={n}: median {recomputed['median_ms']:.0f} ms")
     for name, figures in results.get("throughput", {}).items():
         print(f"{name}: {figures}")
+    if results.get("throughput"):
+        print(f"private list under load: {private_share(results['throughput']):.0%} of the public list's throughput")
     if results.get("sweep"):
         print(f"sweep over 100,000 open items: {results['sweep']}")
     for name, verdict in results["targets"].items():
         print(f"target {name}: {verdict}")
+
+
+def private_share(throughput: dict) -> float:
+    """The private list's requests per second as a share of the public list's, under the same clients."""
+    return round(throughput["private_list"]["per_second"] / throughput["public_list"]["per_second"], 2)
 
 
 def verdicts(results: dict) -> dict:
@@ -208,10 +234,12 @@ def verdicts(results: dict) -> dict:
         "dashboard median < 150 ms": large["pages"]["/dashboard/"]["median_ms"] < TARGETS["dashboard_ms"],
         "API page (100 rows) median < 50 ms": api < TARGETS["api_page_ms"],
         "every API list (100 rows) median < 50 ms": not slow_lists or f"over: {slow_lists}",
-        "API within 3× the SQL floor": api / large["floor"]["median_ms"] <= TARGETS["floor_ratio"],
+        "API within 2× the SQL floor": api / large["floor"]["median_ms"] <= TARGETS["floor_ratio"],
     }
     if results.get("throughput"):
         checks["no errors under load"] = all(t["errors"] == 0 for t in results["throughput"].values())
+        share = private_share(results["throughput"])
+        checks["private list ≥ 80% of the public list's throughput"] = share >= TARGETS["private_share"] or share
     if results.get("sweep"):
         checks["sweep < 60 s"] = results["sweep"]["first"]["seconds"] < TARGETS["sweep_s"]
     return checks

@@ -17,7 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.guards import log_reads
 from compliance.models import AccessLogEntry, ChangeEvent
-from compliance.record_names import RecordName, action_name, model_of, person_name, record_names, subject_name
+from compliance.record_names import (
+    RecordName,
+    action_name,
+    kind_name,
+    model_of,
+    person_name,
+    record_names,
+    subject_name,
+)
+
+# How many of an entry's records the access-log page names; the others are counted.
+NAMED_PER_ENTRY = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +46,12 @@ def _log_named(request: HttpRequest, names: dict[tuple[str, str], RecordName]) -
 
 
 def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> None:
-    """Give each entry `named` (its records named, in order), `kinds` ("進捗報告 ×10"), `person` and `subject`."""
+    """Give each entry `named` (its first records named, in order), `unnamed` (how many more it read), `kinds`
+    ("進捗報告 ×100", over all its records), `person` and `subject`.
+
+    An entry of a list read names a hundred records or more: a page names the first NAMED_PER_ENTRY of each, and
+    the export (and the API) every one.
+    """
     log_reads(request, entries)
     keys = []
     for entry in entries:
@@ -43,14 +59,15 @@ def name_access_log(request: HttpRequest, entries: Sequence[AccessLogEntry]) -> 
         if not entry_keys and entry.object_id and model_of(entry.object_type) is not None:
             entry_keys = [(entry.object_type, entry.object_id)]
         entry.record_keys = entry_keys
-        keys += entry_keys
+        keys += entry_keys[:NAMED_PER_ENTRY]
     names = record_names(keys, user=request.user)
     _log_named(request, names)
     people = _people(request, entries, lambda entry: entry.user_id)
     for entry in entries:
-        entry.named = [names[key] for key in entry.record_keys]
-        counts = Counter(name.kind for name in entry.named)
-        entry.kinds = [(kind, count) for kind, count in counts.most_common()]
+        entry.named = [names[key] for key in entry.record_keys[:NAMED_PER_ENTRY]]
+        entry.unnamed = len(entry.record_keys) - len(entry.named)
+        counts = Counter(kind for kind, _key in entry.record_keys)
+        entry.kinds = [(kind_name(kind), count) for kind, count in counts.most_common()]
         entry.person = person_name(people.get(entry.user_id), entry.username)
         entry.subject = subject_name(entry.object_type, entry.object_id)
 

@@ -4,12 +4,18 @@ import django_filters
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
-from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import CompanyKind
-from compliance.list_filters import ControlsInWords, FilterSet, SearchFilter, code_input
+from compliance.list_filters import (
+    ControlsInWords,
+    FilterSet,
+    MenuOrTypedChoice,
+    MenuOrTypedField,
+    SearchFilter,
+    code_input,
+)
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 from compliance.models.audit import AccessAction, AnomalyKind
 from compliance.record_names import kind_name, person_name
@@ -49,22 +55,32 @@ def _people(request: HttpRequest | None = None) -> QuerySet:
     return get_user_model().objects.visible_to(getattr(request, "user", None)).order_by("username")
 
 
-class PersonField(ModelChoiceField):
+class PersonField(MenuOrTypedField):
     def label_from_instance(self, obj) -> str:
         return person_name(obj)
 
 
 class PersonChoice(django_filters.ModelChoiceFilter):
-    """A person chosen by name (full name, else username) from a list."""
+    """A person chosen by name (full name, else username) from a menu, or typed by username when there are many."""
 
     field_class = PersonField
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(queryset=_people, **kwargs)
+        super().__init__(queryset=_people, typed_by=["username", "email"], example="officer-kansai-td", **kwargs)
 
 
 def _company_choices(request: HttpRequest | None = None) -> QuerySet:
     return Company.objects.visible_to(getattr(request, "user", None)).order_by("position", "code")
+
+
+def company_choice(**kwargs) -> django_filters.ModelChoiceFilter:
+    """A company chosen by name from a menu, or typed by code or name when there are many."""
+    return MenuOrTypedChoice(
+        queryset=_company_choices,
+        typed_by=["code", "name_ja", "name_en"],
+        example="kansai-td",
+        **kwargs,
+    )
 
 
 def _record_kinds(models_: list[type[Model]], extra: tuple[tuple[str, str], ...] = ()) -> list[tuple[str, str]]:
@@ -96,9 +112,7 @@ class AccessLogFilterSet(ControlsInWords, django_filters.FilterSet):
     user = PersonChoice(label=_("Person"))
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessAction.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind of record read"), choices=private_kinds, method="filter_kind")
-    company = django_filters.ModelChoiceFilter(
-        label=_("Company whose records were read"), queryset=_company_choices, method="filter_company"
-    )
+    company = company_choice(label=_("Company whose records were read"), method="filter_company")
     date_from = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
 
@@ -123,9 +137,13 @@ class HistoryFilterSet(ControlsInWords, django_filters.FilterSet):
     pgh_obj_model = django_filters.ChoiceFilter(label=_("Kind of record"), choices=tracked_kinds)
     pgh_obj_id = django_filters.NumberFilter(label=_("Record"), min_value=1, max_value=2**63 - 1)
     user = PersonChoice(label=_("Person"), method="filter_user")
-    company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=_company_choices, method="filter_company")
-    case = django_filters.ModelChoiceFilter(
-        label=_("Case"), queryset=lambda request: _cases(request), method="filter_case"
+    company = company_choice(label=_("Company"), method="filter_company")
+    case = MenuOrTypedChoice(
+        label=_("Case"),
+        queryset=lambda request: _cases(request),
+        method="filter_case",
+        typed_by=["code"],
+        example="ppc-2024-utilities",
     )
     date_from = django_filters.DateFilter(label=_("From"), field_name="pgh_created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="pgh_created_at", lookup_expr="date__lte")

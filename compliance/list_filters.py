@@ -86,6 +86,49 @@ class LocalizedModelChoiceField(django_filters.fields.ModelChoiceField):
         return choice_label(obj)
 
 
+# A choice among more rows than this is typed, not picked from a menu: a menu of 15,000 people or companies is of no
+# use to anyone, and takes seconds to render.
+MENU_LIMIT = 200
+
+
+class MenuOrTypedField(LocalizedModelChoiceField):
+    """A row picked from a menu by its name while there are few, else typed: its id, or one of `typed_by`.
+
+    Both ways take the same values in the address (the id a menu sends still works when the box replaces the menu),
+    so a link made from one page keeps working as the rows grow. A typed value that names no row, or more than
+    one, is refused with the form's usual "not one of the available choices".
+    """
+
+    def __init__(self, *, queryset: QuerySet, typed_by: Sequence[str], example: str, **kwargs: object) -> None:
+        self.typed_by = tuple(typed_by)
+        if queryset.count() > MENU_LIMIT:
+            placeholder = lazy(lambda: gettext("name or code, e.g. %(example)s") % {"example": example}, str)()
+            kwargs["widget"] = forms.TextInput(attrs={"placeholder": placeholder})
+        super().__init__(queryset=queryset, **kwargs)
+
+    @property
+    def typed(self) -> bool:
+        return isinstance(self.widget, forms.TextInput)
+
+    def to_python(self, value: object) -> object:
+        if not self.typed or value in self.empty_values:
+            return super().to_python(value)
+        text = str(value).strip()
+        wanted = Q(pk=int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else Q(pk__in=[])
+        for name in self.typed_by:
+            wanted |= Q(**{f"{name}__iexact": text})
+        matches = list(self.queryset.filter(wanted)[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return matches[0]
+
+
+class MenuOrTypedChoice(django_filters.ModelChoiceFilter):
+    """A filter on one row, chosen by `MenuOrTypedField` (its `typed_by` and `example` given to the filter)."""
+
+    field_class = MenuOrTypedField
+
+
 class ControlsInWords:
     """A filter set whose controls speak in words: see the module's docstring."""
 

@@ -71,11 +71,14 @@ def _event_select(event_model: type[models.Model]) -> str:
 
 
 def install_change_feed(event_models: list[type[models.Model]], using: str = "default") -> None:
-    """(Re)make the view over `event_models`, and the index on time of each of their tables."""
+    """(Re)make the view over `event_models`, and two indexes on each of their tables: on time, for the pages of the
+    newest changes, and on the record and event, for each event's `previous` (without it, PostgreSQL walks back
+    through every newer event of the table to find one record's)."""
     with connections[using].cursor() as cursor:
         for event_model in event_models:
             table = event_model._meta.db_table
             cursor.execute(f'CREATE INDEX IF NOT EXISTS "{table}_at" ON "{table}" (pgh_created_at, pgh_id)')
+            cursor.execute(f'CREATE INDEX IF NOT EXISTS "{table}_record" ON "{table}" (pgh_obj_id, pgh_id)')
         union = "\nUNION ALL".join(_event_select(model) for model in event_models)
         cursor.execute(f"DROP VIEW IF EXISTS {FEED_VIEW}")
         cursor.execute(f"CREATE VIEW {FEED_VIEW} AS {union}")

@@ -93,3 +93,21 @@ def short(text: str | None) -> str:
 def with_code(words: str, code: str) -> str:
     """Words first, then the code small beside them: `{{ finding.text|short|with_code:finding.code }}`."""
     return coded(words, code)
+
+
+@register.filter
+def record_name(name) -> str:
+    """A record as the audit pages name it (`compliance.record_names.RecordName`): its kind, then its name, linked to
+    its page when there is one to show, or marked when the record no longer exists or is not shown.
+
+    A filter rather than an included template: an access-log page names thousands of records, and an include for
+    each took seconds.
+    """
+    separator = "：" if (translation.get_language() or "").startswith("ja") else ": "
+    kind = format_html('<span class="record-kind">{}</span>{}', name.kind, separator)
+    if name.url:
+        return format_html('{}<a href="{}">{}</a>', kind, name.url, name.label)
+    if name.record is None:
+        gone = _("no longer exists or not shown")
+        return format_html('{}{} <span class="muted">({})</span>', kind, name.label, gone)
+    return format_html("{}{}", kind, name.label)

@@ -42,7 +42,10 @@ def test_the_access_log_shows_one_entry_per_request_with_its_records_grouped(off
     page = regulator_client.get(reverse("compliance:access_log_list")).content.decode()
     assert f"{len(entry.records)} 件" in page or f"{len(entry.records)}件" in page
     assert f"進捗報告 ×{len(entry.records)}" in page
-    assert updates[0].get_absolute_url() in page  # each record named, with a link to it
+    first, twenty_first = (ProgressUpdate.objects.get(pk=entry.records[n]["id"]) for n in (0, 20))
+    assert first.get_absolute_url() in page  # the first records named, each with a link to it
+    assert twenty_first.get_absolute_url() not in page  # the others counted, and listed by the export
+    assert f"ほか{len(entry.records) - 20}件" in page
     assert "remediation.progressupdate" not in page.split("<table")[1]  # kinds in words, not the log's labels
 
 
@@ -132,3 +135,27 @@ def test_the_api_lists_the_records_each_entry_read_and_filters_by_them(officers,
         "records"
     ]
     assert regulator_client.get(api, {"record_type": "remediation.evidence"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("name", ["compliance:access_log_list", "compliance:change_history_list"])
+def test_with_many_people_and_companies_the_filters_are_typed_and_take_the_same_values(
+    officers, regulator_client, monkeypatch, name
+):
+    """Past MENU_LIMIT a menu becomes a box: a name or code is typed, and the id a menu sent still works."""
+    monkeypatch.setattr("compliance.list_filters.MENU_LIMIT", 3)
+    officer = officers["kansai-td"]
+    submit_update(officer, "a change of theirs in the history")
+    signed_in(officer, second_factor=False).get(reverse("remediation:progress_update_list"))
+    url = reverse(name)
+    page = regulator_client.get(url).content.decode()
+    assert 'name="user" placeholder=' in page and "officer-kansai-td</option>" not in page
+    assert 'name="company" placeholder=' in page
+    for person in (officer.username, officer.username.upper(), str(officer.pk)):
+        assert "_error" not in regulator_client.get(url, {"user": person}).content.decode()
+        if name == "compliance:access_log_list":  # (the history knows people of changes made through a request)
+            rows = regulator_client.get(url, {"user": person, "format": "csv"}).content.decode().splitlines()[1:]
+            assert rows and all("officer-kansai-td" in row for row in rows)
+    for company in (officer.company.code, officer.company.name_ja, str(officer.company_id)):
+        assert "_error" not in regulator_client.get(url, {"company": company}).content.decode()
+    refused = regulator_client.get(url, {"user": "nobody-of-that-name"}).content.decode()
+    assert "nobody-of-that-name" in refused and 'class="errors" id="id_user_error"' in refused
