@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test test-hard-days screenshots install clients lint format messages schema schema-check bench bench-reminders bench-sign-in \
+.PHONY: run test test-hard-days screenshots install clients lint format messages schema schema-check bench bench-reminders bench-multi-node bench-sign-in \
 	clean upgrade lock-check audit licences
 
 # Everything installs from uv.lock, every file checked against its hash; `make upgrade` refreshes the lock.
@@ -133,6 +133,10 @@ schema-check: install
 # Prints a table and writes bench/results.json. BENCH_ARGS="--reuse --seconds 20" for a quicker rerun.
 bench: install
 	$(WITH_DB) $(PY) bench/run.py $(BENCH_ARGS)
+
+# The multi-node drill alone (two web servers, two workers, two beats on this machine), with its figures.
+bench-multi-node: install
+	$(WITH_DB) $(PY) -m pytest -p no:xdist -q tests/test_multi_node.py $(PYTEST_ARGS)
 
 bench-reminders: install
 	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}

@@ -39,6 +39,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection kept between requests is checked before use, so that a restarted server costs no request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLER=transaction: DATABASE_URL names a pooler in transaction mode (PgBouncer), which may hand each
+# transaction to another server session, so no cursor may outlive its transaction (README, "Several servers").
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "session", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER}: give transaction, session, or nothing")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "transaction"
 REDIS_URL = env("REDIS_URL")
 
 INSTALLED_APPS = [
@@ -379,6 +385,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
         "store_processed": False,
     }
+else:
+    # One beat at a time, however many are started: the schedule's state and a lock live in Redis (celery-redbeat).
+    # A second beat waits for the lock, scheduling nothing, and takes over within the lock's timeout once the first
+    # is gone. Beat wakes at least every CELERY_BEAT_MAX_LOOP_INTERVAL seconds and renews the lock each time.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+    CELERY_REDBEAT_REDIS_OPTIONS = {}
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=60)
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=5 * CELERY_BEAT_MAX_LOOP_INTERVAL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -13,8 +13,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -250,6 +252,54 @@ def start_web(
 
 def stop_web(web: subprocess.Popen) -> None:
     stop_worker(web)  # the same: SIGTERM to the group, SIGKILL if it lingers
+
+
+class RoundRobinProxy:
+    """One address in front of several web servers, as a load balancer in front of the `web` replicas.
+
+    Each new connection goes to the next server in turn, so requests on connections of their own alternate
+    between the servers whatever their addresses (the kernel's SO_REUSEPORT would spread them by a hash, leaving
+    which server answers to chance). It passes bytes both ways and counts the connections each server was given.
+    """
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
+        self.given: Counter = Counter()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._next = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            port, self._next = self.ports[self._next], (self._next + 1) % len(self.ports)
+            self.given[port] += 1
+            threading.Thread(target=self._relay, args=(client, port), daemon=True).start()
+
+    @staticmethod
+    def _relay(client: socket.socket, port: int) -> None:
+        with client, socket.create_connection(("127.0.0.1", port)) as server:
+            answer = threading.Thread(target=_pipe, args=(server, client), daemon=True)
+            answer.start()
+            _pipe(client, server)
+            answer.join(timeout=60)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def _pipe(source: socket.socket, target: socket.socket) -> None:
+    """Bytes from `source` to `target` until `source` has no more; then `target` is told there are none."""
+    try:
+        while data := source.recv(65536):
+            target.sendall(data)
+        target.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
 
 
 def query(database_url: str, sql: str):

@@ -27,7 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 import yaml
+from django.conf import settings
 
 from tests.real_services import ROOT, free_port, query, wait_for
 
@@ -88,8 +90,8 @@ def test_the_compose_file_is_valid_with_the_example_settings(tmp_path):
     assert done.returncode == 0, done.stderr
     config = yaml.safe_load(done.stdout)
     services = config["services"]
-    assert set(services) == {"db", "redis", "migrate", *LONG_RUNNING}
-    assert all("healthcheck" in services[name] for name in ("db", "redis", *LONG_RUNNING))
+    assert set(services) == {"db", "pgbouncer", "redis", "migrate", "proxy", *LONG_RUNNING}
+    assert all("healthcheck" in services[name] for name in ("db", "pgbouncer", "redis", "proxy", *LONG_RUNNING))
     assert {"postgres-data", "evidence"} <= set(config["volumes"])
 
     # An empty database password is refused before anything starts.
@@ -98,6 +100,31 @@ def test_the_compose_file_is_valid_with_the_example_settings(tmp_path):
     )
     assert refused.returncode != 0
     assert "set POSTGRES_PASSWORD in .env" in refused.stderr
+
+
+def test_web_and_worker_scale_behind_one_address_and_pgbouncer():
+    """`--scale web=N --scale worker=N` works (nothing fixed per container); the app goes through PgBouncer."""
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    assert not any("container_name" in service for service in services.values())
+    # Only the proxy publishes a port: replicas of web could not all bind the same one on the host.
+    assert [name for name, service in services.items() if service.get("ports")] == ["proxy"]
+    conf = (ROOT / "deploy" / "nginx-web.conf").read_text()
+    assert "resolver 127.0.0.11" in conf and "set $web http://web:8000;" in conf and "proxy_pass $web;" in conf
+    assert services["proxy"]["volumes"] == ["./deploy/nginx-web.conf:/etc/nginx/conf.d/default.conf:ro"]
+    # PgBouncer in transaction mode, as the database's own user; the application through it, without server-side
+    # cursors; the migrations straight to PostgreSQL.
+    pgbouncer = services["pgbouncer"]["environment"]
+    assert (pgbouncer["POOL_MODE"], pgbouncer["DB_HOST"], pgbouncer["DB_USER"]) == ("transaction", "db", "compliance")
+    assert pgbouncer["DB_PASSWORD"] == services["db"]["environment"]["POSTGRES_PASSWORD"]
+    for name in LONG_RUNNING:
+        environment = services[name]["environment"]
+        assert "@pgbouncer:5432/" in environment["DATABASE_URL"], name
+        assert environment["DATABASE_POOLER"] == "transaction", name
+        assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}, name
+    assert "@db:5432/" in services["migrate"]["environment"]["DATABASE_URL"]
+    assert services["migrate"]["environment"]["DATABASE_POOLER"] == ""
+    # Beat keeps nothing on disk: its schedule's state and its lock are in Redis.
+    assert "--schedule" not in services["beat"]["command"] and "volumes" not in services["beat"]
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed here")
@@ -165,10 +192,11 @@ def test_the_services_commands_migrate_serve_run_tasks_and_schedule(scratch_data
         wait_for(lambda: traced(machine.log_files["worker"], request_id), "the worker to log the task", timeout=60)
         assert traced(machine.log_files["web"], request_id)
 
-        # Beat writes its schedule where the file says (its volume) and answers its health check.
-        beat = machine.command(services["beat"], variables)
-        schedule = Path(beat[beat.index("--schedule") + 1])
-        assert list(schedule.parent.glob(f"{schedule.name}*")), f"no {schedule}"
+        # Beat holds the lock in Redis, keeps every entry of the schedule there, and answers its health check.
+        with redis.Redis.from_url(redis_server.url, decode_responses=True) as broker:
+            wait_for(lambda: broker.exists("redbeat::lock"), "beat to take its lock", timeout=60)
+            entries = broker.zrange("redbeat::schedule", 0, -1)
+        assert {f"redbeat:{name}" for name in settings.CELERY_BEAT_SCHEDULE} <= set(entries)
         check = machine.health_check(services["beat"], variables)
         assert check.returncode == 0, check.stdout
 
