@@ -160,6 +160,7 @@ class AccessAnomaly(RegulatorOnly):
 
     class Meta:
         ordering = ["-day", "kind", "user"]
+        indexes = [models.Index(models.F("day").desc(), "kind", "user", name="accessanomaly_order")]
         verbose_name = _("access anomaly")
         verbose_name_plural = _("access anomalies")
         constraints = [
