@@ -7,7 +7,8 @@ first does, and rows that tie on the first column neither repeat nor go missing 
 
 An empty value sorts as the greatest (PostgreSQL's order: last going up, first going down). A column that may be
 empty is compared as `COALESCE(column, 'infinity')`, the same expression the ORDER BY and the index use, so that
-a row value never meets a null (which would compare as unknown). Its index is declared with `keyset_index`.
+a row value never meets a null (which would compare as unknown); its index is declared with `keyset_index`. Text
+that may be empty (a value hidden from the person reads as empty) is compared as the pair (is empty, text or '').
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Expression, F, OrderBy, Q, Value
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import IsNull
 
 SMALLEST_INTEGER = -(2**31)
 LARGEST_INTEGER = 2**31 - 1
 INTEGER_FIELDS = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField)
+END_VALUED = (models.DateField, *INTEGER_FIELDS)  # DateTimeField is a DateField
 
 
 class NotAPosition(Exception):
@@ -90,18 +93,29 @@ class Term:
         """A column that may be empty, or a value computed for the person (null where it is hidden from them)."""
         return self.field.null or not isinstance(self.expression, F)
 
-    def ordered(self, backwards: bool) -> OrderBy:
-        return OrderBy(self.compared(), descending=self.descending != backwards)
+    @property
+    def has_end_value(self) -> bool:
+        """True when empty values can be compared as a value beyond every other (dates, times, whole numbers);
+        else (text) as the pair (is empty, value or '')."""
+        return not self.nullable or isinstance(self.field, END_VALUED)
 
-    def compared(self) -> Expression:
-        return sortable(F(self.alias), self.field, self.nulls_low, self.nullable)
+    def ordered(self, backwards: bool) -> list[OrderBy]:
+        return [OrderBy(part, descending=self.descending != backwards) for part in self.compared()]
 
-    def value_of(self, value) -> Expression:
-        if value is None:
-            if not self.nullable:
-                raise NotAPosition(self.name)
-            return _end(self.field, self.nulls_low)
-        return Value(value, output_field=self.field)
+    def compared(self) -> list[Expression]:
+        if self.has_end_value:
+            return [sortable(F(self.alias), self.field, self.nulls_low, self.nullable)]
+        empty = IsNull(F(self.alias), not self.nulls_low)  # the flag sorts empty values last (first when low)
+        return [empty, Coalesce(F(self.alias), Value(""), output_field=self.field)]
+
+    def value_of(self, value) -> list[Expression]:
+        if value is None and not self.nullable:
+            raise NotAPosition(self.name)
+        if self.has_end_value:
+            return [_end(self.field, self.nulls_low) if value is None else Value(value, output_field=self.field)]
+        empty = value is None
+        flag = Value(not empty if self.nulls_low else empty, output_field=models.BooleanField())
+        return [flag, Value("" if empty else value, output_field=self.field)]
 
     def to_json(self, value):
         if isinstance(value, datetime.date | datetime.datetime):
@@ -234,8 +248,8 @@ def after(terms: list[Term], values: list, backwards: bool) -> Q:
             runs.append([(term, value)])
     condition = None
     for run in reversed(runs):
-        left = [term.compared() for term, _value in run]
-        right = [term.value_of(value) for term, value in run]
+        left = [part for term, _value in run for part in term.compared()]
+        right = [part for term, value in run for part in term.value_of(value)]
         operator = "<" if run[0][0].descending != backwards else ">"
         beyond = Q(RowComparison(left, operator, right))
         condition = beyond if condition is None else beyond | (Q(RowComparison(left, "=", right)) & condition)

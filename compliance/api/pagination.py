@@ -61,7 +61,7 @@ class KeysetPagination(BasePagination):
         rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
         if values is not None:
             rows = rows.filter(after(self.terms, values, backwards))
-        rows = list(rows.order_by(*(term.ordered(backwards) for term in self.terms))[: size + 1])
+        rows = list(rows.order_by(*(part for term in self.terms for part in term.ordered(backwards)))[: size + 1])
         more = len(rows) > size
         page = rows[:size]
         if backwards:
