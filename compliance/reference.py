@@ -20,6 +20,7 @@ class NamedReference(Scoped):
     class Meta:
         abstract = True
         ordering = ["position", "code"]
+        indexes = [models.Index(fields=["position", "code"], name="%(class)s_order")]
 
     def __str__(self) -> str:
         return self.name_ja

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance import clock
 from compliance.access import Scoped
 from compliance.choices import ItemStatus, ReportingEvery
+from compliance.keyset import keyset_index
 from compliance.validators import DATE_VALIDATORS
 
 # The dates an item is chased by: a due date, or a window (start and end).
@@ -61,7 +62,10 @@ class TrackedItem(Scoped):
         # The date an item is chased by, first its window's end: what "overdue" and "due soon" sort and filter on.
         indexes = [
             models.Index(Coalesce("window_end", "due_on"), name="%(class)s_end"),
-            models.Index(fields=["status"], name="%(class)s_status"),
+            # The API's orders (`?ordering=`): each column, then the key (compliance.keyset).
+            models.Index(fields=["status", "id"], name="%(class)s_status"),
+            keyset_index(("due_on", models.DateField), "id", name="%(class)s_due_on"),
+            keyset_index(("window_end", models.DateField), "id", name="%(class)s_window_end"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -298,7 +298,7 @@ REST_FRAMEWORK = {
         "compliance.api.filtering.ApiFilterBackend",
         "compliance.api.filtering.ApiOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.KeysetPagination",
     # Bodies are JSON, which can say null, a list of one and a number apart from text: one object, nested at most 32
     # levels (compliance/api/parsers.py). Multipart only where a file is uploaded (evidence, a case file), as those
     # views say.

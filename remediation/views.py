@@ -116,9 +116,9 @@ IMPLEMENTATION_COLUMNS = [
 
 def implementation_list(request: HttpRequest) -> HttpResponse:
     """Every implementation of every case: the main tracked record, filtered and searched."""
-    implementations = selectors.implementations(user=request.user).order_by(
-        "measure__finding__case__code", "measure__finding__position", "measure__position", "position"
-    )
+    # The order of the table's own columns (measures in the order they were made, which follows the report), which
+    # the index implementation_order serves: a page is read from the index, never a sort of every implementation.
+    implementations = selectors.implementations(user=request.user).order_by("measure_id", "position", "pk")
     filterset = ImplementationFilterSet(request.GET, queryset=implementations, request=request)
     return filtered_list(
         request,

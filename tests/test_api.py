@@ -49,7 +49,7 @@ def test_each_list_and_its_first_detail(regulator_client, resource, count):
     response = client.get(f"/api/v1/{resource}/", {"page_size": 100})
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == count
+    assert len(body["results"]) == count and body["next"] is None
     first = body["results"][0]
     assert {"id", "url"} <= set(first)
     assert client.get(first["url"]).status_code == 200
@@ -59,10 +59,10 @@ def test_each_list_and_its_first_detail(regulator_client, resource, count):
 def test_filters_by_company_and_status(regulator_client):
     client = regulator_client
     body = client.get("/api/v1/implementations/", {"company__code": "okinawa", "status": "planned"}).json()
-    assert body["count"] == 1
+    assert len(body["results"]) == 1
     assert body["results"][0]["window_end"] == "2031-03-31"
     incidents = client.get("/api/v1/incidents/", {"pair__group__code": "kyushu"}).json()
-    assert incidents["count"] == 11
+    assert len(incidents["results"]) == 11
 
 
 @pytest.mark.parametrize("key", ["abc", "1.5", "%00", "99999999999999999999"])

@@ -148,4 +148,4 @@ class IncidentViewSet(ETagRetrieveMixin, ScopedReadOnlyViewSet):
         "reporting_every": ["exact"],
         "due_on": ["gte", "lte"],
     }
-    ordering_fields = ["pair__number", "number", "due_on"]
+    ordering_fields = ["number", "due_on"]  # each with the key, as an index serves it

@@ -71,6 +71,7 @@ class Case(Scoped, Versioned):
 
     class Meta:
         ordering = ["-opened_on", "code"]
+        indexes = [models.Index(models.F("opened_on").desc(), "code", name="case_order")]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
@@ -135,6 +136,10 @@ class RegulatoryAction(Scoped, Versioned):
 
     class Meta:
         ordering = ["date", "position"]
+        indexes = [
+            models.Index(fields=["date", "position", "id"], name="regulatoryaction_order"),
+            models.Index(fields=["date", "id"], name="regulatoryaction_date"),  # ?ordering=date
+        ]
         verbose_name = _("regulatory action")
         verbose_name_plural = _("regulatory actions")
         constraints = [
@@ -166,8 +171,8 @@ class Finding(Scoped, Versioned):
 
     class Meta:
         # By the case's id, not the case's own ordering: the index below serves every list of findings.
-        ordering = ["case_id", "position"]
-        indexes = [models.Index(fields=["case", "position"], name="finding_order")]
+        ordering = ["case_id", "position", "pk"]
+        indexes = [models.Index(fields=["case", "position", "id"], name="finding_order")]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [

@@ -94,7 +94,7 @@ class Incident(TrackedItem):
     has_private_records = True
 
     class Meta(TrackedItem.Meta):
-        ordering = ["pair", "number"]
+        ordering = ["pair_id", "number"]  # unique: the index of incident_unique_number serves it
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         constraints = [

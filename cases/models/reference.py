@@ -16,6 +16,7 @@ from cases.choices import (
 from cases.law_references import IROHA, article_text, format_en, format_ja, sub_item_kana
 from compliance.access import Scoped
 from compliance.i18n import Localized, bilingual_name
+from compliance.keyset import keyset_index
 from compliance.reference import NamedReference
 from compliance.validators import CODE_VALIDATORS
 from compliance.versioning import Versioned
@@ -76,6 +77,19 @@ class LawArticle(Scoped, Versioned):
             models.F("paragraph").asc(nulls_first=True),
             models.F("item").asc(nulls_first=True),
             models.F("sub_item").asc(nulls_first=True),
+        ]
+        indexes = [
+            keyset_index(
+                "law",
+                "article",
+                "branches",
+                ("paragraph", models.PositiveIntegerField),
+                ("item", models.PositiveIntegerField),
+                ("sub_item", models.PositiveIntegerField),
+                "id",
+                name="lawarticle_order",
+                nulls_low=True,
+            )
         ]
         verbose_name = _("law reference")
         verbose_name_plural = _("law references")
@@ -153,6 +167,7 @@ class Instrument(Scoped, Versioned):
 
     class Meta:
         ordering = ["law_id", "position", "code"]
+        indexes = [models.Index(fields=["law", "position", "code"], name="instrument_order")]
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
 

@@ -11,8 +11,8 @@ sorts the rows in which the field is hidden from them as if it were empty.
 its rows to their case in `case_paths`): the rows of the case with that code, and none for a code no case has or
 a case the person may not see, as any filter matches nothing for a value no row has.
 
-`ordering` is offered by the lists that name their `ordering_fields`, and takes those alone: a field it does not
-take, or an empty term, is refused with 400 naming the fields it takes (DRF would ignore it).
+`ordering` is offered by the lists that name their `ordering_fields`, and takes one of those alone: anything else
+is refused with 400 naming the fields it takes (DRF would ignore it).
 
 A filter takes what it is given as given or refuses it with 400: a date is YYYY-MM-DD, a yes-or-no `true` or
 `false`, and a parameter named with no value is an error, not "no filter" (django-filter would read other date
@@ -210,11 +210,13 @@ class ApiFilterBackend(filters.DjangoFilterBackend):
 
 
 class ApiOrderingFilter(OrderingFilter):
-    """`?ordering=`: by the values the person sees; those hidden from them sort as if empty, then by key.
+    """`?ordering=`: one of the view's `ordering_fields` (`-` before it for the reverse), by the values the person
+    sees; those hidden from them sort as if empty. Anything else is a 400 naming the fields it takes (DRF would
+    ignore it).
 
-    The key breaks ties: without it, rows that tie (every hidden value does) come in the order PostgreSQL finds
-    them, which changes when a row is updated, and would tell that it was. Only the view's `ordering_fields` are
-    taken; anything else is a 400 naming them.
+    The key breaks ties, in the same direction: without it, rows that tie (every hidden value does) come in the
+    order PostgreSQL finds them, which changes when a row is updated, and would tell that it was. One field and the
+    key is an order an index serves, page after page (`compliance.keyset`).
     """
 
     def get_valid_fields(self, queryset, view, context=None) -> list[tuple[str, str]]:
@@ -225,14 +227,12 @@ class ApiOrderingFilter(OrderingFilter):
         if given is None:
             return self.get_default_ordering(view)
         allowed = [name for name, _label in self.get_valid_fields(queryset, view)]
-        terms = [term.strip() for term in given.split(",")]
-        if not allowed or any(term.removeprefix("-") not in allowed for term in terms):
+        if not allowed or given.strip().removeprefix("-") not in allowed:
             choices = ", ".join(allowed) or "—"
-            message = _(
-                "Order by one or more of %(fields)s, separated by commas; put - before a field for the reverse order."
-            )
+            message = _("Order by one of %(fields)s; put - before it for the reverse order.")
             raise ValidationError({self.ordering_param: [message % {"fields": choices}]})
-        return terms
+        term = given.strip()
+        return [term, "-pk" if term.startswith("-") else "pk"]
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         fields = getattr(view, "ordering_fields", None)
@@ -245,10 +245,10 @@ class ApiOrderingFilter(OrderingFilter):
                 "required": False,
                 "in": "query",
                 "description": (
-                    f"Order by one or more of {', '.join(f'`{name}`' for name in fields)}, separated by commas; "
-                    "`-` before a field reverses its order."
+                    f"Order by one of {', '.join(f'`{name}`' for name in fields)}; `-` before it reverses the order. "
+                    "Rows that tie come in the order of their key; an empty value sorts last, or first in reverse."
                 ),
-                "schema": {"type": "string", "pattern": f"^-?({choice})(,-?({choice}))*$"},
+                "schema": {"type": "string", "pattern": f"^-?({choice})$"},
             }
         ]
 
@@ -256,8 +256,7 @@ class ApiOrderingFilter(OrderingFilter):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset
-        terms = [self._as_seen(request.user, queryset.model, term) for term in ordering]
-        return queryset.order_by(*terms, "pk")
+        return queryset.order_by(*(self._as_seen(request.user, queryset.model, term) for term in ordering))
 
     @staticmethod
     def _as_seen(user, model, term: str):

@@ -1,14 +1,26 @@
-"""Pagination of the API lists: numbered pages, or a cursor for the logs that grow without end.
+"""Pagination of the API lists: page after page from a cursor, in the list's order, with no count.
+
+Every list is read in an order an index serves (`compliance.keyset`), from a position: the page at depth
+30,000 costs what the first does, and rows added or removed while a client walks the list never make it skip or
+repeat a row. The answer links the `next` and `previous` pages; there is no count of every row (counting costs a
+read of every row, on every page).
 
 What a client asks for is taken as asked or refused: a `page_size` that is not a whole number from 1 to 500 is a
 400 naming the range (DRF would quietly use the default), and a cursor that does not decode to a position of the
-list's order is a 404, like a page that does not exist (DRF would hand a malformed position to the database).
+list's order (edited, or from another order) is a 404, like a page that does not exist.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+import base64
+import binascii
+import json
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from compliance.keyset import NotAPosition, after, keyset_order
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -28,62 +40,103 @@ def whole_number(request, name: str, maximum: int | None, message: str) -> int |
     return number
 
 
-class StrictPageSize:
-    """`page_size` from 1 to `max_page_size`, given once, or a 400 that says so."""
+class KeysetPagination(BasePagination):
+    """Pages of 50 by default (`page_size` up to 500), each from the `cursor` the previous answer linked."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    cursor_query_param = "cursor"
+    invalid_cursor_message = _("Invalid cursor: follow the links `next` and `previous` as the answers give them.")
 
     def get_page_size(self, request) -> int:
         message = _("Give a whole number from 1 to %(maximum)d, once.") % {"maximum": self.max_page_size}
         size = whole_number(request, self.page_size_query_param, self.max_page_size, message)
         return self.page_size if size is None else size
 
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        size = self.get_page_size(request)
+        self.request, self.terms = request, keyset_order(queryset)
+        values, backwards = self.decode_cursor(request)
+        rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
+        if values is not None:
+            rows = rows.filter(after(self.terms, values, backwards))
+        rows = list(rows.order_by(*(part for term in self.terms for part in term.ordered(backwards)))[: size + 1])
+        more = len(rows) > size
+        page = rows[:size]
+        if backwards:
+            page.reverse()
+        self.next_row = page[-1] if page and (more if not backwards else True) else None
+        self.previous_row = page[0] if page and (more if backwards else values is not None) else None
+        return page
+
+    def decode_cursor(self, request) -> tuple[list | None, bool]:
+        """The cursor's position and direction, (None, False) without one; a 404 when it is not a position."""
+        given = request.query_params.getlist(self.cursor_query_param)
+        if not given:
+            return None, False
+        try:
+            if len(given) > 1:
+                raise NotAPosition(self.cursor_query_param)
+            decoded = json.loads(base64.urlsafe_b64decode(given[0].encode("ascii") + b"==="))
+            order, values, backwards = decoded["o"], decoded["v"], decoded["r"]
+            if order != [term.label for term in self.terms] or not isinstance(values, list) or backwards not in (0, 1):
+                raise NotAPosition(self.cursor_query_param)
+            if len(values) != len(self.terms):
+                raise NotAPosition(self.cursor_query_param)
+            position = [term.from_json(value) for term, value in zip(self.terms, values, strict=True)]
+            [term.value_of(value) for term, value in zip(self.terms, position, strict=True)]
+        except (NotAPosition, ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
+            raise NotFound(self.invalid_cursor_message) from None
+        return position, bool(backwards)
+
+    def encode_cursor(self, row, backwards: bool) -> str:
+        values = [term.to_json(getattr(row, term.alias)) for term in self.terms]
+        position = {"o": [term.label for term in self.terms], "v": values, "r": int(backwards)}
+        text = json.dumps(position, separators=(",", ":"), default=str)
+        return base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
+
+    def link(self, row, backwards: bool) -> str | None:
+        if row is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.encode_cursor(row, backwards))
+
+    def get_next_link(self) -> str | None:
+        return self.link(self.next_row, backwards=False)
+
+    def get_previous_link(self) -> str | None:
+        return self.link(self.previous_row, backwards=True)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page; null on the last."},
+                "previous": {**link, "description": "The page before; null on the first."},
+                "results": schema,
+            },
+        }
+
     def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
-            elif parameter["name"] == getattr(self, "page_query_param", None):
-                parameter["schema"] = {"type": "integer", "minimum": 1}
-        return parameters
-
-
-class StandardPagination(StrictPageSize, PageNumberPagination):
-    """Pages of 50 by default; `page_size` up to 500; `page` from 1, or a 400 (a page past the last is a 404)."""
-
-    def get_page_number(self, request, paginator) -> int:
-        page = whole_number(request, self.page_query_param, None, _("Give a whole number from 1, once."))
-        return 1 if page is None else page
-
-
-class NewestFirstPagination(StrictPageSize, CursorPagination):
-    """A log, newest first, page after page from a cursor: no count of every entry ever written, and the hundredth
-    page costs what the first does. Pages of 50 by default; `page_size` up to 500."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self.model = queryset.model  # the cursor's position is checked against the field it orders by
-        return super().paginate_queryset(queryset, request, view)
-
-    def decode_cursor(self, request):
-        cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
-            try:
-                field.to_python(cursor.position)
-            except DjangoValidationError:
-                raise NotFound(self.invalid_cursor_message) from None
-        return cursor
-
-
-class HistoryPagination(NewestFirstPagination):
-    """The change history."""
-
-    ordering = ("-pgh_created_at", "-pgh_id")
-
-
-class AccessLogPagination(NewestFirstPagination):
-    """The access log: every read of private data adds to it."""
-
-    ordering = ("-id",)
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: the cursor of a `next` or `previous` link, as given.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows on a page, from 1 to {self.max_page_size} ({self.page_size} by default).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import uritemplate
 from drf_spectacular.openapi import AutoSchema
-from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.settings import api_settings
 
 from compliance.api import lookups
 from compliance.api.conditional import ETagRetrieveMixin
-from compliance.api.pagination import StrictPageSize
+from compliance.api.pagination import KeysetPagination
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
@@ -82,9 +81,8 @@ NOT_MODIFIED = {"description": "The record is still at the version `If-None-Matc
 # Query parameters that are not filters (pages, cursors, ordering, format): an empty value is the same as none.
 NOT_FILTERS = frozenset(
     {
-        PageNumberPagination.page_query_param,
-        PageNumberPagination.page_size_query_param or StrictPageSize.page_size_query_param,
-        CursorPagination.cursor_query_param,
+        KeysetPagination.page_size_query_param,
+        KeysetPagination.cursor_query_param,
         api_settings.ORDERING_PARAM,
         api_settings.URL_FORMAT_OVERRIDE,
     }

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from compliance.api import inputs
 from compliance.api.authentication import VerifiedSessionAuthentication
 from compliance.api.filtering import ApiFilterBackend, ApiFilterSet, UtcIsoDateTimeFilter
-from compliance.api.pagination import AccessLogPagination, HistoryPagination
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
 from compliance.api.serializers import (
     AccessAnomalySerializer,
@@ -113,7 +112,6 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
     queryset = AccessLogEntry.objects.order_by("-id")
     serializer_class = AccessLogEntrySerializer
     permission_classes = [RegulatorOnly]
-    pagination_class = AccessLogPagination
     filter_backends = [ApiFilterBackend]  # newest first only: the cursor follows the entries' order
     filterset_class = AccessLogFilterSet
 
@@ -145,7 +143,6 @@ class ChangeHistoryViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets.G
 
     serializer_class = ChangeEventSerializer
     permission_classes = [RegulatorOnly]
-    pagination_class = HistoryPagination
     filter_backends = [ApiFilterBackend]
     filterset_class = ChangeEventFilterSet
 

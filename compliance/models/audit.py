@@ -159,7 +159,8 @@ class AccessAnomaly(RegulatorOnly):
     detected_at = models.DateTimeField(_("detected at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-day", "kind", "user"]
+        ordering = ["-day", "kind", "user_id"]
+        indexes = [models.Index(models.F("day").desc(), "kind", "user", name="accessanomaly_order")]
         verbose_name = _("access anomaly")
         verbose_name_plural = _("access anomalies")
         constraints = [

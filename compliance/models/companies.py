@@ -49,6 +49,10 @@ class Company(Scoped, Versioned):
 
     class Meta:
         ordering = ["position", "code"]
+        indexes = [
+            models.Index(fields=["position", "code"], name="company_order"),
+            models.Index(fields=["position", "id"], name="company_position"),  # ?ordering=position
+        ]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         constraints = [

@@ -66,6 +66,7 @@ class WebhookSubscription(Scoped, Versioned):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "created_at", "id"], name="webhooksubscription_order")]
         verbose_name = _("webhook subscription")
         verbose_name_plural = _("webhook subscriptions")
         constraints = [
@@ -124,6 +125,7 @@ class WebhookDelivery(Scoped):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         indexes = [
+            models.Index(fields=["subscription", "created_at", "id"], name="webhookdelivery_order"),
             models.Index(
                 name="webhookdelivery_due",
                 fields=["next_attempt_at"],

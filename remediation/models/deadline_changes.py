@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from compliance.keyset import keyset_index
 from compliance.validators import DATE_VALIDATORS
 from remediation.choices import (
     DeadlineChangeState,
@@ -49,6 +50,10 @@ class DeadlineChange(AboutItem):
 
     class Meta(AboutItem.Meta):
         ordering = ["requested_at", "pk"]
+        indexes = [
+            models.Index(fields=["requested_at", "id"], name="deadlinechange_order"),
+            keyset_index(("decided_at", models.DateTimeField), "id", name="deadlinechange_decided"),
+        ]
         verbose_name = _("deadline change")
         verbose_name_plural = _("deadline changes")
         constraints = [

@@ -57,8 +57,8 @@ class Measure(Scoped, Versioned):
 
     class Meta:
         # By the finding's id, not the finding's own ordering: the index below serves every list of measures.
-        ordering = ["finding_id", "position"]
-        indexes = [models.Index(fields=["finding", "position"], name="measure_order")]
+        ordering = ["finding_id", "position", "pk"]
+        indexes = [models.Index(fields=["finding", "position", "id"], name="measure_order")]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         constraints = [
@@ -94,8 +94,13 @@ class Implementation(TrackedItem):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta(TrackedItem.Meta):
-        ordering = ["measure", "position"]
-        indexes = [*TrackedItem.Meta.indexes, models.Index(fields=["measure", "position"], name="implementation_order")]
+        # The measure's implementations in their order; across measures, in the order the measures were made (which
+        # follows the report). Columns of the row itself, which an index serves: no join, no sort of every row.
+        ordering = ["measure_id", "position", "pk"]
+        indexes = [
+            *TrackedItem.Meta.indexes,
+            models.Index(fields=["measure", "position", "id"], name="implementation_order"),
+        ]
         verbose_name = _("implementation")
         verbose_name_plural = _("implementations")
         constraints = [

@@ -138,6 +138,7 @@ class Evidence(CompanyPrivate):
 
     class Meta(CompanyPrivate.Meta):
         ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["uploaded_at", "id"], name="evidence_order")]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         constraints = [models.CheckConstraint(name="evidence_not_empty", condition=Q(size__gt=0))]

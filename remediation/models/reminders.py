@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.access import RegulatorOnly, Scoped
+from compliance.keyset import keyset_index
 from compliance.validators import DATE_VALIDATORS
 from remediation.choices import (
     ReminderKind,
@@ -112,6 +113,7 @@ class Reminder(AboutItem):
         indexes = [
             models.Index(fields=["sent_at", "planned_for"], name="reminder_unsent"),
             models.Index(fields=["planned_for", "id"], name="reminder_order"),
+            keyset_index(("sent_at", models.DateTimeField), "id", name="reminder_sent"),  # ?ordering=sent_at
         ]
 
     def __str__(self) -> str:
