@@ -8,6 +8,7 @@ Run by `bench/run.py` once per dataset size; prints one JSON document on stdout.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -40,39 +41,75 @@ API = [
     "measures", "implementations", "incident-pairs", "incidents", "progress-updates", "reviews", "evidence",
     "deadline-changes", "reminders", "access-log", "access-anomalies", "history",
 ]  # fmt: skip
-# The floor: the same page of implementations as the API gives (the count, the links, every field, in the same
-# order), from hand-written queries. The slippage is computed by the database as the API computes it; the page
-# measured has no reporting duty (checked), which the API shows as null.
-FLOOR_COUNT_SQL = "SELECT count(*) FROM remediation_implementation"
+# The floor: the same page of implementations as the API gives (the links, every field, in the same order, and the
+# cursor of the next page), from one hand-written query. The slippage is computed by the database as the API computes
+# it; the page measured has no reporting duty (checked), which the API shows as null.
 FLOOR_SQL = """
-SELECT i.id, i.measure_id, m.code AS measure_code, c.code AS company, i.status, i.due_on, i.window_start,
-       i.window_end, i.baseline_due_on, i.baseline_window_start, i.baseline_window_end,
+SELECT i.id, i.measure_id, i.position, k.code AS "case", f.code AS finding_code, m.code AS measure_code,
+       c.code AS company, i.status, i.due_on, i.window_start, i.window_end, i.baseline_due_on,
+       i.baseline_window_start, i.baseline_window_end,
        COALESCE(i.window_end - i.baseline_window_end, i.due_on - i.baseline_due_on) AS slippage_days,
-       i.reporting_every, i.version
+       i.deadline_text, i.submitted_on, i.completed_on, i.reporting_every, i.version
 FROM remediation_implementation i
 JOIN remediation_measure m ON m.id = i.measure_id
+JOIN cases_finding f ON f.id = m.finding_id
+JOIN cases_case k ON k.id = f.case_id
 JOIN compliance_company c ON c.id = i.company_id
-ORDER BY m.finding_id, m.position, i.position
-LIMIT 100
+ORDER BY i.measure_id, i.position, i.id
+LIMIT 101
 """
 FLOOR_BASE = "http://127.0.0.1/api/v1"
+IMPLEMENTATIONS = "/api/v1/implementations/?page_size=100"
+# Deep pages: the implementations at this depth, by the API's cursor and by the list page's number (50 a page).
+DEPTH = 30_000
+DEPTH_SQL = (
+    "SELECT measure_id, position, id FROM remediation_implementation ORDER BY measure_id, position, id OFFSET %s"
+)
+
+
+def cursor_after(measure_id: int, position: int, key: int) -> str:
+    """The API's cursor of the page that starts after this implementation (compliance/api/pagination.py)."""
+    position = {"o": ["measure_id", "position", "pk"], "v": [measure_id, position, key], "r": 0}
+    text = json.dumps(position, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
 
 
 def floor_page(cursor) -> str:
-    """The API's first page of 100 implementations, as JSON, from the hand-written queries."""
-    cursor.execute(FLOOR_COUNT_SQL)
-    (count,) = cursor.fetchone().values()
+    """The API's first page of 100 implementations, as JSON, from the hand-written query."""
     cursor.execute(FLOOR_SQL)
+    rows = cursor.fetchall()
+    last = rows[99] if len(rows) > 100 else None
+    following = None
+    if last is not None:
+        cursor_text = cursor_after(last["measure_id"], last["position"], last["id"])
+        following = f"{FLOOR_BASE}/implementations/?cursor={cursor_text}&page_size=100"
     results = []
-    for row in cursor.fetchall():
+    for row in rows[:100]:
         if row.pop("reporting_every"):
             raise SystemExit("the floor's page has a reporting duty, which it does not compute: compare another page")
-        measure = row.pop("measure_id")
-        version = row.pop("version")
-        links = {"url": f"{FLOOR_BASE}/implementations/{row['id']}/", "measure": f"{FLOOR_BASE}/measures/{measure}/"}
-        results.append({"id": row["id"], **links, **row, "reporting_duty": None, "version": version})
-    following = f"{FLOOR_BASE}/implementations/?page=2&page_size=100" if count > 100 else None
-    return json.dumps({"count": count, "next": following, "previous": None, "results": results}, default=str)
+        row.pop("measure_id"), row.pop("position")
+        measure = f"{FLOOR_BASE}/measures/{row['case']}/{row['finding_code']}/{row['measure_code']}/"
+        row = {"id": row["id"], "url": f"{FLOOR_BASE}/implementations/{row['id']}/", **row, "measure": measure}
+        results.append({**row, "reporting_duty": None})
+    return json.dumps({"next": following, "previous": None, "results": results}, default=str)
+
+
+def deep_pages(client, runs: int) -> dict:
+    """The first page and the page at DEPTH rows: the API by its cursor, the list page by its number (an offset)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(DEPTH_SQL, [DEPTH - 1])
+        row = cursor.fetchone()
+    if row is None:
+        return {}
+    deep_cursor = cursor_after(*row)
+    return {
+        "api_first": measure(client, IMPLEMENTATIONS, runs),
+        "api_deep_cursor": measure(client, f"{IMPLEMENTATIONS}&cursor={deep_cursor}", runs),
+        "page_first": measure(client, "/implementations/", runs),
+        "page_deep_offset": measure(client, f"/implementations/?page={DEPTH // 50 + 1}", runs),
+    }
 
 
 def regulator():
@@ -137,7 +174,7 @@ def floor(runs: int, client) -> dict:
         times.append((time.perf_counter() - start) * 1000)
     connection.close()
     times = sorted(times[1:])
-    same = json.loads(page) == client.get("/api/v1/implementations/?page_size=100").json()
+    same = json.loads(page) == client.get(IMPLEMENTATIONS).json()
     return {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * len(times)) - 1], "same_as_api": same}
 
 
@@ -197,6 +234,7 @@ def main() -> None:
         print(f"  {url}: {figures['api'][name]}", file=sys.stderr)
     figures["dashboard_recomputed"] = dashboard_recomputed(client, options.runs)
     figures["floor"] = floor(options.runs, client)
+    figures["deep"] = deep_pages(client, options.runs)
     print(json.dumps(figures))
 
 

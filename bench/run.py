@@ -25,7 +25,14 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-TARGETS = {"dashboard_ms": 150, "api_page_ms": 50, "floor_ratio": 2, "sweep_s": 60, "private_share": 0.8}
+TARGETS = {
+    "dashboard_ms": 150,
+    "api_page_ms": 50,
+    "floor_ratio": 2,
+    "sweep_s": 60,
+    "private_share": 0.8,
+    "deep_ratio": 1.2,
+}
 INCIDENTS = "/api/v1/incidents/?page_size=100"
 
 
@@ -200,6 +207,15 @@ def report(results: dict) -> None:
         f"\nSQL floor (the same page of 100 implementations, N={sizes[-1]}): {floor:.1f} ms; "
         f"the API: {api:.1f} ms = {api / floor:.1f}×; the same page as the API: {largest['floor']['same_as_api']}"
     )
+    deep = largest.get("deep")
+    if deep:
+        api, first = deep["api_deep_cursor"], deep["api_first"]
+        offset, page_first = deep["page_deep_offset"]["median_ms"], deep["page_first"]["median_ms"]
+        print(
+            f"implementations at depth 30,000, N={sizes[-1]}: the API by cursor {api['median_ms']:.1f} ms "
+            f"(first page {first['median_ms']:.1f} ms, {deep_ratio(deep):.2f}×; queries {api['queries']} and "
+            f"{first['queries']}); the list page by number (an offset) {offset:.1f} ms (first page {page_first:.1f} ms)"
+        )
     for n in sizes:
         recomputed = results["sizes"][n]["dashboard_recomputed"]
         print(f"dashboard recomputed after a change, N={n}: median {recomputed['median_ms']:.0f} ms")
@@ -211,6 +227,11 @@ def report(results: dict) -> None:
         print(f"sweep over 100,000 open items: {results['sweep']}")
     for name, verdict in results["targets"].items():
         print(f"target {name}: {verdict}")
+
+
+def deep_ratio(deep: dict) -> float:
+    """The API's page at depth 30,000 (by cursor) as a multiple of its first page."""
+    return deep["api_deep_cursor"]["median_ms"] / deep["api_first"]["median_ms"]
 
 
 def private_share(throughput: dict) -> float:
@@ -236,6 +257,12 @@ def verdicts(results: dict) -> dict:
         "every API list (100 rows) median < 50 ms": not slow_lists or f"over: {slow_lists}",
         "API within 2× the SQL floor": api / large["floor"]["median_ms"] <= TARGETS["floor_ratio"],
     }
+    if large.get("deep"):
+        deep = large["deep"]
+        same_queries = deep["api_deep_cursor"]["queries"] == deep["api_first"]["queries"]
+        checks["API page at depth 30,000 ≤ 1.2× the first, same queries"] = (
+            deep_ratio(deep) <= TARGETS["deep_ratio"] and same_queries
+        ) or f"{deep_ratio(deep):.2f}×, queries equal: {same_queries}"
     if results.get("throughput"):
         checks["no errors under load"] = all(t["errors"] == 0 for t in results["throughput"].values())
         share = private_share(results["throughput"])

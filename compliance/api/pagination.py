@@ -58,10 +58,7 @@ class KeysetPagination(BasePagination):
         size = self.get_page_size(request)
         self.request, self.terms = request, keyset_order(queryset)
         values, backwards = self.decode_cursor(request)
-        rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
-        if values is not None:
-            rows = rows.filter(after(self.terms, values, backwards))
-        rows = list(rows.order_by(*(part for term in self.terms for part in term.ordered(backwards)))[: size + 1])
+        rows = list(self.page_rows(queryset, values, backwards, size + 1))
         more = len(rows) > size
         page = rows[:size]
         if backwards:
@@ -69,6 +66,15 @@ class KeysetPagination(BasePagination):
         self.next_row = page[-1] if page and (more if not backwards else True) else None
         self.previous_row = page[0] if page and (more if backwards else values is not None) else None
         return page
+
+    def page_rows(self, queryset, values: list | None, backwards: bool, limit: int):
+        """The page's rows, in one query: its keys found from the keyset alone (an index scan from the position,
+        joining only what the filters need), then its rows with all they show for those keys. Joined in one
+        statement, PostgreSQL may walk a related table from its start to reach a deep page."""
+        order = [part for term in self.terms for part in term.ordered(backwards)]
+        rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
+        keys = rows.filter(after(self.terms, values, backwards)) if values is not None else rows
+        return rows.filter(pk__in=keys.order_by(*order).values("pk")[:limit]).order_by(*order)
 
     def decode_cursor(self, request) -> tuple[list | None, bool]:
         """The cursor's position and direction, (None, False) without one; a 404 when it is not a position."""
