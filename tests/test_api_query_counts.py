@@ -29,7 +29,7 @@ from cases.models import (
     SafeguardType,
 )
 from compliance import clock
-from compliance.audit import GENESIS_HASH
+from compliance.access_chain import access_log_chain
 from compliance.choices import CompanyKind, ItemStatus, ReportingEvery, Role
 from compliance.models import AccessAnomaly, AccessLogEntry, ChangeEvent, Company, CompanyGroup, User
 from compliance.models.audit import AccessAction, AnomalyKind
@@ -506,7 +506,6 @@ def grow_reminders(w: World, n: int) -> None:
 
 def grow_access_log(w: World, n: int) -> None:
     """Append n chained reads to the access log."""
-    previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
     now, entries = clock.now(), []
     for i in range(n):
         entry = AccessLogEntry(
@@ -522,11 +521,10 @@ def grow_access_log(w: World, n: int) -> None:
             path="/api/v1/progress-updates/",
             ip_address="127.0.0.1",
             user_agent="pytest",
-            previous_hash=previous,
         )
-        entry.entry_hash = previous = entry.compute_hash()
         entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries)
+    access_log_chain()
 
 
 def grow_anomalies(w: World, n: int) -> None:
