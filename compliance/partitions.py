@@ -119,5 +119,7 @@ def partition_drop(month: Month) -> None:
     """Detach and drop the partition of `month`: only once its entries are archived (`config.backup.access_log`)."""
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
+        # PostgreSQL drops no table with deferred checks pending in the transaction: they are made now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {quote(TABLE)} DETACH PARTITION {quote(month.table)}")
         cursor.execute(f"DROP TABLE {quote(month.table)}")
