@@ -168,7 +168,8 @@ def verdicts(results: list[dict]) -> dict:
     ratio = largest["append_ms"] / smallest["append_ms"]
     return {
         "append_ratio": ratio,
-        "append_within_20_percent": ratio <= 1.2,
+        # "Costs the same": within 20% either way (a large drop means the measurement is noise, not a gain).
+        "append_within_20_percent": abs(ratio - 1) <= 0.2,
         "verify_day_under_1_s": largest["verify_day_seconds"] < 1.0,
     }
 
