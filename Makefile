@@ -13,7 +13,8 @@ PYTEST_WORKERS ?= 2
 # A throwaway key for local runs and tests only; deployments give their own (see .env.example).
 export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print("local-" + secrets.token_urlsafe(48))')
 
-.PHONY: run test test-hard-days screenshots install clients lint format messages schema schema-check bench bench-reminders bench-multi-node bench-sign-in \
+.PHONY: run test test-hard-days screenshots install clients lint format messages schema schema-check bench bench-access-log \
+	bench-reminders bench-multi-node bench-sign-in \
 	clean upgrade lock-check audit licences
 
 # Everything installs from uv.lock, every file checked against its hash; `make upgrade` refreshes the lock.
@@ -137,6 +138,11 @@ bench: install
 # The multi-node drill alone (two web servers, two workers, two beats on this machine), with its figures.
 bench-multi-node: install
 	$(WITH_DB) $(PY) -m pytest -p no:xdist -q tests/test_multi_node.py $(PYTEST_ARGS)
+
+# The access log: append cost at 10,000 and 10,000,000 entries (within 20%) and verifying a day (< 1 s), each size in
+# a scratch database. ACCESS_LOG_SIZES="10000 1000000" for a quicker run (the 10M fill takes tens of minutes).
+bench-access-log: install
+	$(WITH_DB) $(PY) bench/access_log.py --sizes $${ACCESS_LOG_SIZES:-10000 10000000} $(BENCH_ARGS)
 
 bench-reminders: install
 	$(WITH_DB) $(PY) bench/reminder_sweep.py --items $${ITEMS:-100000}

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from axes.helpers import get_client_ip_address
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 
 from compliance import clock
 from compliance.models import AccessLogEntry
 from compliance.models.audit import AccessAction
+from compliance.partitions import Month, partition_ensure
 
 if TYPE_CHECKING:
     from django.db import models
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from compliance.models import User
 
 GENESIS_HASH = "0" * 64
-# One advisory lock serialises appends, so that each entry chains to the one committed before it.
-CHAIN_LOCK_KEY = 0x0ACC_E550
 # Set on a request that wrote to the log, so that the edge logs an attempt that wrote nothing itself, and only that.
 LOGGED_ATTRIBUTE = "_access_logged"
 # The reads a request has made so far, written as one entry when it ends (`AccessReadsMiddleware`).
@@ -68,21 +67,29 @@ def record_label(model: type[models.Model]) -> str:
 
 
 def _append(entries: list[AccessLogEntry], request: HttpRequest | None = None) -> list[AccessLogEntry]:
-    """Chain and insert entries in one transaction, under the chain's lock; note on the request that it logged."""
+    """Insert entries unchained, waiting on no other request (the sequencer chains them: `compliance.access_chain`);
+    make the partition of a month that has none; note on the request that it logged."""
     if not entries:
         return entries
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-        previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        previous = previous or GENESIS_HASH
-        for entry in entries:
-            entry.previous_hash = previous
-            entry.entry_hash = previous = entry.compute_hash()
-        created = AccessLogEntry.objects.bulk_create(entries)
+    try:
+        with transaction.atomic():
+            created = AccessLogEntry.objects.bulk_create(entries)
+    except IntegrityError as error:
+        if not _no_partition(error):
+            raise
+        for month in sorted({Month.of(entry.at) for entry in entries}):
+            partition_ensure(month)
+        with transaction.atomic():
+            created = AccessLogEntry.objects.bulk_create(entries)
     if request is not None:
         setattr(getattr(request, "_request", request), LOGGED_ATTRIBUTE, True)
     return created
+
+
+def _no_partition(error: IntegrityError) -> bool:
+    """Whether PostgreSQL refused a row because its month has no partition yet."""
+    cause = error.__cause__
+    return getattr(getattr(cause, "diag", None), "sqlstate", None) == "23514" and "no partition" in str(cause)
 
 
 def request_logged(request: HttpRequest) -> bool:

@@ -1,7 +1,11 @@
 """Checkpoints of the access log: the chain's head, signed with a key that lives outside the database, kept in a file.
 
-A checkpoint is one JSON line: the last entry's id and hash, the number of entries up to it, the moment it was taken,
-and an HMAC-SHA256 over those with ACCESS_LOG_CHECKPOINT_KEY. The worker appends one to ACCESS_LOG_CHECKPOINT_FILE
+A checkpoint is one JSON line: the last chained entry's id and hash, its position in the chain (`count`: the number
+of entries from the first up to it, the chain having no gap), the moment it was taken, and an HMAC-SHA256 over those
+with ACCESS_LOG_CHECKPOINT_KEY. Version 2 adds `boundary`: true on the checkpoint the retention takes where it drops
+the oldest months (after their archive), from which verification starts instead of the first entry. A version 1
+line reads as before: its count was the position too (the migration to positions numbered the entries in order).
+The worker appends one to ACCESS_LOG_CHECKPOINT_FILE
 every night and mails it to the regulator's administrators. Whoever can rewrite the database can rebuild the hash
 chain, but cannot sign a checkpoint: an emptied log, a cut tail or a rewritten past no longer matches the checkpoints
 taken before (`compliance.log_check.access_log_verify`).
@@ -26,11 +30,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from compliance import clock
-from compliance.audit import GENESIS_HASH
+from compliance.access_chain import access_log_chain, chain_end
 from compliance.choices import Role
-from compliance.models import AccessLogEntry
 
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # What the signature covers is told apart from anything else the key might ever sign.
 PURPOSE = b"compliance access log checkpoint\n"
 HEX_64 = re.compile(r"[0-9a-f]{64}")
@@ -46,16 +50,28 @@ class Checkpoint:
     at: str
     signature: str = ""
     version: int = VERSION
+    boundary: bool = False
+
+    @property
+    def position(self) -> int:
+        """The position in the chain of the entry it vouches for."""
+        return self.count
 
     def signed_content(self) -> bytes:
         """The bytes the signature covers: every field but the signature, in a stable form."""
-        fields = dataclasses.asdict(self)
+        fields = self._fields()
         del fields["signature"]
         return PURPOSE + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
     def line(self) -> str:
         """The checkpoint as one line of the checkpoint file (and of the mail)."""
-        return json.dumps(dataclasses.asdict(self), sort_keys=True, separators=(",", ":"))
+        return json.dumps(self._fields(), sort_keys=True, separators=(",", ":"))
+
+    def _fields(self) -> dict[str, object]:
+        fields = dataclasses.asdict(self)
+        if self.version == 1:
+            del fields["boundary"]  # a version 1 line has none, and its signature covers none
+        return fields
 
     @property
     def moment(self) -> datetime.datetime:
@@ -73,6 +89,10 @@ class Checkpoint:
         integers = (checkpoint.last_id, checkpoint.count, checkpoint.version)
         if not all(type(value) is int and value >= 0 for value in integers):
             raise ValueError("the ids and counts of a checkpoint are whole numbers")
+        if checkpoint.version not in READABLE_VERSIONS or type(checkpoint.boundary) is not bool:
+            raise ValueError("a checkpoint of a version this one does not read")
+        if checkpoint.version == 1 and "boundary" in fields:
+            raise ValueError("a version 1 checkpoint has no boundary")
         if not all(isinstance(v, str) and HEX_64.fullmatch(v) for v in (checkpoint.last_hash, checkpoint.signature)):
             raise ValueError("a checkpoint's hash and signature are 64 hexadecimal digits")
         return checkpoint
@@ -101,14 +121,11 @@ def checkpoint_signature_valid(checkpoint: Checkpoint) -> bool:
 
 
 def chain_head() -> Checkpoint:
-    """The chain's head now, unsigned: the last entry, its hash, and how many entries there are up to it."""
-    last = AccessLogEntry.objects.order_by("-id").values_list("id", "entry_hash").first()
-    if last is None:
-        return Checkpoint(last_id=0, last_hash=GENESIS_HASH, count=0, at=clock.now().isoformat())
-    # Entries are numbered and committed in order under the chain's lock, so those up to the last one are all there;
-    # those appended meanwhile are left for the next checkpoint.
-    count = AccessLogEntry.objects.filter(id__lte=last[0]).count()
-    return Checkpoint(last_id=last[0], last_hash=last[1], count=count, at=clock.now().isoformat())
+    """The chain's head now, unsigned: the last chained entry, its hash and position, once the sequencer has chained
+    every entry committed so far."""
+    access_log_chain()
+    end = chain_end()
+    return Checkpoint(last_id=end.entry_id, last_hash=end.entry_hash, count=end.position, at=clock.now().isoformat())
 
 
 def checkpoint_file() -> Path:

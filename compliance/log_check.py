@@ -1,5 +1,9 @@
 """Verifying the access log: every entry against its hash chain, and the chain against the signed checkpoints.
 
+The walk follows the chain's positions (1, 2, 3… with no gap) from its start: the first entry, or the boundary
+checkpoint the retention signed where it dropped the oldest months, or, to verify from a given day on, the newest
+checkpoint taken before that day, so that verifying a day costs that day's entries, not the whole log.
+
 The chain finds an entry changed in place. The checkpoints find what the chain alone cannot: entries cut from the
 end, a table emptied, or a past rewritten with its chain rebuilt. Every problem is told in words an operator can act
 on; `python manage.py verify_access_log` prints them, and the web or a task may call `access_log_verify` as well.
@@ -15,12 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import clock
+from compliance.access_chain import access_log_chain, unchained_before
 from compliance.audit import GENESIS_HASH
 from compliance.checkpoints import Checkpoint, checkpoint_file, checkpoint_signature_valid
 from compliance.models import AccessLogEntry
+from compliance.models.audit import CHAINED_COLUMNS, chain_hash, chained_content
 
 # The worker takes a checkpoint every night; one older than this means it has stopped.
 CHECKPOINT_STALE_AFTER = datetime.timedelta(days=2)
+# The sequencer chains entries within seconds; one left unchained longer than this means it has stopped.
+UNCHAINED_STALE_AFTER = datetime.timedelta(minutes=5)
+WALK_CHUNK = 5000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +41,8 @@ class LogCheck:
     checkpoints: int
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    # The position the walk started after: 0 from the first entry, else a checkpoint's.
+    start_position: int = 0
 
     @property
     def intact(self) -> bool:
@@ -44,16 +55,40 @@ class _Walk:
 
     checked: int = 0
     last_id: int = 0
+    last_position: int = 0
     first_bad_id: int | None = None
+    gap: tuple[int, int, int] | None = None
     found: dict[int, tuple[str, int]] = dataclasses.field(default_factory=dict)
 
 
-def access_log_verify(*, checkpoints_from: Path | None = None) -> LogCheck:
-    """Recompute the chain and compare it with every signed checkpoint (of ACCESS_LOG_CHECKPOINT_FILE by default)."""
+@dataclasses.dataclass(frozen=True)
+class _Start:
+    """Where a walk starts: after this position, whose entry has this hash; vouched by this checkpoint, if any."""
+
+    position: int = 0
+    entry_hash: str = GENESIS_HASH
+    checkpoint: Checkpoint | None = None
+
+
+def access_log_verify(*, checkpoints_from: Path | None = None, since: datetime.date | None = None) -> LogCheck:
+    """Chain what is unchained, recompute the chain and compare it with every signed checkpoint (of
+    ACCESS_LOG_CHECKPOINT_FILE by default); from the newest checkpoint before the day `since` when given."""
     path = checkpoints_from or checkpoint_file()
     problems: list[str] = []
     trusted = _trusted_checkpoints(path, problems)
-    walk = _walk({checkpoint.last_id for checkpoint in trusted})
+    warnings = _unchained_warnings()
+    access_log_chain()
+    start = _start(trusted, since)
+    walk = _walk(start, {checkpoint.last_id for checkpoint in trusted})
+    if walk.gap is not None:
+        first, last, after = walk.gap
+        problems.append(
+            _(
+                "Entries at positions %(first)s to %(last)s of the chain are missing (just before entry %(id)s): "
+                "they were removed after they were chained."
+            )
+            % {"first": first, "last": last, "id": after}
+        )
     if walk.first_bad_id is not None:
         problems.append(
             _(
@@ -62,14 +97,46 @@ def access_log_verify(*, checkpoints_from: Path | None = None) -> LogCheck:
             )
             % {"id": walk.first_bad_id}
         )
-    problems += _compare(trusted, walk)
+    problems += _compare([c for c in trusted if c.position > start.position], walk, start)
     return LogCheck(
         checked=walk.checked,
         first_bad_id=walk.first_bad_id,
         checkpoints=len(trusted),
         problems=tuple(problems),
-        warnings=tuple(_warnings(trusted, path)),
+        warnings=tuple(warnings + _warnings(trusted, path)),
+        start_position=start.position,
     )
+
+
+def _start(trusted: list[Checkpoint], since: datetime.date | None) -> _Start:
+    """Where the walk starts: the newest boundary of the retention, or the newest checkpoint before `since` after it,
+    or the chain's first entry."""
+    boundaries = [checkpoint for checkpoint in trusted if checkpoint.boundary]
+    start = _Start()
+    if boundaries:
+        newest = max(boundaries, key=lambda checkpoint: checkpoint.position)
+        start = _Start(newest.position, newest.last_hash, newest)
+    if since is not None:
+        day_start = datetime.datetime.combine(since, datetime.time.min, tzinfo=clock.TOKYO)
+        before = [c for c in trusted if c.moment <= day_start and c.position > start.position]
+        if before:
+            newest = max(before, key=lambda checkpoint: checkpoint.position)
+            start = _Start(newest.position, newest.last_hash, newest)
+    return start
+
+
+def _unchained_warnings() -> list[str]:
+    stale = unchained_before(clock.now() - UNCHAINED_STALE_AFTER)
+    if not stale:
+        return []
+    return [
+        ngettext(
+            "%(count)s entry waited more than five minutes to be chained: is the sequencer (Celery beat) running?",
+            "%(count)s entries waited more than five minutes to be chained: is the sequencer (Celery beat) running?",
+            stale,
+        )
+        % {"count": stale}
+    ]
 
 
 def _trusted_checkpoints(path: Path, problems: list[str]) -> list[Checkpoint]:
@@ -104,27 +171,37 @@ def _trusted_checkpoints(path: Path, problems: list[str]) -> list[Checkpoint]:
     return sorted(trusted, key=lambda checkpoint: (checkpoint.last_id, checkpoint.at))
 
 
-def _walk(wanted: set[int]) -> _Walk:
-    """Recompute every entry's hash in order, noting the hash and the count at each checkpoint's id."""
-    walk = _Walk()
-    previous = GENESIS_HASH
-    for entry in AccessLogEntry.objects.order_by("id").iterator(chunk_size=2000):
+def _walk(start: _Start, wanted: set[int]) -> _Walk:
+    """Recompute every entry's hash in the chain's order after `start`, noting gaps in the positions, the first
+    broken link, and the hash and position of each checkpoint's entry."""
+    walk = _Walk(last_position=start.position, last_id=start.checkpoint.last_id if start.checkpoint else 0)
+    previous = start.entry_hash
+    rows = (
+        AccessLogEntry.objects.filter(position__gt=start.position)
+        .order_by("position")
+        .values_list("id", "position", "previous_hash", "entry_hash", *CHAINED_COLUMNS)
+    )
+    for entry_id, position, previous_hash, entry_hash, *values in rows.iterator(chunk_size=WALK_CHUNK):
         walk.checked += 1
-        if walk.first_bad_id is None and (entry.previous_hash != previous or entry.compute_hash() != entry.entry_hash):
-            walk.first_bad_id = entry.pk
-        previous, walk.last_id = entry.entry_hash, entry.pk
-        if entry.pk in wanted:
-            walk.found[entry.pk] = (entry.entry_hash, walk.checked)
+        if walk.gap is None and position > walk.last_position + 1:
+            walk.gap = (walk.last_position + 1, position - 1, entry_id)
+        broken = position <= walk.last_position or previous_hash != previous
+        if walk.first_bad_id is None and (broken or chain_hash(previous_hash, chained_content(values)) != entry_hash):
+            walk.first_bad_id = entry_id
+        previous, walk.last_id, walk.last_position = entry_hash, entry_id, position
+        if entry_id in wanted:
+            walk.found[entry_id] = (entry_hash, position)
     return walk
 
 
-def _compare(trusted: list[Checkpoint], walk: _Walk) -> list[str]:
-    """What the log lacks or holds differently from the checkpoints: an emptied log, a cut tail, a rewritten past."""
-    vouching = [checkpoint for checkpoint in trusted if checkpoint.count > 0]
+def _compare(trusted: list[Checkpoint], walk: _Walk, start: _Start) -> list[str]:
+    """What the log lacks or holds differently from the checkpoints after the start: an emptied log, a cut tail, a
+    rewritten past."""
+    vouching = sorted((c for c in trusted if c.count > 0), key=lambda checkpoint: (checkpoint.position, checkpoint.at))
     if not vouching:
         return []
     newest = vouching[-1]
-    if walk.checked == 0:
+    if walk.checked == 0 and start.position == 0:
         return [
             _(
                 "The access log is empty, but the checkpoint of %(at)s vouches for %(count)s entries up to entry "
@@ -133,7 +210,7 @@ def _compare(trusted: list[Checkpoint], walk: _Walk) -> list[str]:
             % {"at": _moment(newest), "count": newest.count, "id": newest.last_id}
         ]
     problems = []
-    if newest.last_id > walk.last_id:
+    if newest.position > walk.last_position:
         problems.append(
             _(
                 "Entries after %(last)s are missing: the checkpoint of %(at)s vouches for %(count)s entries up to "
@@ -141,7 +218,7 @@ def _compare(trusted: list[Checkpoint], walk: _Walk) -> list[str]:
             )
             % {"last": walk.last_id, "at": _moment(newest), "count": newest.count, "id": newest.last_id}
         )
-    mismatches = [m for m in (_mismatch(c, walk) for c in vouching if c.last_id <= walk.last_id) if m]
+    mismatches = [m for m in (_mismatch(c, walk) for c in vouching if c.position <= walk.last_position) if m]
     if mismatches:
         problems.append(mismatches[0])
     if len(mismatches) > 1:

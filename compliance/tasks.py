@@ -1,12 +1,16 @@
 """Tasks of the compliance app: thin, idempotent, taking plain values."""
 
 import datetime
+import logging
 
 from celery import shared_task
 
 from compliance import clock
+from compliance.access_chain import access_log_chain
 from compliance.analysis import access_log_analyse
 from compliance.checkpoints import Checkpoint, access_log_checkpoint, access_log_checkpoint_mail
+from compliance.log_check import access_log_verify
+from compliance.partitions import partitions_make_ahead
 from compliance.webhook_delivery import delivery_attempt, delivery_sweep, paused_mail
 
 
@@ -15,6 +19,34 @@ def analyse_access_log(day: str | None = None) -> int:
     """Analyse one day of the access log (yesterday by default); running it twice flags nothing twice."""
     target = datetime.date.fromisoformat(day) if day else clock.today() - datetime.timedelta(days=1)
     return len(access_log_analyse(day=target))
+
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def chain_access_log() -> int:
+    """Every few seconds (beat): chain the access log's entries written since; returns how many."""
+    return access_log_chain()
+
+
+@shared_task
+def make_access_log_partitions() -> list[str]:
+    """Every day (beat): this month's partition of the access log and the next two's, made ahead of need."""
+    return [str(month) for month in partitions_make_ahead()]
+
+
+@shared_task
+def verify_access_log(day: str | None = None) -> int:
+    """Every night (beat): verify the access log from the checkpoint before yesterday (or `day`); the problems found,
+    logged as errors, counted."""
+    since = datetime.date.fromisoformat(day) if day else clock.today() - datetime.timedelta(days=1)
+    check = access_log_verify(since=since)
+    for problem in check.problems:
+        logger.error("access log verification: %s", problem)
+    for warning in check.warnings:
+        logger.warning("access log verification: %s", warning)
+    return len(check.problems)
 
 
 @shared_task

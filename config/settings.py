@@ -283,6 +283,12 @@ if not ACCESS_LOG_CHECKPOINT_KEY and DEBUG:
 ACCESS_LOG_CHECKPOINT_FILE = env.path(
     "ACCESS_LOG_CHECKPOINT_FILE", default=BASE_DIR / "var" / "access-log-checkpoints.jsonl"
 )
+# Seconds between two runs of the access log's sequencer, which chains the entries requests write unchained.
+ACCESS_LOG_CHAIN_EVERY = env.float("ACCESS_LOG_CHAIN_EVERY", default=5.0)
+# Months of the access log kept in the database; older months are archived (ACCESS_LOG_ARCHIVE_DIR) then dropped.
+# 0, the default, keeps every month forever.
+ACCESS_LOG_RETENTION_MONTHS = env.int("ACCESS_LOG_RETENTION_MONTHS", default=0)
+ACCESS_LOG_ARCHIVE_DIR = env.path("ACCESS_LOG_ARCHIVE_DIR", default=BASE_DIR / "var" / "access-log-archives")
 
 # The empty choice of a list page's filter menu, in words (django-filter's own is "---------").
 FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
@@ -434,6 +440,26 @@ CELERY_BEAT_SCHEDULE = {
     "checkpoint-access-log": {
         "task": "compliance.tasks.checkpoint_access_log",
         "schedule": crontab(hour=0, minute=10),
+    },
+    # The access log's entries, written unchained by the requests, chained in order (compliance/access_chain.py).
+    "chain-access-log": {
+        "task": "compliance.tasks.chain_access_log",
+        "schedule": ACCESS_LOG_CHAIN_EVERY,
+    },
+    # The access log's monthly partitions, made ahead: this month and the next two.
+    "make-access-log-partitions": {
+        "task": "compliance.tasks.make_access_log_partitions",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    # The day before verified, from the checkpoint before it to the end of the log.
+    "verify-access-log": {
+        "task": "compliance.tasks.verify_access_log",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    # Months of the access log older than ACCESS_LOG_RETENTION_MONTHS archived, then dropped (none when unset).
+    "prune-access-log": {
+        "task": "config.tasks.prune_access_log",
+        "schedule": crontab(hour=2, minute=0),
     },
 }
 

@@ -10,8 +10,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case
+from compliance import clock
 from compliance.choices import CompanyKind, Role
 from compliance.models import Company, User
+from compliance.partitions import Month, partition_ensure
 from remediation.case_loading import case_file_load
 from remediation.models import Implementation, ProgressUpdate
 from remediation.services.progress_updates import progress_update_submit
@@ -24,8 +26,13 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated, with the report loaded once for the whole session."""
+    """The test database, migrated, with the access log's partitions made from 2024 on, as beat makes them ahead,
+    and the report loaded once for the whole session."""
     with django_db_blocker.unblock(), at_test_moment():
+        month = Month(2024, 1)
+        while month <= Month.of(clock.now()).next().next():
+            partition_ensure(month)
+            month = month.next()
         case_file_load()
 
 

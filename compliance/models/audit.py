@@ -50,12 +50,35 @@ REFUSE_TRUNCATE = pgtrigger.Trigger(
 )
 
 
-@pgtrigger.register(
-    pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-    REFUSE_TRUNCATE,
+# The one change the database lets through: the sequencer chaining an entry (`compliance.access_chain`), which sets its
+# position and hashes once and nothing else. Every other UPDATE, and every DELETE, is refused. A row trigger on the
+# partitioned table applies to every partition, those created later too.
+CHAIN_ONCE = pgtrigger.Trigger(
+    name="append_only",
+    level=pgtrigger.Row,
+    when=pgtrigger.Before,
+    operation=pgtrigger.Update | pgtrigger.Delete,
+    func="""
+    IF TG_OP = 'UPDATE' AND OLD.position IS NULL AND NEW.position IS NOT NULL
+        AND OLD.previous_hash = '' AND OLD.entry_hash = '' AND NEW.previous_hash <> '' AND NEW.entry_hash <> ''
+        AND (to_jsonb(NEW) - 'position' - 'previous_hash' - 'entry_hash')
+            = (to_jsonb(OLD) - 'position' - 'previous_hash' - 'entry_hash') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'pgtrigger: Cannot % rows of the % table: the access log is append-only',
+        lower(TG_OP), TG_TABLE_NAME;
+    """,
 )
+
+
+@pgtrigger.register(CHAIN_ONCE, REFUSE_TRUNCATE)
 class AccessLogEntry(RegulatorOnly):
-    """One access: who, what, when, from where, and the hash that chains it to the entry before."""
+    """One access: who, what, when, from where, and the hash that chains it to the entry before.
+
+    A request writes its entry unchained (no position, no hashes) and never waits for another; the sequencer chains
+    the entries in order shortly after (`compliance.access_chain`). The table is partitioned by month of `at`
+    (`compliance.partitions`): its primary key in the database is (id, at), `id` alone being unique by its sequence.
+    """
 
     at = models.DateTimeField(_("at"), db_index=True)
     user = models.ForeignKey(
@@ -83,8 +106,10 @@ class AccessLogEntry(RegulatorOnly):
     path = models.CharField(_("path"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
-    previous_hash = models.CharField(_("previous hash"), max_length=64)
-    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # The entry's place in the chain, 1, 2, 3… with no gap: empty until the sequencer chains it.
+    position = models.BigIntegerField(_("chain position"), null=True, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -95,6 +120,10 @@ class AccessLogEntry(RegulatorOnly):
             models.Index(fields=["action", "at"], name="accesslog_action_at"),
             # The log filtered by the kind or the company of the records read: `records @> [{"company": 3}]`.
             GinIndex(fields=["records"], name="accesslog_records", opclasses=["jsonb_path_ops"]),
+            # The chain in order, from any position on (an incremental verification starts at a checkpoint's).
+            models.Index(fields=["position"], name="accesslog_position", condition=Q(position__isnull=False)),
+            # What the sequencer has still to chain, oldest first.
+            models.Index(fields=["id"], name="accesslog_unchained", condition=Q(position__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(name="accesslogentry_action_valid", condition=Q(action__in=AccessAction.values)),
@@ -104,27 +133,8 @@ class AccessLogEntry(RegulatorOnly):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type} {self.object_id}"
 
     def chained_fields(self) -> dict[str, object]:
-        """The content the hash covers, in a stable form.
-
-        `records` is covered when it names any: the entries written before it existed keep the hashes they had.
-        """
-        fields = {
-            "at": self.at.isoformat(),
-            "user": self.user_id,
-            "username": self.username,
-            "user_company": self.user_company_id,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_company": self.object_company_id,
-            "method": self.method,
-            "path": self.path,
-            "ip_address": self.ip_address,
-            "user_agent": self.user_agent,
-        }
-        if self.records:
-            fields["records"] = self.records
-        return fields
+        """The content the hash covers, in a stable form (see `chained_content`)."""
+        return chained_content([getattr(self, column) for column in CHAINED_COLUMNS])
 
     def record_count(self) -> int:
         """How many records the entry read: those it lists, or the one it names (an entry older than the list)."""
@@ -134,8 +144,70 @@ class AccessLogEntry(RegulatorOnly):
 
     def compute_hash(self) -> str:
         """SHA-256 over the previous entry's hash and this entry's content."""
-        content = json.dumps(self.chained_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(f"{self.previous_hash}\n{content}".encode()).hexdigest()
+        return chain_hash(self.previous_hash, self.chained_fields())
+
+
+# The columns an entry's hash covers, in the order `chained_content` reads them (a verification fetches just these).
+CHAINED_COLUMNS = (
+    "at",
+    "user_id",
+    "username",
+    "user_company_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_company_id",
+    "method",
+    "path",
+    "ip_address",
+    "user_agent",
+    "records",
+)
+
+
+def chained_content(values: list[object]) -> dict[str, object]:
+    """The content an entry's hash covers, from its values of CHAINED_COLUMNS.
+
+    `records` is covered when it names any: the entries written before it existed keep the hashes they had.
+    """
+    (
+        at,
+        user,
+        username,
+        user_company,
+        action,
+        object_type,
+        object_id,
+        object_company,
+        method,
+        path,
+        ip,
+        agent,
+        records,
+    ) = values
+    fields = {
+        "at": at.isoformat(),
+        "user": user,
+        "username": username,
+        "user_company": user_company,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_company": object_company,
+        "method": method,
+        "path": path,
+        "ip_address": ip,
+        "user_agent": agent,
+    }
+    if records:
+        fields["records"] = records
+    return fields
+
+
+def chain_hash(previous_hash: str, content: dict[str, object]) -> str:
+    """SHA-256 over the previous entry's hash and an entry's content."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{previous_hash}\n{text}".encode()).hexdigest()
 
 
 class AnomalyKind(models.TextChoices):

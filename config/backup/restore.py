@@ -112,7 +112,7 @@ def _checkpoints_put_back(extracted: Path, target: Path) -> int:
 def _check_counts(plan: RestorePlan) -> None:
     expected = plan.manifest["tables"]
     with connection.cursor() as cursor:
-        cursor.execute(PUBLIC_TABLES, [("r",)])
+        cursor.execute(PUBLIC_TABLES, [("r", "p")])
         found = {}
         for (table,) in cursor.fetchall():
             cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # nosec B608  # noqa: S608 (a table's name)

@@ -8,12 +8,14 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.urls import reverse
 
-from compliance.audit import CHAIN_LOCK_KEY, GENESIS_HASH, read_record, record_label
+from compliance.access_chain import access_log_chain
+from compliance.audit import read_record, record_label
 from compliance.models import AccessLogEntry, User
 from compliance.models.audit import AccessAction
+from compliance.partitions import Month, partition_ensure
 from config.scale.plan import BATCH, INSERT_ORDER, CopyRows
 from config.scale.words import USER_AGENTS
 from remediation.models import ProgressUpdate, Review
@@ -70,18 +72,14 @@ def access_entries(copies: list[tuple[int, CopyRows]], seed: int) -> list[Access
 
 
 def chain_and_insert(entries: list[AccessLogEntry]) -> None:
-    """Chain entries after the last one, exactly as `compliance.audit._append` does, under its lock."""
+    """Insert entries unchained, their months' partitions made first, then chain them as the sequencer does."""
     if not entries:
         return
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-        previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        previous = previous or GENESIS_HASH
-        for entry in entries:
-            entry.previous_hash = previous
-            entry.entry_hash = previous = entry.compute_hash()
+        for month in sorted({Month.of(entry.at) for entry in entries}):
+            partition_ensure(month)
         AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH)
+        access_log_chain()
 
 
 def write_block(copies: list[tuple[int, CopyRows]], seed: int) -> Counter:

@@ -11,6 +11,8 @@ from django.utils import translation
 from compliance.audit import GENESIS_HASH, access_log_denied, access_log_read_rows
 from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry
+from tests.access_log import chained
+from tests.access_log import tampered as lifted
 
 pytestmark = pytest.mark.django_db
 TABLE = AccessLogEntry._meta.db_table
@@ -27,7 +29,7 @@ def _english():
 def entries(regulator_staff) -> list[AccessLogEntry]:
     request = RequestFactory().get("/somewhere/", REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="tests")
     request.user = regulator_staff
-    return [access_log_denied(request=request, object_type="test.record", object_id=str(n)) for n in range(5)]
+    return chained([access_log_denied(request=request, object_type="test.record", object_id=str(n)) for n in range(5)])
 
 
 def test_each_entry_carries_the_hash_of_the_one_before(entries):
@@ -67,16 +69,6 @@ def test_djangos_flush_cannot_empty_the_log(entries):
         call_command("flush", interactive=False, verbosity=0)
     assert "the access log is append-only" in str(refused.value.__cause__)
     assert AccessLogEntry.objects.count() == count
-
-
-def lifted(*statements: tuple[str, list]) -> None:
-    """Run statements as the table's owner could: with its triggers disabled, then enabled again."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-        for sql, parameters in statements:
-            cursor.execute(sql, parameters)
-        cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
 
 
 def test_an_update_made_with_the_trigger_disabled_is_found(entries):

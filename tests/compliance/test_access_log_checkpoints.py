@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -24,6 +23,8 @@ from compliance.choices import Role
 from compliance.log_check import access_log_verify
 from compliance.models import AccessLogEntry
 from compliance.tasks import checkpoint_access_log
+from tests.access_log import chained
+from tests.access_log import tampered as lifted
 from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,7 @@ def checkpoint_file(settings, tmp_path):
 def entries(regulator_staff) -> list[AccessLogEntry]:
     request = RequestFactory().get("/somewhere/", REMOTE_ADDR="192.0.2.7")
     request.user = regulator_staff
-    return [access_log_denied(request=request, object_type="test.record", object_id=str(n)) for n in range(6)]
-
-
-def lifted(*statements: tuple[str, list]) -> None:
-    """What the table's owner could do: disable the triggers, change the table, enable them again."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-        for sql, parameters in statements:
-            cursor.execute(sql, parameters)
-        cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+    return chained([access_log_denied(request=request, object_type="test.record", object_id=str(n)) for n in range(6)])
 
 
 def verify_refused(*arguments: str) -> str:
