@@ -1,12 +1,15 @@
 """`make bench`: the product at N=10 and N=1000 times the loaded case, measured against the database's floor.
 
     python bench/run.py [--sizes 10,1000] [--runs 20] [--clients 50] [--seconds 60] [--reuse] [--no-sweep]
+                        [--log-sizes 10000,10000000]
 
 For each size: a database of its own on the server of DATABASE_URL (`bench_scale_<N>`, kept for `--reuse`),
 migrated, with the report and `generate_scale --factor N`. Then, per size: queries and median/p95 latency
 of each list page, the dashboard and each API list (100 rows), and the hand-written SQL floor; at the
-largest size, throughput under concurrent clients against gunicorn on loopback; and the reminder sweep over
-100,000 open items. Prints a table and writes bench/results.json.
+largest size, throughput under concurrent clients against gunicorn on loopback (a private list against a public
+one too), and the implementations at depth 30,000; the reminder sweep over 100,000 open items; and the access log's
+append cost at each of `--log-sizes` entries, with a day's verification (bench/access_log.py). ANALYZE after
+loading. Prints a table and writes bench/results.json.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -188,6 +192,17 @@ def sweep(base: str) -> dict:
     return figures
 
 
+def access_log(base: str, sizes: str) -> dict:
+    """The access log's append cost and a day's verification at each size (bench/access_log.py), its figures."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as figures:
+        command = [PYTHON, "bench/access_log.py", "--sizes", *sizes.split(","), "--json", figures.name]
+        done = subprocess.run(command, cwd=ROOT, env=environment(base), capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"bench/access_log.py failed:\n{done.stderr[-3000:]}")
+        print(done.stdout, file=sys.stderr)
+        return json.loads(Path(figures.name).read_text())
+
+
 def report(results: dict) -> None:
     """Print the table and whether each target is met."""
     sizes = list(results["sizes"])
@@ -225,6 +240,12 @@ def report(results: dict) -> None:
         print(f"private list under load: {private_share(results['throughput']):.0%} of the public list's throughput")
     if results.get("sweep"):
         print(f"sweep over 100,000 open items: {results['sweep']}")
+    for figures in results.get("access_log", {}).get("sizes", []):
+        print(
+            f"access log at {figures['entries']:,} entries: append {figures['append_ms']:.2f} ms, sequencer "
+            f"{figures['sequencer_ms_per_entry']:.3f} ms an entry, "
+            f"a day verified in {figures['verify_day_seconds']:.3f} s"
+        )
     for name, verdict in results["targets"].items():
         print(f"target {name}: {verdict}")
 
@@ -267,6 +288,12 @@ def verdicts(results: dict) -> dict:
         checks["no errors under load"] = all(t["errors"] == 0 for t in results["throughput"].values())
         share = private_share(results["throughput"])
         checks["private list ≥ 80% of the public list's throughput"] = share >= TARGETS["private_share"] or share
+    if results.get("access_log"):
+        log = results["access_log"]["verdicts"]
+        checks["access-log append equal at every size (within 20%)"] = (
+            log["append_within_20_percent"] or f"{log['append_ratio']:.2f}×"
+        )
+        checks["a day of the access log verified < 1 s"] = log["verify_day_under_1_s"]
     if results.get("sweep"):
         checks["sweep < 60 s"] = results["sweep"]["first"]["seconds"] < TARGETS["sweep_s"]
     return checks
@@ -280,6 +307,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--reuse", action="store_true", help="keep databases made by an earlier run")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--log-sizes", default="10000,10000000", help="access-log sizes; empty to skip")
     options = parser.parse_args()
     base = os.environ["DATABASE_URL"]
     results: dict = {"sizes": {}}
@@ -291,6 +319,8 @@ def main() -> None:
         results["throughput"] = throughput(databases[max(databases)], options.clients, options.seconds)
     if not options.no_sweep:
         results["sweep"] = sweep(base)
+    if options.log_sizes:
+        results["access_log"] = access_log(base, options.log_sizes)
     results["targets"] = verdicts(results)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
     report(results)
