@@ -116,6 +116,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
             "user_agent",
             "previous_hash",
             "entry_hash",
+            "position",
         ],
         RESTRICTED,
     ),

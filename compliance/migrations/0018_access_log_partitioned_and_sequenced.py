@@ -41,8 +41,10 @@ DECLARE
     r record;
 BEGIN
     -- The check and the foreign key move over as they are; every other constraint and index of the old table goes.
+    -- Not the columns' NOT NULL (PostgreSQL 18 lists them as constraints): the new table declares its own, and
+    -- one on a column of the primary key cannot be dropped.
     FOR r IN SELECT conname, contype, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-             WHERE conrelid = '{OLD}'::regclass LOOP
+             WHERE conrelid = '{OLD}'::regclass AND contype <> 'n' ORDER BY contype = 'p' LOOP
         EXECUTE format('ALTER TABLE {OLD} DROP CONSTRAINT %I', r.conname);
         IF r.contype IN ('c', 'f') THEN
             EXECUTE format('ALTER TABLE compliance_accesslogentry ADD CONSTRAINT %I %s', r.conname, r.definition);

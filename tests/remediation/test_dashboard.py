@@ -73,7 +73,7 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(case, officers, regulato
     submit_update(officers["okinawa"])  # a private row to show (and log) in the review queue
     daily_counts_take(day=TODAY - datetime.timedelta(days=70))  # a snapshot for the trends
     regulator_client.get(url)
-    with django_assert_num_queries(39) as before:  # + the cases of the case selector
+    with django_assert_num_queries(37) as before:  # + the cases of the case selector
         regulator_client.get(url)
     # Ten times the measures, with due dates and windows, updates waiting for review, snapshots: same count.
     finding = Finding.objects.get(code="td-1")
