@@ -38,6 +38,10 @@ _WEBHOOK_SUBSCRIPTION_FIELDS = (
     "id", "owner", "url", "events", "description", "secret_encrypted", "paused_because", "paused_at",
     "consecutive_failures", "failing_since", "created_at", "updated_at",
 )  # fmt: skip
+_ACCESS_LOG_FIELDS = (
+    "id", "at", "user", "username", "user_company_id", "action", "object_type", "object_id", "object_company_id",
+    "records", "method", "path", "ip_address", "user_agent", "previous_hash", "entry_hash", "position",
+)  # fmt: skip
 _WEBHOOK_DELIVERY_FIELDS = (
     "id", "subscription", "event_type", "message_id", "record_model", "record_pk", "body", "status", "attempts",
     "max_attempts", "last_response_code", "last_error", "next_attempt_at", "last_attempt_at", "delivered_at",
@@ -98,28 +102,7 @@ FIELDS: dict[str, dict[str, Visibility]] = {
     "compliance.WebhookSubscription": {**dict.fromkeys(_WEBHOOK_SUBSCRIPTION_FIELDS, RESTRICTED), "version": INTERNAL},
     "compliance.WebhookDelivery": dict.fromkeys(_WEBHOOK_DELIVERY_FIELDS, RESTRICTED),
     # The access log and its analysis: audit data about people.
-    "compliance.AccessLogEntry": dict.fromkeys(
-        [
-            "id",
-            "at",
-            "user",
-            "username",
-            "user_company_id",
-            "action",
-            "object_type",
-            "object_id",
-            "object_company_id",
-            "records",
-            "method",
-            "path",
-            "ip_address",
-            "user_agent",
-            "previous_hash",
-            "entry_hash",
-            "position",
-        ],
-        RESTRICTED,
-    ),
+    "compliance.AccessLogEntry": dict.fromkeys(_ACCESS_LOG_FIELDS, RESTRICTED),
     "compliance.AccessAnomaly": dict.fromkeys(
         ["id", "kind", "user", "day", "count", "baseline", "detected_at"], RESTRICTED
     ),
