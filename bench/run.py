@@ -146,8 +146,8 @@ def throughput(database_url: str, clients: int, seconds: float) -> dict:
             "dashboard": load(f"{base}/dashboard/", clients, seconds, cookie=cookie),
             # The same list, the same serializer, 100 rows each: incidents the report describes are published and
             # logged by nobody; the others are private, and every page of them is one access-log entry.
-            "public_list": load(f"{base}{INCIDENTS}?described_in_report=true", clients, seconds, token=token),
-            "private_list": load(f"{base}{INCIDENTS}?described_in_report=false", clients, seconds, token=token),
+            "public_list": load(f"{base}{INCIDENTS}&described_in_report=true", clients, seconds, token=token),
+            "private_list": load(f"{base}{INCIDENTS}&described_in_report=false", clients, seconds, token=token),
         }
     finally:
         server.terminate()
