@@ -24,10 +24,11 @@ class RemediationConfig(AppConfig):
         finding_prefetches.append(measures_prefetch)
         case_page_sections.append(case_page_section)
         # What names the records of the follow-up on the audit pages (their `str()` and page), read with them.
-        subject = ("implementation__measure", "implementation__company", "incident__pair__case")
+        # (An implementation's page is its measure's, addressed by the measure's finding and case.)
+        subject = ("implementation__measure__finding__case", "implementation__company", "incident__pair__case")
         name_relations.update(
             {
-                "remediation.implementation": ("measure", "company"),
+                "remediation.implementation": ("measure__finding__case", "company"),
                 "remediation.progressupdate": subject,
                 "remediation.deadlinechange": subject,
                 "remediation.reminder": subject,

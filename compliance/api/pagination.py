@@ -68,13 +68,17 @@ class KeysetPagination(BasePagination):
         return page
 
     def page_rows(self, queryset, values: list | None, backwards: bool, limit: int):
-        """The page's rows, in one query: its keys found from the keyset alone (an index scan from the position,
-        joining only what the filters need), then its rows with all they show for those keys. Joined in one
-        statement, PostgreSQL may walk a related table from its start to reach a deep page."""
+        """The page's rows, in one query. A list that shows related rows finds its keys from the keyset alone (an
+        index scan from the position, joining only what the filters need), then reads those rows with all they
+        show: joined in one statement, PostgreSQL may walk a related table from its start to reach a deep page. A
+        list of one table reads its rows straight from the index (finding a partitioned table's or a view's rows
+        again by key would cost a lookup in every partition or a pass over the view)."""
         order = [part for term in self.terms for part in term.ordered(backwards)]
         rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
-        keys = rows.filter(after(self.terms, values, backwards)) if values is not None else rows
-        return rows.filter(pk__in=keys.order_by(*order).values("pk")[:limit]).order_by(*order)
+        page = rows.filter(after(self.terms, values, backwards)) if values is not None else rows
+        if not queryset.query.select_related:
+            return page.order_by(*order)[:limit]
+        return rows.filter(pk__in=page.order_by(*order).values("pk")[:limit]).order_by(*order)
 
     def decode_cursor(self, request) -> tuple[list | None, bool]:
         """The cursor's position and direction, (None, False) without one; a 404 when it is not a position."""
