@@ -281,9 +281,10 @@ def verdicts(results: dict) -> dict:
     if large.get("deep"):
         deep = large["deep"]
         same_queries = deep["api_deep_cursor"]["queries"] == deep["api_first"]["queries"]
+        answered = all(figure["status"] == 200 for figure in deep.values())  # not a quick refusal of the cursor
         checks["API page at depth 30,000 ≤ 1.2× the first, same queries"] = (
-            deep_ratio(deep) <= TARGETS["deep_ratio"] and same_queries
-        ) or f"{deep_ratio(deep):.2f}×, queries equal: {same_queries}"
+            deep_ratio(deep) <= TARGETS["deep_ratio"] and same_queries and answered
+        ) or f"{deep_ratio(deep):.2f}×, queries equal: {same_queries}, every page answered 200: {answered}"
     if results.get("throughput"):
         checks["no errors under load"] = all(t["errors"] == 0 for t in results["throughput"].values())
         share = private_share(results["throughput"])

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from compliance import clock
 from compliance.models import AccessLogEntry
 from compliance.models.audit import AccessAction
-from compliance.partitions import Month, partition_ensure
+from compliance.partitions import partitions_ensure_for
 
 if TYPE_CHECKING:
     from django.db import models
@@ -77,8 +77,7 @@ def _append(entries: list[AccessLogEntry], request: HttpRequest | None = None) -
     except IntegrityError as error:
         if not _no_partition(error):
             raise
-        for month in sorted({Month.of(entry.at) for entry in entries}):
-            partition_ensure(month)
+        partitions_ensure_for(entry.at for entry in entries)
         with transaction.atomic():
             created = AccessLogEntry.objects.bulk_create(entries)
     if request is not None:

@@ -15,6 +15,7 @@ from compliance.list_filters import (
     MenuOrTypedField,
     SearchFilter,
     code_input,
+    published_companies,
 )
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 from compliance.models.audit import AccessAction, AnomalyKind
@@ -60,7 +61,7 @@ class PersonField(MenuOrTypedField):
         return person_name(obj)
 
 
-class PersonChoice(django_filters.ModelChoiceFilter):
+class PersonChoice(MenuOrTypedChoice):
     """A person chosen by name (full name, else username) from a menu, or typed by username when there are many."""
 
     field_class = PersonField
@@ -69,14 +70,10 @@ class PersonChoice(django_filters.ModelChoiceFilter):
         super().__init__(queryset=_people, typed_by=["username", "email"], example="officer-kansai-td", **kwargs)
 
 
-def _company_choices(request: HttpRequest | None = None) -> QuerySet:
-    return Company.objects.visible_to(getattr(request, "user", None)).order_by("position", "code")
-
-
 def company_choice(**kwargs) -> django_filters.ModelChoiceFilter:
     """A company chosen by name from a menu, or typed by code or name when there are many."""
     return MenuOrTypedChoice(
-        queryset=_company_choices,
+        queryset=published_companies,
         typed_by=["code", "name_ja", "name_en"],
         example="kansai-td",
         **kwargs,

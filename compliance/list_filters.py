@@ -101,9 +101,8 @@ class MenuOrTypedField(LocalizedModelChoiceField):
 
     def __init__(self, *, queryset: QuerySet, typed_by: Sequence[str], example: str, **kwargs: object) -> None:
         self.typed_by = tuple(typed_by)
-        if queryset.count() > MENU_LIMIT:
-            placeholder = lazy(lambda: gettext("name or code, e.g. %(example)s") % {"example": example}, str)()
-            kwargs["widget"] = forms.TextInput(attrs={"placeholder": placeholder})
+        if queryset[MENU_LIMIT : MENU_LIMIT + 1].exists():  # more than a menu holds, without counting them all
+            kwargs["widget"] = code_input(example, by_name=True)
         super().__init__(queryset=queryset, **kwargs)
 
     @property
@@ -227,13 +226,18 @@ def visible_companies(request: HttpRequest | None) -> QuerySet[Company]:
     return companies if is_regulator(user) else companies.filter(pk=getattr(user, "company_id", None))
 
 
-def code_input(example: str) -> forms.TextInput:
-    """A text box for a code: a menu of every company, group or case would not scale to thousands of them.
+def code_input(example: str, *, by_name: bool = False) -> forms.TextInput:
+    """A text box for a code (or, `by_name`, a name or a code): a menu of every company, group or case would not
+    scale to thousands of them.
 
     Its example is in the language of the page that shows it (the box is made once, when its module loads).
     """
-    placeholder = lazy(lambda: gettext("code, e.g. %(example)s") % {"example": example}, str)()
-    return forms.TextInput(attrs={"placeholder": placeholder})
+
+    def placeholder() -> str:
+        wording = gettext("name or code, e.g. %(example)s") if by_name else gettext("code, e.g. %(example)s")
+        return wording % {"example": example}
+
+    return forms.TextInput(attrs={"placeholder": lazy(placeholder, str)()})
 
 
 def company_filter(*, field_name: str = "company", private: bool = False) -> django_filters.ModelChoiceFilter:

@@ -110,19 +110,20 @@ def access_log_verify(*, checkpoints_from: Path | None = None, since: datetime.d
 
 def _start(trusted: list[Checkpoint], since: datetime.date | None) -> _Start:
     """Where the walk starts: the newest boundary of the retention, or the newest checkpoint before `since` after it,
-    or the chain's first entry."""
-    boundaries = [checkpoint for checkpoint in trusted if checkpoint.boundary]
-    start = _Start()
-    if boundaries:
-        newest = max(boundaries, key=lambda checkpoint: checkpoint.position)
-        start = _Start(newest.position, newest.last_hash, newest)
+    or the chain's first entry (`trusted` is in the chain's order)."""
+    start = _start_at([checkpoint for checkpoint in trusted if checkpoint.boundary], _Start())
     if since is not None:
         day_start = datetime.datetime.combine(since, datetime.time.min, tzinfo=clock.TOKYO)
-        before = [c for c in trusted if c.moment <= day_start and c.position > start.position]
-        if before:
-            newest = max(before, key=lambda checkpoint: checkpoint.position)
-            start = _Start(newest.position, newest.last_hash, newest)
+        start = _start_at([c for c in trusted if c.moment <= day_start and c.position > start.position], start)
     return start
+
+
+def _start_at(checkpoints: list[Checkpoint], otherwise: _Start) -> _Start:
+    """A start at the last of `checkpoints` (in the chain's order), or `otherwise` when there is none."""
+    if not checkpoints:
+        return otherwise
+    newest = checkpoints[-1]
+    return _Start(newest.position, newest.last_hash, newest)
 
 
 def _unchained_warnings() -> list[str]:
@@ -140,7 +141,7 @@ def _unchained_warnings() -> list[str]:
 
 
 def _trusted_checkpoints(path: Path, problems: list[str]) -> list[Checkpoint]:
-    """The checkpoints of the file whose signature holds, in order; a problem for every other line."""
+    """The checkpoints of the file whose signature holds, in the chain's order; a problem for every other line."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
     except OSError as error:
@@ -168,7 +169,7 @@ def _trusted_checkpoints(path: Path, problems: list[str]) -> list[Checkpoint]:
             )
             continue
         trusted.append(checkpoint)
-    return sorted(trusted, key=lambda checkpoint: (checkpoint.last_id, checkpoint.at))
+    return sorted(trusted, key=lambda checkpoint: (checkpoint.position, checkpoint.at))
 
 
 def _walk(start: _Start, wanted: set[int]) -> _Walk:
@@ -197,7 +198,7 @@ def _walk(start: _Start, wanted: set[int]) -> _Walk:
 def _compare(trusted: list[Checkpoint], walk: _Walk, start: _Start) -> list[str]:
     """What the log lacks or holds differently from the checkpoints after the start: an emptied log, a cut tail, a
     rewritten past."""
-    vouching = sorted((c for c in trusted if c.count > 0), key=lambda checkpoint: (checkpoint.position, checkpoint.at))
+    vouching = [checkpoint for checkpoint in trusted if checkpoint.count > 0]
     if not vouching:
         return []
     newest = vouching[-1]

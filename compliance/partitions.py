@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -103,6 +104,12 @@ def partition_ensure(month: Month) -> bool:
             f"FOR EACH STATEMENT EXECUTE FUNCTION {quote(truncate_trigger)}()"
         )
     return True
+
+
+def partitions_ensure_for(moments: Iterable[datetime.datetime]) -> None:
+    """The partition of every month the moments fall in, made where it is missing."""
+    for month in sorted({Month.of(moment) for moment in moments}):
+        partition_ensure(month)
 
 
 def partitions_make_ahead(*, months: int = MONTHS_AHEAD) -> list[Month]:

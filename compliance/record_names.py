@@ -40,8 +40,12 @@ class RecordName:
     record: models.Model | None = None
 
     def __str__(self) -> str:
-        separator = "：" if (get_language() or "").startswith("ja") else ": "
-        return f"{self.kind}{separator}{self.label}"
+        return f"{self.kind}{kind_separator()}{self.label}"
+
+
+def kind_separator() -> str:
+    """What stands between a record's kind and its name: a full-width colon in Japanese, ": " in English."""
+    return "：" if (get_language() or "").startswith("ja") else ": "
 
 
 def model_of(label: str) -> type[models.Model] | None:

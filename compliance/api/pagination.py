@@ -63,7 +63,7 @@ class KeysetPagination(BasePagination):
         page = rows[:size]
         if backwards:
             page.reverse()
-        self.next_row = page[-1] if page and (more if not backwards else True) else None
+        self.next_row = page[-1] if page and (more or backwards) else None
         self.previous_row = page[0] if page and (more if backwards else values is not None) else None
         return page
 

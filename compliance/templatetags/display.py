@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from compliance.eras import format_era_date, format_era_month, has_era
 from compliance.i18n import in_language
+from compliance.record_names import kind_separator
 from compliance.wording import coded, shorten
 
 register = template.Library()
@@ -103,8 +104,7 @@ def record_name(name) -> str:
     A filter rather than an included template: an access-log page names thousands of records, and an include for
     each took seconds.
     """
-    separator = "：" if (translation.get_language() or "").startswith("ja") else ": "
-    kind = format_html('<span class="record-kind">{}</span>{}', name.kind, separator)
+    kind = format_html('<span class="record-kind">{}</span>{}', name.kind, kind_separator())
     if name.url:
         return format_html('{}<a href="{}">{}</a>', kind, name.url, name.label)
     if name.record is None:

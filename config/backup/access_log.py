@@ -38,6 +38,7 @@ from compliance.checkpoints import (
 from compliance.models import AccessLogEntry
 from compliance.models.audit import CHAINED_COLUMNS, chain_hash, chained_content
 from compliance.partitions import Month, partition_drop, partitions_present
+from config.backup.archive import _member, _sync_folder
 from config.backup.errors import BackupError
 from config.backup.manifest import manifest_seal
 
@@ -116,12 +117,11 @@ def _write(output: Path, month: Month, rows: list[dict[str, Any]], checkpoint: C
     try:
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
             for name, data in ((ENTRIES, entries), (BOUNDARY, boundary), (MANIFEST, json.dumps(manifest).encode())):
-                info = tarfile.TarInfo(name)
-                info.size, info.mode, info.mtime = len(data), 0o644, int(clock.now().timestamp())
-                archive.addfile(info, io.BytesIO(data))
+                archive.addfile(_member(name, len(data)), io.BytesIO(data))
         with partial.open("rb") as written:
             os.fsync(written.fileno())
         partial.replace(output)
+        _sync_folder(output.parent)  # the month is dropped next: the archive must be on disk, renamed, first
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise BackupError(f"The archive of {month} cannot be written to {output}: {error}") from None

@@ -15,7 +15,7 @@ from compliance.access_chain import access_log_chain
 from compliance.audit import read_record, record_label
 from compliance.models import AccessLogEntry, User
 from compliance.models.audit import AccessAction
-from compliance.partitions import Month, partition_ensure
+from compliance.partitions import partitions_ensure_for
 from config.scale.plan import BATCH, INSERT_ORDER, CopyRows
 from config.scale.words import USER_AGENTS
 from remediation.models import ProgressUpdate, Review
@@ -76,8 +76,7 @@ def chain_and_insert(entries: list[AccessLogEntry]) -> None:
     if not entries:
         return
     with transaction.atomic():
-        for month in sorted({Month.of(entry.at) for entry in entries}):
-            partition_ensure(month)
+        partitions_ensure_for(entry.at for entry in entries)
         AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH)
         access_log_chain()
 
