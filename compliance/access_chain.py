@@ -24,7 +24,7 @@ CHAIN_LOCK_KEY = 0x0ACC_E550
 # Entries chained per transaction.
 BATCH = 2000
 CHAIN = (
-    f"UPDATE {AccessLogEntry._meta.db_table} SET position = %s, previous_hash = %s, entry_hash = %s "  # noqa: S608
+    f"UPDATE {AccessLogEntry._meta.db_table} SET position = %s, previous_hash = %s, entry_hash = %s "  # nosec B608  # noqa: S608 (the model's own table)
     "WHERE id = %s AND at = %s"
 )
 
