@@ -15,6 +15,7 @@ from cases.models import (
     SafeguardType,
 )
 from compliance.api.fields import (
+    CodeListField,
     HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     ListedManyRelatedField,
@@ -24,7 +25,7 @@ from compliance.api.fields import (
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:
     """A to-many relation shown as the codes of the related rows."""
-    return listed_many(serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs))
+    return CodeListField(child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs))
 
 
 def code_of(**kwargs) -> serializers.SlugRelatedField:

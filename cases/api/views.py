@@ -25,7 +25,7 @@ from cases.models import (
     SafeguardType,
 )
 from compliance.api.conditional import ETagRetrieveMixin
-from compliance.api.fields import listed
+from compliance.api.fields import codes_listed, codes_of, listed, listed_codes
 from compliance.api.scoping import ScopedReadOnlyViewSet
 
 
@@ -41,7 +41,7 @@ class AuthorityViewSet(AuthorityWrites, ScopedReadOnlyViewSet):
 class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
     """Supervision cases."""
 
-    queryset = Case.objects.select_related("law").prefetch_related(listed("authorities"))
+    queryset = codes_of(Case.objects.all(), "law").annotate(**codes_listed(Case, "authorities"))
     serializer_class = serializers.CaseSerializer
     lookup_field = "code"
     # A link between two cases is a record of its own, added or removed whatever the case's version.
@@ -57,8 +57,8 @@ class CaseViewSet(CaseLinksActionMixin, CaseWrites, ScopedReadOnlyViewSet):
 class RegulatoryActionViewSet(RegulatoryActionWrites, ScopedReadOnlyViewSet):
     """The regulator's dated actions in each case."""
 
-    queryset = RegulatoryAction.objects.select_related("case", "instrument", "issuer").prefetch_related(
-        listed("articles"), listed("addressees"), listed("addressee_authorities")
+    queryset = codes_of(RegulatoryAction.objects.all(), "case", "instrument", "issuer").annotate(
+        **codes_listed(RegulatoryAction, "articles", "addressees", "addressee_authorities")
     )
     serializer_class = serializers.RegulatoryActionSerializer
     lookup_fields = ("case__code", "code")
@@ -104,8 +104,11 @@ class SafeguardTypeViewSet(ScopedReadOnlyViewSet):
 class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
     """Problems the regulator found, with the companies concerned."""
 
-    queryset = Finding.objects.select_related("case").prefetch_related(
-        listed("articles"), listed("safeguard_types"), listed("affected_companies"), listed("measures")
+    # Each related row shown by its code (or a link by codes): nothing else of it is read.
+    queryset = (
+        codes_of(Finding.objects.all(), "case")
+        .annotate(**codes_listed(Finding, "articles", "safeguard_types", "affected_companies"))
+        .prefetch_related(listed_codes(Finding, "measures"))
     )
     serializer_class = serializers.FindingSerializer
     lookup_fields = ("case__code", "code")
@@ -116,10 +119,10 @@ class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
 class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
     """The pairs of companies whose inspection found incidents, with the reported totals."""
 
-    queryset = IncidentPair.objects.select_related("case", "group").prefetch_related(listed("companies"))
+    queryset = codes_of(IncidentPair.objects.all(), "case", "group").annotate(**codes_listed(IncidentPair, "companies"))
 
     def get_queryset(self):
-        visible_incidents = Incident.objects.visible_to(self.request.user)
+        visible_incidents = Incident.objects.visible_to(self.request.user).only("id", "pair_id")  # shown as links
         return super().get_queryset().prefetch_related(listed("incidents", visible_incidents))
 
     serializer_class = serializers.IncidentPairSerializer

@@ -6,9 +6,10 @@ import datetime
 import re
 from operator import attrgetter
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -84,12 +85,59 @@ def listed(relation: str, queryset: QuerySet | None = None) -> Prefetch:
     return Prefetch(relation, queryset=queryset, to_attr=listed_name(relation))
 
 
+def codes_of(queryset: QuerySet, *paths: str) -> QuerySet:
+    """`queryset` with the related rows along `paths` joined, read for their key, their code and the key that joins
+    the next: what a list shows of them (a code, a link by codes). Their other columns (a case's summary, a
+    company's names) are left in the database: a page of 100 rows carried 150 kB of them."""
+    deferred = []
+    for path in paths:
+        model, names = queryset.model, path.split("__")
+        for depth, name in enumerate(names):
+            model = model._meta.get_field(name).related_model
+            prefix, following = "__".join(names[: depth + 1]), names[depth + 1 : depth + 2]
+            kept = {model._meta.pk.name, "code", *following}
+            deferred += [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in kept]
+    return queryset.select_related(*paths).defer(*deferred)
+
+
+def listed_codes(model: type[models.Model], relation: str) -> Prefetch:
+    """`listed(relation)` reading each related row's key and code alone (and its key to `model`, by which the
+    prefetch hands the rows out): for a to-many relation shown by links by codes."""
+    field = model._meta.get_field(relation)
+    related = field.related_model
+    columns = [related._meta.pk.name, "code"] + ([field.field.name] if field.one_to_many else [])
+    return listed(relation, related._default_manager.only(*columns))
+
+
+def codes_listed(model: type[models.Model], *relations: str) -> dict[str, ArraySubquery]:
+    """For each to-many relation of `model` shown by codes (`code_list`): the codes of its rows, in their model's
+    order, read with the row itself as one array, under the name `listed()` gives. Instead of a record built for
+    each related row: a page of 100 regulatory actions named 1,500 companies, 15 ms of building them."""
+    arrays = {}
+    for relation in relations:
+        field = model._meta.get_field(relation)
+        related = field.related_model
+        rows = related._default_manager.filter(**{field.related_query_name(): OuterRef("pk")})
+        if field.one_to_many:
+            rows = related._default_manager.filter(**{field.field.name: OuterRef("pk")})
+        order = related._meta.ordering or [related._meta.pk.name]
+        arrays[listed_name(relation)] = ArraySubquery(rows.order_by(*order).values("code"))
+    return arrays
+
+
 class ListedManyRelatedField(serializers.ManyRelatedField):
     """A to-many field reading the list `listed()` prefetched, or the relation itself when nothing was."""
 
     def get_attribute(self, instance: object) -> object:
         prefetched = getattr(instance, listed_name(self.source), None)
         return prefetched if prefetched is not None else super().get_attribute(instance)
+
+
+class CodeListField(ListedManyRelatedField):
+    """A to-many relation shown as the codes of its rows: read as `codes_listed` gives them, or from the rows."""
+
+    def to_representation(self, iterable) -> list[str]:
+        return [item if type(item) is str else self.child_relation.to_representation(item) for item in iterable]
 
 
 def listed_many(child: serializers.RelatedField) -> ListedManyRelatedField:

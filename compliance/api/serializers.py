@@ -1,5 +1,6 @@
 """API representations of companies and groups."""
 
+from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
@@ -35,6 +36,15 @@ class RecordReadSerializer(serializers.Serializer):
     company = serializers.IntegerField(allow_null=True)
 
 
+@extend_schema_field(RecordReadSerializer(many=True))
+class RecordsReadField(serializers.ReadOnlyField):
+    """The records an entry read, as the log stores them (`compliance.audit.read_record`): each copied as the three
+    fields `RecordReadSerializer` describes, without a serializer per record (an entry may name thousands)."""
+
+    def to_representation(self, records: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{"type": record["type"], "id": str(record["id"]), "company": record["company"]} for record in records]
+
+
 class AccessLogEntrySerializer(serializers.ModelSerializer):
     """One access log entry, with the hash that chains it.
 
@@ -42,7 +52,7 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
     `object_company_id` name the one record it read, or what all its records share (blank where they differ).
     """
 
-    records = RecordReadSerializer(many=True, read_only=True)
+    records = RecordsReadField()
 
     class Meta:
         model = AccessLogEntry

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
-from compliance.api.fields import listed
+from compliance.api.fields import codes_of, listed
 from compliance.api.negotiation import FileNegotiation
 from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
@@ -76,11 +76,8 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
 class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
-    # The measure is shown by its codes and its link: its texts and its finding's (long, in Japanese) are not read for
-    # each row. (Not annotations of the codes: the count of every page would then join the measures.)
-    queryset = Implementation.objects.select_related("measure__finding__case", "company").defer(
-        "measure__text_ja", "measure__text_en", "measure__finding__text_ja", "measure__finding__text_en"
-    )
+    # The measure is shown by its codes and its link, the company by its code: nothing else of them is read.
+    queryset = codes_of(Implementation.objects.all(), "measure__finding__case", "company")
     serializer_class = ImplementationSerializer
     case_paths = ("measure__finding__case",)
     filterset_fields = {
