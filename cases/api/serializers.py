@@ -25,7 +25,9 @@ from compliance.api.fields import (
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:
     """A to-many relation shown as the codes of the related rows."""
-    return CodeListField(child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs))
+    return CodeListField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs), read_only=True
+    )
 
 
 def code_of(**kwargs) -> serializers.SlugRelatedField:
