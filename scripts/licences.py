@@ -42,9 +42,13 @@ VAGUE = {"Other/Proprietary License", "UNKNOWN", ""}
 
 
 def shippable(licence: str) -> bool:
-    """True when every alternative or part of a licence expression is one we may ship."""
+    """True when every alternative or part of a licence expression is one we may ship (an SPDX expression's
+    parentheses, as in `MPL-2.0 AND (Apache-2.0 OR MIT)`, taken off its parts)."""
     parts = [p.strip() for p in re.split(r";| AND | OR |, ", licence) if p.strip() not in VAGUE]
-    return bool(parts) and all(any(re.fullmatch(pattern, part) for pattern in SHIPPABLE) for part in parts)
+    return bool(parts) and all(
+        any(re.fullmatch(pattern, part) or re.fullmatch(pattern, part.strip("()")) for pattern in SHIPPABLE)
+        for part in parts
+    )
 
 
 def installed_packages() -> list[dict]:

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
-from compliance.api.fields import HyperlinkedModelSerializer
+from compliance.api.fields import FieldsBuiltOnce, HyperlinkedModelSerializer
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 
 
@@ -45,7 +45,7 @@ class RecordsReadField(serializers.ReadOnlyField):
         return [{"type": record["type"], "id": str(record["id"]), "company": record["company"]} for record in records]
 
 
-class AccessLogEntrySerializer(serializers.ModelSerializer):
+class AccessLogEntrySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """One access log entry, with the hash that chains it.
 
     A read is one entry per request: `records` lists every record it read; `object_type`, `object_id` and
