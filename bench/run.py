@@ -216,11 +216,11 @@ def report(results: dict) -> None:
                 row += f"{figure['queries']:>9}{figure['median_ms']:>8.1f}ms{figure['p95_ms']:>6.0f}ms"
             print(row)
     largest = results["sizes"][sizes[-1]]
-    floor = largest["floor"]["median_ms"]
-    api = largest["api"]["implementations"]["median_ms"]
+    floor, api = largest["floor"]["median_ms"], largest["floor"]["api_median_ms"]
     print(
-        f"\nSQL floor (the same page of 100 implementations, N={sizes[-1]}): {floor:.1f} ms; "
-        f"the API: {api:.1f} ms = {api / floor:.1f}×; the same page as the API: {largest['floor']['same_as_api']}"
+        f"\nSQL floor (the same page of 100 implementations, N={sizes[-1]}, timed in turns with the API's): "
+        f"{floor:.1f} ms; the API: {api:.1f} ms = {api / floor:.1f}×; the same page as the API: "
+        f"{largest['floor']['same_as_api']}"
     )
     deep = largest.get("deep")
     if deep:
@@ -276,7 +276,8 @@ def verdicts(results: dict) -> dict:
         "dashboard median < 150 ms": large["pages"]["/dashboard/"]["median_ms"] < TARGETS["dashboard_ms"],
         "API page (100 rows) median < 50 ms": api < TARGETS["api_page_ms"],
         "every API list (100 rows) median < 50 ms": not slow_lists or f"over: {slow_lists}",
-        "API within 2× the SQL floor": api / large["floor"]["median_ms"] <= TARGETS["floor_ratio"],
+        "API within 2× the SQL floor": large["floor"]["api_median_ms"] / large["floor"]["median_ms"]
+        <= TARGETS["floor_ratio"],
     }
     if large.get("deep"):
         deep = large["deep"]

@@ -118,9 +118,8 @@ def codes_listed(model: type[models.Model], *relations: str) -> dict[str, ArrayS
     for relation in relations:
         field = model._meta.get_field(relation)
         related = field.related_model
-        rows = related._default_manager.filter(**{field.related_query_name(): OuterRef("pk")})
-        if field.one_to_many:
-            rows = related._default_manager.filter(**{field.field.name: OuterRef("pk")})
+        back = field.field.name if field.one_to_many else field.related_query_name()
+        rows = related._default_manager.filter(**{back: OuterRef("pk")})
         order = related._meta.ordering or [related._meta.pk.name]
         arrays[listed_name(relation)] = ArraySubquery(rows.order_by(*order).values("code"))
     return arrays
@@ -302,7 +301,8 @@ class FieldWallNullable:
 
 # A model serializer that builds its fields from the model once per class and copies them for each use: DRF
 # builds them again for every serializer made, 1 ms a request for a serializer of 20 fields (a copy costs 0.3 ms).
-# Their build depends on the class alone (its declared fields, its Meta and the model). (No docstring, as below.)
+# Their build depends on the class alone (its declared fields, its Meta and the model). A copy is made from the
+# field's arguments: what changes a field after it is made (FieldWallNullable) comes after. (No docstring, as below.)
 class FieldsBuiltOnce:
     def get_fields(self):
         built = type(self).__dict__.get("_fields_built")
@@ -316,7 +316,7 @@ class FieldsBuiltOnce:
 # fields the wall may hide nullable. (No docstring: drf-spectacular would take it as the description of every
 # serializer without one.)
 class HyperlinkedModelSerializer(
-    ColumnsReadOnce, FieldsBuiltOnce, FieldWallNullable, serializers.HyperlinkedModelSerializer
+    ColumnsReadOnce, FieldWallNullable, FieldsBuiltOnce, serializers.HyperlinkedModelSerializer
 ):
     serializer_related_field = HyperlinkedRelatedField
     serializer_url_field = HyperlinkedIdentityField
