@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 import datetime
 import re
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -99,6 +99,19 @@ def codes_of(queryset: QuerySet, *paths: str) -> QuerySet:
             kept = {model._meta.pk.name, "code", *following}
             deferred += [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in kept]
     return queryset.select_related(*paths).defer(*deferred)
+
+
+def codes_along(queryset: QuerySet, *paths: str) -> QuerySet:
+    """`queryset` with the code of each related row along `paths` read with the row, under its path with dots
+    (`measure__finding__case` gives `measure.code`, `measure.finding.code`, `measure.finding.case.code`): what a
+    list shows of them (codes, links by codes), read by `ColumnsReadOnce` without a record built for each related
+    row (4 of them for each implementation: 4 ms of a page of 100)."""
+    codes = {}
+    for path in paths:
+        names = path.split("__")
+        for depth in range(1, len(names) + 1):
+            codes[".".join([*names[:depth], "code"])] = F("__".join([*names[:depth], "code"]))
+    return queryset.annotate(**codes)
 
 
 def listed_codes(model: type[models.Model], relation: str) -> Prefetch:
@@ -195,6 +208,12 @@ class ReversedOncePerRequest:
             return None
         return self.reverse(view_name, kwargs=lookups.key_of(obj, self.lookup_fields), request=request, format=format)
 
+    def link_by_key(self, key: dict[str, object]) -> Hyperlink:
+        """The link to the record whose URL segments are `key` (as `lookups.key_of` gives them)."""
+        context = self.context
+        url = self.reverse(self.view_name, kwargs=key, request=context["request"], format=context.get("format"))
+        return Hyperlink(url, None)
+
     def to_representation(self, value):
         """The link to the record `value`, as DRF gives it, without DRF's detours."""
         context = self.__dict__.get("_context")
@@ -227,7 +246,8 @@ class FileLinkField(HyperlinkedIdentityField):
 
 
 class ColumnsReadOnce:
-    """A model serializer that reads a plain column of each row straight from the row.
+    """A model serializer that reads a plain column of each row straight from the row, and what it shows of a
+    related row from the codes read with the row (`codes_along`).
 
     DRF looks up every field of every row through a general path (nested sources, dictionaries, callables); a column
     of the model (not a relation, a property or a method) needs none of it. Worth about a third of the time spent
@@ -239,9 +259,9 @@ class ColumnsReadOnce:
             return super().to_representation(instance)
         plan = self.__dict__.get("_read_plan")
         if plan is None:
-            plan = self._read_plan = [(field, _column_reader(field, type(instance))) for field in self._readable_fields]
+            plan = self._read_plan = [_read_plan(field, instance) for field in self._readable_fields]
         row = {}
-        for field, read in plan:
+        for field, read, represent in plan:
             if read is None:
                 try:
                     value = field.get_attribute(instance)
@@ -255,8 +275,43 @@ class ColumnsReadOnce:
                 if value is None:
                     row[field.field_name] = None
                     continue
-            row[field.field_name] = field.to_representation(value)
+            row[field.field_name] = represent(value)
         return row
+
+
+def _read_plan(field: serializers.Field, instance: models.Model) -> tuple:
+    """How to read `field` from rows like `instance`: (field, getter or None for DRF's way, how to show the value)."""
+    along = _along_reader(field, instance)
+    if along is not None:
+        return (field, *along)
+    return field, _column_reader(field, type(instance)), field.to_representation
+
+
+def _along_reader(field: serializers.Field, instance: models.Model) -> tuple | None:
+    """A getter of what `field` shows of a related row (its code, or the codes of its link) when the row was read
+    with them (`codes_along`), and how to show it; None otherwise. A relation the field wall hides reads as None."""
+    if isinstance(field, serializers.ManyRelatedField) or not isinstance(field, serializers.RelatedField):
+        return None
+    if isinstance(field, serializers.SlugRelatedField):
+        names = {"": ".".join([*field.source_attrs, field.slug_field])}
+    elif isinstance(field, HyperlinkedRelatedField) and not field.use_pk_only_optimization():
+        keys = field.lookup_fields
+        names = {lookups.url_kwarg(key): ".".join([*field.source_attrs, *key.split("__")]) for key in keys}
+    else:
+        return None
+    if not all(name in instance.__dict__ for name in names.values()):
+        return None
+    relation = field.source_attrs[0]
+
+    def read(row: models.Model):
+        if relation in row.hidden_fields:
+            return None
+        values = {kwarg: row.__dict__[name] for kwarg, name in names.items()}
+        return None if None in values.values() else values
+
+    if isinstance(field, serializers.SlugRelatedField):
+        return read, itemgetter("")
+    return read, field.link_by_key
 
 
 def _column_reader(field: serializers.Field, model: type[models.Model]):

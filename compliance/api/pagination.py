@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 
+from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
@@ -40,6 +41,14 @@ def whole_number(request, name: str, maximum: int | None, message: str) -> int |
     return number
 
 
+def reads_related_rows(query) -> bool:
+    """Whether a query reads columns of related rows: joined by select_related, or annotated from them."""
+    if query.select_related:
+        return True
+    columns = (part for annotation in query.annotations.values() for part in annotation.flatten())
+    return any(isinstance(part, Col) and part.alias != query.base_table for part in columns)
+
+
 class KeysetPagination(BasePagination):
     """Pages of 50 by default (`page_size` up to 500), each from the `cursor` the previous answer linked."""
 
@@ -58,7 +67,8 @@ class KeysetPagination(BasePagination):
         size = self.get_page_size(request)
         self.request, self.terms = request, keyset_order(queryset)
         values, backwards = self.decode_cursor(request)
-        rows = list(self.page_rows(queryset, values, backwards, size + 1))
+        shown = getattr(view, "rows_shown", None)
+        rows = list(self.page_rows(queryset, values, backwards, size + 1, shown))
         more = len(rows) > size
         page = rows[:size]
         if backwards:
@@ -67,18 +77,21 @@ class KeysetPagination(BasePagination):
         self.previous_row = page[0] if page and (more if backwards else values is not None) else None
         return page
 
-    def page_rows(self, queryset, values: list | None, backwards: bool, limit: int):
+    def page_rows(self, queryset, values: list | None, backwards: bool, limit: int, shown=None):
         """The page's rows, in one query. A list that shows related rows finds its keys from the keyset alone (an
         index scan from the position, joining only what the filters need), then reads those rows with all they
-        show: joined in one statement, PostgreSQL may walk a related table from its start to reach a deep page. A
-        list of one table reads its rows straight from the index (finding a partitioned table's or a view's rows
-        again by key would cost a lookup in every partition or a pass over the view)."""
+        show (`shown`, the view's `rows_shown`, adds what they show of related rows): joined in one statement,
+        PostgreSQL may walk a related table from its start to reach a deep page. A list of one table reads its rows
+        straight from the index (finding a partitioned table's or a view's rows again by key would cost a lookup in
+        every partition or a pass over the view)."""
         order = [part for term in self.terms for part in term.ordered(backwards)]
         rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
         page = rows.filter(after(self.terms, values, backwards)) if values is not None else rows
-        if not queryset.query.select_related:
-            return page.order_by(*order)[:limit]
-        return rows.filter(pk__in=page.order_by(*order).values("pk")[:limit]).order_by(*order)
+        answered = rows if shown is None else shown(rows)
+        if not reads_related_rows(answered.query):
+            one_table = answered.filter(after(self.terms, values, backwards)) if values is not None else answered
+            return one_table.order_by(*order)[:limit]
+        return answered.filter(pk__in=page.order_by(*order).values("pk")[:limit]).order_by(*order)
 
     def decode_cursor(self, request) -> tuple[list | None, bool]:
         """The cursor's position and direction, (None, False) without one; a 404 when it is not a position."""

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 
 from compliance.access import is_regulator
 from compliance.api import lookups
+from compliance.api.fields import codes_along
 from compliance.api.strict import StrictRequestMixin
 from compliance.audit import access_log_denied
 from compliance.guards import get_visible_or_404, log_reads
@@ -20,12 +21,20 @@ class ScopedViewSetMixin(StrictRequestMixin):
     a request names that its operation does not document is refused (`compliance.api.strict`).
     """
 
+    # Relation paths whose rows' codes each record is read with (`compliance.api.fields.codes_along`): on the rows
+    # answered only, not where a page's keys are found (which then needs no join).
+    codes_read_along: tuple[str, ...] = ()
+
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
+    def rows_shown(self, rows):
+        """`rows` read with what the answer shows of their related rows."""
+        return codes_along(rows, *self.codes_read_along)
+
     def get_object(self):
         lookup = lookups.lookup_from_url(lookups.lookup_fields_of(self), self.kwargs)
-        record = get_visible_or_404(self.request, self.get_queryset(), **lookup)
+        record = get_visible_or_404(self.request, self.rows_shown(self.get_queryset()), **lookup)
         self.check_object_permissions(self.request, record)
         return record
 

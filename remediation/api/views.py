@@ -76,8 +76,10 @@ class MeasureViewSet(MeasureWrites, ScopedReadOnlyViewSet):
 class ImplementationViewSet(ImplementationWrites, ReportingDutyActionMixin, ETagRetrieveMixin, ScopedReadOnlyViewSet):
     """Each measure as carried out by one company: status, current and original dates, version (ETag)."""
 
-    # The measure is shown by its codes and its link, the company by its code: nothing else of them is read.
-    queryset = codes_of(Implementation.objects.all(), "measure__finding__case", "company")
+    # The measure is shown by its codes and its link, read with each row, no more; the company by its code (its row
+    # joined, for the standings of a reporting duty).
+    queryset = codes_of(Implementation.objects.all(), "company")
+    codes_read_along = ("measure__finding__case",)
     serializer_class = ImplementationSerializer
     case_paths = ("measure__finding__case",)
     filterset_fields = {
