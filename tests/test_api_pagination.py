@@ -10,6 +10,7 @@ import base64
 import datetime
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,8 +226,11 @@ def test_a_pages_keys_are_found_without_joining_what_the_rows_show(world, regula
     with CaptureQueriesContext(connection) as captured:
         assert client_of(regulator_staff).get(reverse(f"api:{basename}-list"), {"page_size": 5}).status_code == 200
     keys = [match for query in captured.captured_queries for match in KEYS_QUERY.findall(query["sql"])]
-    if not keys:
-        pytest.skip(f"{basename}: a list of one table, read straight from its index")
+    viewset = VIEWS[basename]
+    listed = viewset(request=SimpleNamespace(user=regulator_staff)).get_queryset()
+    shows_related = listed.query.select_related or getattr(viewset, "codes_read_along", ())
+    if not shows_related:  # a list of one table reads straight from its index (a partitioned table, a view too)
+        assert keys == [], basename
     assert [source for _alias, source in keys if "JOIN" in source] == [], basename
 
 

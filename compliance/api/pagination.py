@@ -14,7 +14,6 @@ import base64
 import binascii
 import json
 
-from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
@@ -39,14 +38,6 @@ def whole_number(request, name: str, maximum: int | None, message: str) -> int |
     if number < 1 or (maximum is not None and number > maximum):
         raise ValidationError({name: [message]})
     return number
-
-
-def reads_related_rows(query) -> bool:
-    """Whether a query reads columns of related rows: joined by select_related, or annotated from them."""
-    if query.select_related:
-        return True
-    columns = (part for annotation in query.annotations.values() for part in annotation.flatten())
-    return any(isinstance(part, Col) and part.alias != query.base_table for part in columns)
 
 
 class KeysetPagination(BasePagination):
@@ -88,7 +79,8 @@ class KeysetPagination(BasePagination):
         rows = queryset.annotate(**{term.alias: term.expression for term in self.terms})
         page = rows.filter(after(self.terms, values, backwards)) if values is not None else rows
         answered = rows if shown is None else shown(rows)
-        if not reads_related_rows(answered.query):
+        adds_related = answered.query.annotations.keys() != rows.query.annotations.keys()
+        if not (queryset.query.select_related or adds_related):
             one_table = answered.filter(after(self.terms, values, backwards)) if values is not None else answered
             return one_table.order_by(*order)[:limit]
         return answered.filter(pk__in=page.order_by(*order).values("pk")[:limit]).order_by(*order)
