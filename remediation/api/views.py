@@ -104,9 +104,12 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     with `If-Match` set to the update's ETag. A stale ETag answers 412 and changes nothing.
     """
 
-    queryset = ProgressUpdate.objects.select_related(
-        "company", "author", "implementation", "incident", "in_reply_to", "review"
-    ).prefetch_related(listed("evidence"))
+    # The item, the update replied to, the review and the evidence are links by id: their rows are not joined.
+    queryset = (
+        codes_of(ProgressUpdate.objects.all(), "company")
+        .select_related("author", "review")
+        .prefetch_related(listed("evidence", Evidence.objects.only("id", "update_id")))
+    )
     serializer_class = ProgressUpdateSerializer
     parser_classes = [JSONObjectParser, MultiPartParser]  # evidence comes as files
     # A review answers with the review, a record of its own, not the update's new version (read the update again).
@@ -195,7 +198,7 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 class ReviewViewSet(ScopedReadOnlyViewSet):
     """The regulator's decisions on updates: private to the update's company and the regulator."""
 
-    queryset = Review.objects.select_related("company", "update", "reviewer")
+    queryset = codes_of(Review.objects.all(), "company").select_related("reviewer")
     serializer_class = ReviewSerializer
     case_paths = tuple(f"update__{path}" for path in ITEM_CASE)
     filterset_fields = {
@@ -210,7 +213,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
 class EvidenceViewSet(ScopedReadOnlyViewSet):
     """Evidence files: their description here, their content through `download` (scoped and logged)."""
 
-    queryset = Evidence.objects.select_related("company", "update")
+    queryset = codes_of(Evidence.objects.all(), "company")
     serializer_class = EvidenceSerializer
     case_paths = tuple(f"update__{path}" for path in ITEM_CASE)
     filterset_fields = {
@@ -231,9 +234,7 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     """Requests to move a due date or a window: officers ask (If-Match: the item's ETag), the regulator
     approves or refuses (If-Match: the request's ETag). The original dates stay as the baseline."""
 
-    queryset = DeadlineChange.objects.select_related(
-        "company", "requested_by", "decided_by", "implementation", "incident"
-    )
+    queryset = codes_of(DeadlineChange.objects.all(), "company").select_related("requested_by", "decided_by")
     serializer_class = DeadlineChangeSerializer
     case_paths = ITEM_CASE
     filterset_fields = {
@@ -300,9 +301,7 @@ class DeadlineChangeViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
 class ReminderViewSet(ScopedReadOnlyViewSet):
     """The reminder ledger: private to the company reminded, and to the regulator."""
 
-    queryset = Reminder.objects.select_related("company", "implementation", "incident").prefetch_related(
-        listed("recipients")
-    )
+    queryset = codes_of(Reminder.objects.all(), "company").prefetch_related(listed("recipients"))
     serializer_class = ReminderSerializer
     case_paths = ITEM_CASE
     filterset_fields = {
