@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -91,6 +92,26 @@ class LocalizedModelChoiceField(django_filters.fields.ModelChoiceField):
 MENU_LIMIT = 200
 
 
+class MenuRowsIterator(ModelChoiceIterator):
+    """A menu's choices from the rows its field has read already (`MenuOrTypedField.menu_rows`)."""
+
+    def __iter__(self):
+        rows = self.field.menu_rows
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in rows:
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        rows = self.field.menu_rows
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (self.field.empty_label is not None)
+
+
 class MenuOrTypedField(LocalizedModelChoiceField):
     """A row picked from a menu by its name while there are few, else typed: its id, or one of `typed_by`.
 
@@ -99,9 +120,14 @@ class MenuOrTypedField(LocalizedModelChoiceField):
     one, is refused with the form's usual "not one of the available choices".
     """
 
+    iterator = MenuRowsIterator
+
     def __init__(self, *, queryset: QuerySet, typed_by: Sequence[str], example: str, **kwargs: object) -> None:
         self.typed_by = tuple(typed_by)
-        if queryset[MENU_LIMIT : MENU_LIMIT + 1].exists():  # more than a menu holds, without counting them all
+        # One read, whatever the rows: the menu's rows, or one more than a menu holds (then a box, without counting).
+        self.menu_rows = list(queryset[: MENU_LIMIT + 1])
+        if len(self.menu_rows) > MENU_LIMIT:
+            self.menu_rows = None
             kwargs["widget"] = code_input(example, by_name=True)
         super().__init__(queryset=queryset, **kwargs)
 
