@@ -33,6 +33,7 @@ from compliance.access_chain import access_log_chain
 from compliance.choices import CompanyKind, ItemStatus, ReportingEvery, Role
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup, User
 from compliance.models.audit import AccessAction, AnomalyKind
+from compliance.partitions import partitions_ensure_for
 from compliance.tracking import TrackedItem
 from remediation.choices import DeadlineChangeState, MeasureKind, ReminderRule, ReviewDecision, ReviewState
 from remediation.models import (
@@ -525,6 +526,7 @@ def grow_access_log(w: World, n: int) -> None:
             user_agent="pytest",
         )
         entries.append(entry)
+    partitions_ensure_for([now])  # written straight to the table: the month's partition made as an insert would
     AccessLogEntry.objects.bulk_create(entries)
     access_log_chain()
 
