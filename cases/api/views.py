@@ -25,7 +25,7 @@ from cases.models import (
     SafeguardType,
 )
 from compliance.api.conditional import ETagRetrieveMixin
-from compliance.api.fields import codes_listed, codes_of, listed, listed_codes
+from compliance.api.fields import codes_listed, codes_of, listed_columns
 from compliance.api.scoping import ScopedReadOnlyViewSet
 
 
@@ -108,7 +108,7 @@ class FindingViewSet(FindingWrites, ScopedReadOnlyViewSet):
     queryset = (
         codes_of(Finding.objects.all(), "case")
         .annotate(**codes_listed(Finding, "articles", "safeguard_types", "affected_companies"))
-        .prefetch_related(listed_codes(Finding, "measures"))
+        .prefetch_related(listed_columns(Finding, "measures", "code"))
     )
     serializer_class = serializers.FindingSerializer
     lookup_fields = ("case__code", "code")
@@ -122,8 +122,10 @@ class IncidentPairViewSet(IncidentPairWrites, ScopedReadOnlyViewSet):
     queryset = codes_of(IncidentPair.objects.all(), "case", "group").annotate(**codes_listed(IncidentPair, "companies"))
 
     def get_queryset(self):
-        visible_incidents = Incident.objects.visible_to(self.request.user).only("id", "pair_id")  # shown as links
-        return super().get_queryset().prefetch_related(listed("incidents", visible_incidents))
+        visible_incidents = Incident.objects.visible_to(self.request.user)
+        return (
+            super().get_queryset().prefetch_related(listed_columns(IncidentPair, "incidents", rows=visible_incidents))
+        )
 
     serializer_class = serializers.IncidentPairSerializer
     filterset_fields = {"group__code": ["exact"]}

@@ -101,8 +101,13 @@ def codes_of(queryset: QuerySet, *paths: str) -> QuerySet:
     return queryset.select_related(*paths).defer(*deferred)
 
 
+def along_name(*names: str) -> str:
+    """The name a value read along a relation path is annotated under: the path with dots (`measure.finding.code`)."""
+    return ".".join(names)
+
+
 def codes_along(queryset: QuerySet, *paths: str) -> QuerySet:
-    """`queryset` with the code of each related row along `paths` read with the row, under its path with dots
+    """`queryset` with the code of each related row along `paths` read with the row, under its `along_name`
     (`measure__finding__case` gives `measure.code`, `measure.finding.code`, `measure.finding.case.code`): what a
     list shows of them (codes, links by codes), read by `ColumnsReadOnce` without a record built for each related
     row (4 of them for each implementation: 4 ms of a page of 100)."""
@@ -110,17 +115,25 @@ def codes_along(queryset: QuerySet, *paths: str) -> QuerySet:
     for path in paths:
         names = path.split("__")
         for depth in range(1, len(names) + 1):
-            codes[".".join([*names[:depth], "code"])] = F("__".join([*names[:depth], "code"]))
+            codes[along_name(*names[:depth], "code")] = F("__".join([*names[:depth], "code"]))
     return queryset.annotate(**codes)
 
 
-def listed_codes(model: type[models.Model], relation: str) -> Prefetch:
-    """`listed(relation)` reading each related row's key and code alone (and its key to `model`, by which the
-    prefetch hands the rows out): for a to-many relation shown by links by codes."""
+def _related(model: type[models.Model], relation: str) -> tuple[type[models.Model], str, bool]:
+    """The model a to-many `relation` of `model` holds, the lookup from its rows back to `model`, and whether that
+    lookup is a column of theirs (a foreign key, not a table between)."""
     field = model._meta.get_field(relation)
-    related = field.related_model
-    columns = [related._meta.pk.name, "code"] + ([field.field.name] if field.one_to_many else [])
-    return listed(relation, related._default_manager.only(*columns))
+    if field.one_to_many:
+        return field.related_model, field.field.name, True
+    return field.related_model, field.related_query_name(), False
+
+
+def listed_columns(model: type[models.Model], relation: str, *columns: str, rows: QuerySet | None = None) -> Prefetch:
+    """`listed(relation)` reading of each related row its key and `columns` alone (and its key to `model`, by which
+    the prefetch hands the rows out), from `rows` (all of them by default): for a relation shown as links."""
+    related, back, back_is_column = _related(model, relation)
+    rows = related._default_manager.all() if rows is None else rows
+    return listed(relation, rows.only(related._meta.pk.name, *columns, *([back] if back_is_column else [])))
 
 
 def codes_listed(model: type[models.Model], *relations: str) -> dict[str, ArraySubquery]:
@@ -129,9 +142,7 @@ def codes_listed(model: type[models.Model], *relations: str) -> dict[str, ArrayS
     each related row: a page of 100 regulatory actions named 1,500 companies, 15 ms of building them."""
     arrays = {}
     for relation in relations:
-        field = model._meta.get_field(relation)
-        related = field.related_model
-        back = field.field.name if field.one_to_many else field.related_query_name()
+        related, back, _column = _related(model, relation)
         rows = related._default_manager.filter(**{back: OuterRef("pk")})
         order = related._meta.ordering or [related._meta.pk.name]
         arrays[listed_name(relation)] = ArraySubquery(rows.order_by(*order).values("code"))
@@ -208,17 +219,23 @@ class ReversedOncePerRequest:
             return None
         return self.reverse(view_name, kwargs=lookups.key_of(obj, self.lookup_fields), request=request, format=format)
 
+    @property
+    def context_once(self) -> dict:
+        """The serializer's context, found by walking up the serializers once per field rather than once per row."""
+        context = self.__dict__.get("_context")
+        if context is None:
+            context = self._context = self.context
+        return context
+
     def link_by_key(self, key: dict[str, object]) -> Hyperlink:
         """The link to the record whose URL segments are `key` (as `lookups.key_of` gives them)."""
-        context = self.context
+        context = self.context_once
         url = self.reverse(self.view_name, kwargs=key, request=context["request"], format=context.get("format"))
         return Hyperlink(url, None)
 
     def to_representation(self, value):
         """The link to the record `value`, as DRF gives it, without DRF's detours."""
-        context = self.__dict__.get("_context")
-        if context is None:
-            context = self._context = self.context  # found by walking up the serializers: once per field
+        context = self.context_once
         request = context.get("request")
         if request is None or context.get("format"):
             return super().to_representation(value)
@@ -293,10 +310,10 @@ def _along_reader(field: serializers.Field, instance: models.Model) -> tuple | N
     if isinstance(field, serializers.ManyRelatedField) or not isinstance(field, serializers.RelatedField):
         return None
     if isinstance(field, serializers.SlugRelatedField):
-        names = {"": ".".join([*field.source_attrs, field.slug_field])}
+        names = {"": along_name(*field.source_attrs, field.slug_field)}
     elif isinstance(field, HyperlinkedRelatedField) and not field.use_pk_only_optimization():
         keys = field.lookup_fields
-        names = {lookups.url_kwarg(key): ".".join([*field.source_attrs, *key.split("__")]) for key in keys}
+        names = {lookups.url_kwarg(key): along_name(*field.source_attrs, *key.split("__")) for key in keys}
     else:
         return None
     if not all(name in instance.__dict__ for name in names.values()):

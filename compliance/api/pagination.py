@@ -81,8 +81,7 @@ class KeysetPagination(BasePagination):
         answered = rows if shown is None else shown(rows)
         adds_related = answered.query.annotations.keys() != rows.query.annotations.keys()
         if not (queryset.query.select_related or adds_related):
-            one_table = answered.filter(after(self.terms, values, backwards)) if values is not None else answered
-            return one_table.order_by(*order)[:limit]
+            return page.order_by(*order)[:limit]
         return answered.filter(pk__in=page.order_by(*order).values("pk")[:limit]).order_by(*order)
 
     def decode_cursor(self, request) -> tuple[list | None, bool]:

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from cases.models import Incident
 from compliance.api.conditional import ETagRetrieveMixin, expected_version
-from compliance.api.fields import codes_of, listed
+from compliance.api.fields import codes_of, listed, listed_columns
 from compliance.api.negotiation import FileNegotiation
 from compliance.api.parsers import JSONObjectParser
 from compliance.api.scoping import RegulatorOnly, ScopedReadOnlyViewSet
@@ -104,11 +104,12 @@ class ProgressUpdateViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, ScopedRe
     with `If-Match` set to the update's ETag. A stale ETag answers 412 and changes nothing.
     """
 
-    # The item, the update replied to, the review and the evidence are links by id: their rows are not joined.
+    # The item and the update replied to are links by id: their rows are not joined (the review, a link too, is found
+    # from its side, by a join); of the evidence, the ids alone are read.
     queryset = (
         codes_of(ProgressUpdate.objects.all(), "company")
         .select_related("author", "review")
-        .prefetch_related(listed("evidence", Evidence.objects.only("id", "update_id")))
+        .prefetch_related(listed_columns(ProgressUpdate, "evidence"))
     )
     serializer_class = ProgressUpdateSerializer
     parser_classes = [JSONObjectParser, MultiPartParser]  # evidence comes as files
