@@ -34,6 +34,7 @@ from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import Role
+from compliance.loading import QuickLoad
 from compliance.visibility import DERIVED, FIELDS, PUBLISHED_WITH_CASE_STATUS, Visibility
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class ScopedQuerySet(models.QuerySet):
         return behind_the_wall(rows, company_id=user.company_id)
 
 
-class Scoped(models.Model):
+class Scoped(QuickLoad):
     """A model whose rows are read through `visible_to`; by default every row is published content."""
 
     objects = ScopedQuerySet.as_manager()
