@@ -32,7 +32,7 @@ class QuickLoad(models.Model):
 
     @classmethod
     def from_db(cls, db: str, field_names: list[str], values: tuple) -> QuickLoad:
-        if not loads_plainly(cls) or pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+        if not loads_plainly(cls) or listened_to(cls):
             return super().from_db(db, field_names, values)
         record = cls.__new__(cls)
         # The columns read, by their attribute names, in the order of the values (as Django's compiler gives them).
@@ -40,6 +40,14 @@ class QuickLoad(models.Model):
         state = record._state = ModelState()
         state.adding, state.db = False, db
         return record
+
+
+def listened_to(model: type[models.Model]) -> bool:
+    """Whether a receiver of `pre_init` or `post_init` listens to records of `model` being made (whether any
+    receiver is connected at all is asked first: the answer for one model costs a lookup in a weak dictionary)."""
+    return bool(pre_init.receivers or post_init.receivers) and (
+        pre_init.has_listeners(model) or post_init.has_listeners(model)
+    )
 
 
 @functools.cache
