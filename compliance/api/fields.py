@@ -301,7 +301,7 @@ class ColumnsReadOnce:
     DRF looks up every field of every row through a general path (nested sources, dictionaries, callables) and
     shows it through the field's own `to_representation`, checks included; a column of the model (not a property or
     a method) of a type the field shows as it is (text, a number, a date) needs none of it. A page of 100
-    implementations: 0.6 ms rather than 3. Everything else, and any row that is not a model instance, goes DRF's way.
+    implementations: 1.3 ms rather than 2.9. Everything else, and any row that is not a model instance, goes DRF's way.
     """
 
     def to_representation(self, instance):
