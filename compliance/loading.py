@@ -15,13 +15,14 @@ import inspect
 
 from django.db import models
 from django.db.models.base import ModelState
-from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 # Attributes whose setting on a record just made equals keeping the value in its `__dict__`: Django's own for a
-# plain column, a foreign key's id (it forgets a cached related row, which a record just made has not) and a file.
-PLAIN_SETTERS = (ForeignKeyDeferredAttribute, FileDescriptor)
+# foreign key's id (it forgets a cached related row, which a record just made has not) and for a file; these exact
+# classes (a subclass may set more: an image's dimensions). A plain column's attribute sets nothing itself.
+PLAIN_SETTERS = frozenset({ForeignKeyDeferredAttribute, FileDescriptor})
 
 
 class QuickLoad(models.Model):
@@ -52,12 +53,12 @@ def listened_to(model: type[models.Model]) -> bool:
 
 @functools.cache
 def loads_plainly(model: type[models.Model]) -> bool:
-    """Whether every column of `model` is set on a record just made by keeping its value, as Django's does."""
+    """Whether a record of `model` is made by Django's constructor alone (not one of the model's own) and every
+    column of it is set on a record just made by keeping its value."""
+    if model.__init__ is not models.Model.__init__ or model.__setattr__ is not models.Model.__setattr__:
+        return False
     for field in model._meta.concrete_fields:
         attribute = inspect.getattr_static(model, field.attname, None)
-        setter = getattr(type(attribute), "__set__", None)
-        if setter is None:
-            continue
-        if isinstance(attribute, ImageFileDescriptor) or not isinstance(attribute, PLAIN_SETTERS):
+        if hasattr(type(attribute), "__set__") and type(attribute) not in PLAIN_SETTERS:
             return False
     return True

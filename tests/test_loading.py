@@ -16,7 +16,8 @@ QUICK_MODELS = [model for model in apps.get_models() if issubclass(model, QuickL
 
 def as_loaded(record) -> dict:
     """What loading put in a record: its values, its state, its deferred fields, the related rows joined."""
-    values = {name: value for name, value in vars(record).items() if name != "_state"}
+    # Django's own bookkeeping (`_state`, a prefetch's querysets) is compared apart or not at all.
+    values = {name: value for name, value in vars(record).items() if not name.startswith("_")}
     related = {name: as_loaded(row) for name, row in record._state.fields_cache.items() if row is not None}
     return {
         "class": type(record),
@@ -79,3 +80,18 @@ def test_a_model_with_an_init_receiver_is_loaded_through_djangos_constructor(cas
     finally:
         post_init.disconnect(receiver, sender=Implementation)
     assert made == loaded
+
+
+def test_records_behind_the_field_wall_and_prefetched_are_loaded_as_django_loads_them(case, officers, monkeypatch):
+    officer = officers["kansai-td"]
+    walled = Implementation.objects.visible_to(officer).order_by("pk")
+    quick, constructed = both_ways(walled, monkeypatch)
+    assert quick == constructed
+    assert any(record["values"].get("hidden_fields") for record in quick)  # other companies' rows, fields hidden
+    measures = case.findings.order_by("pk").first().measures.prefetch_related("implementations").order_by("pk")
+    quick = [[as_loaded(item) for item in measure.implementations.all()] for measure in measures]
+    with monkeypatch.context() as patched:
+        patched.setattr(loading, "loads_plainly", lambda model: False)
+        constructed = [[as_loaded(item) for item in measure.implementations.all()] for measure in measures.all()]
+    assert quick == constructed
+    assert any(quick)

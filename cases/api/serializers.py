@@ -16,11 +16,11 @@ from cases.models import (
 )
 from compliance.api.fields import (
     CodeListField,
-    HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     ListedManyRelatedField,
     listed_many,
 )
+from compliance.api.model_serializers import HyperlinkedModelSerializer
 
 
 def code_list(**kwargs) -> serializers.SlugRelatedField:

@@ -17,7 +17,7 @@ import re
 
 from drf_spectacular.plumbing import get_lib_doc_excludes
 
-from compliance.api.fields import ColumnsReadOnce
+from compliance.api.model_serializers import ColumnsReadOnce
 from compliance.api.schema import ApiAutoSchema
 from compliance.api.writes import InputSerializer
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
-from compliance.api.fields import FieldsBuiltOnce, HyperlinkedModelSerializer
+from compliance.api.model_serializers import FieldsBuiltOnce, HyperlinkedModelSerializer
 from compliance.models import AccessAnomaly, AccessLogEntry, Company, CompanyGroup
 
 

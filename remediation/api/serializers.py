@@ -8,12 +8,12 @@ from cases.api.serializers import code_of
 from compliance.api.errors import PayloadTooLarge
 from compliance.api.fields import (
     FileLinkField,
-    HyperlinkedModelSerializer,
     HyperlinkedRelatedField,
     JapaneseDateField,
     TextField,
     listed_many,
 )
+from compliance.api.model_serializers import HyperlinkedModelSerializer
 from compliance.choices import ItemStatus
 from remediation.api.reporting import ReportingDutyField, ReportingListSerializer
 from remediation.evidence import check_size
