@@ -4,8 +4,9 @@ Django builds each row read through `Model.__init__`, written for every way a re
 arguments, properties, deferred values), which sends a signal before and after and sets each column through its
 attribute: about 4 µs a record, 0.8 ms of a page of 100 implementations with their companies. A record read from the
 database needs its columns in its `__dict__` and its state (saved, from which database), no more; that is what
-Django's constructor leaves there too. A model whose loading means more (a receiver of `pre_init` or `post_init`,
-a column whose attribute does more than keep the value) is loaded Django's way.
+Django's constructor leaves there too. A model whose loading means more (a constructor or `__setattr__` of its own,
+a receiver of `pre_init` or `post_init`, a column whose attribute does more than keep the value) is loaded Django's
+way.
 """
 
 from __future__ import annotations

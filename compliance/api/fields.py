@@ -212,7 +212,9 @@ class ReversedOncePerRequest:
     def url_format(cls, viewname: str, names: tuple[str, ...], request) -> str:
         """The URL of `viewname` as a format string taking the values of the segments `names`, in that order:
         reversed once per request, with placeholders, and cut at each."""
-        formats = request.__dict__.setdefault("_url_formats", {})
+        formats = request.__dict__.get("_url_formats")
+        if formats is None:
+            formats = request._url_formats = {}
         url_format = formats.get((viewname, names))
         if url_format is None:
             placeholders = {str(cls.PLACEHOLDER + position): position for position in range(len(names))}
@@ -249,9 +251,9 @@ class ReversedOncePerRequest:
         if request is None:
             return None
         names, view_name = tuple(lookups.url_kwargs(self.lookup_fields)), self.view_name
-        if format:
-            return lambda values: self.reverse(view_name, kwargs=dict(zip(names, values, strict=True)),
-                                               request=request, format=format)  # fmt: skip
+        if format:  # a URL with a format suffix, reversed by Django each time
+            return lambda values: reverse(view_name, kwargs=dict(zip(names, values, strict=True)), request=request,
+                                          format=format)  # fmt: skip
         return lambda values: self.filled(view_name, names, values, request)
 
     def to_representation(self, value):
